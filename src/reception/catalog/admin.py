@@ -1,0 +1,117 @@
+"""The editors' view of the catalogue: list views, filters and search for every model."""
+
+from django.contrib import admin
+
+from . import models
+
+
+class CreditInline(admin.TabularInline):
+    model = models.Credit
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+class CompanyInline(admin.TabularInline):
+    model = models.FilmCompany
+    autocomplete_fields = ["company"]
+    extra = 0
+
+
+class ReleaseInline(admin.TabularInline):
+    model = models.ReleaseEvent
+    extra = 0
+
+
+class SourceIdInline(admin.TabularInline):
+    model = models.FilmSourceId
+    extra = 0
+
+
+@admin.register(models.Film)
+class FilmAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "runtime_minutes", "mpaa_rating", "limited_release", "sample"]
+    list_filter = ["sample", "limited_release", "title_known", "mpaa_rating"]
+    search_fields = ["title", "title_key", "source_ids__key"]
+    inlines = [CreditInline, CompanyInline, ReleaseInline, SourceIdInline]
+
+
+@admin.register(models.Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name", "name_key"]
+
+
+@admin.register(models.Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name", "name_key"]
+
+
+@admin.register(models.ReleaseEvent)
+class ReleaseEventAdmin(admin.ModelAdmin):
+    list_display = ["film", "kind", "date", "region", "place", "title", "format"]
+    list_filter = ["kind", "format"]
+    search_fields = ["film__title", "place", "title"]
+    autocomplete_fields = ["film"]
+
+
+class AliasInline(admin.TabularInline):
+    model = models.OutletAlias
+    extra = 0
+
+
+@admin.register(models.Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "weight", "url"]
+    search_fields = ["name", "name_key", "aliases__alias"]
+    inlines = [AliasInline]
+
+
+@admin.register(models.Critic)
+class CriticAdmin(admin.ModelAdmin):
+    list_display = ["name", "top_critic"]
+    list_filter = ["top_critic"]
+    search_fields = ["name", "name_key"]
+
+
+@admin.register(models.Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = [
+        "film", "critic", "outlet", "published", "rating_raw", "rating", "rating_flag",
+        "verdict", "verdict_source", "needs_check",
+    ]
+    list_filter = ["verdict", "verdict_source", "needs_check", "top_critic", "rating_flag", "source"]
+    search_fields = ["quote", "film__title", "critic__name", "outlet__name"]
+    autocomplete_fields = ["film", "critic", "outlet"]
+    date_hierarchy = "published"
+    list_select_related = ["film", "critic", "outlet"]
+    readonly_fields = ["dedupe_key", "created_at"]
+
+
+@admin.register(models.AudienceRating)
+class AudienceRatingAdmin(admin.ModelAdmin):
+    list_display = ["film", "user_key", "stars", "rated_at"]
+    search_fields = ["film__title", "user_key"]
+    autocomplete_fields = ["film"]
+
+
+@admin.register(models.Consensus)
+class ConsensusAdmin(admin.ModelAdmin):
+    list_display = ["film", "status", "author", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["film__title", "text"]
+    autocomplete_fields = ["film"]
+
+
+@admin.register(models.PublishedScore)
+class PublishedScoreAdmin(admin.ModelAdmin):
+    list_display = ["film", "source", "status", "percent_positive", "review_count"]
+    list_filter = ["source", "status"]
+    search_fields = ["film__title"]
+    autocomplete_fields = ["film"]
+
+
+@admin.register(models.ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["path", "format", "started_at", "read", "imported", "duplicates", "rejected"]
+    list_filter = ["format"]

@@ -1,0 +1,57 @@
+"""One JSON shape per object, shared by the CLI's --json and the site's .json pages."""
+
+from __future__ import annotations
+
+from .models import Film, Review
+
+
+def film_json(film: Film) -> dict:
+    credits = film.credits.select_related("person").order_by("role", "order", "id")
+    companies = film.companies.select_related("company").order_by("role", "id")
+    return {
+        "id": film.pk,
+        "title": film.title,
+        "year": film.year,
+        "genres": film.genres,
+        "synopsis": film.synopsis,
+        "runtime_minutes": film.runtime_minutes,
+        "mpaa_rating": film.mpaa_rating,
+        "sample": film.sample,
+        "credits": [
+            {"name": c.person.name, "role": c.role, **({"character": c.character} if c.character else {})}
+            for c in credits
+        ],
+        "companies": [{"name": c.company.name, "role": c.role} for c in companies],
+        "releases": [
+            {"kind": r.kind, "date": r.date.isoformat() if r.date else None, "date_precision": r.date_precision,
+             **{k: getattr(r, k) for k in ("region", "place", "title", "format", "note") if getattr(r, k)}}
+            for r in film.releases.order_by("date", "id")
+        ],
+        "published_scores": [
+            {"source": p.source, "status": p.status, "percent_positive": p.percent_positive,
+             "review_count": p.review_count, "consensus": p.consensus}
+            for p in film.published_scores.order_by("source")
+        ],
+    }
+
+
+def review_json(review: Review) -> dict:
+    return {
+        "id": review.pk,
+        "critic": review.critic.name if review.critic else None,
+        "outlet": review.outlet.name if review.outlet else None,
+        "published": review.published.isoformat() if review.published else None,
+        "quote": review.quote,
+        "url": review.url,
+        "top_critic": review.top_critic,
+        "rating": {
+            "raw": review.rating_raw,
+            "score": review.rating,
+            "scale": review.rating_scale,
+            "flag": review.rating_flag,
+        },
+        "verdict": review.verdict or None,
+        "verdict_source": review.verdict_source or None,
+        "verdict_probability": review.verdict_probability,
+        "needs_check": review.needs_check,
+    }

@@ -1,0 +1,45 @@
+"""Database URLs (``sqlite:///reception.db``, ``postgresql://u:p@host:5432/db``) to Django settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import ReceptionError
+
+DEFAULT_URL = "sqlite:///reception.db"
+ENV_VAR = "RECEPTION_DATABASE_URL"
+
+
+def database_url(explicit: str | None = None) -> str:
+    return explicit or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def django_database(url: str) -> dict:
+    """The Django ``DATABASES['default']`` entry for a URL."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy writes them.
+        path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        if not path:
+            raise ReceptionError("E001", f"database URL {url!r} names no file; try sqlite:///reception.db")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(Path(path).expanduser().absolute()),
+            # WAL lets the site read while an import writes.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "TEST": {"NAME": os.environ.get("RECEPTION_TEST_SQLITE")},
+        }
+    if parts.scheme in ("postgres", "postgresql"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")) or "reception",
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+        }
+    raise ReceptionError(
+        "E002", f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB"
+    )

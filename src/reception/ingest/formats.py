@@ -1,0 +1,71 @@
+"""The formats `reception ingest` reads, and how `--format auto` tells them apart by header."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import IngestError
+from . import own, rt
+from .files import first_line
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str          # the --format value
+    part: str          # which file of the format
+    encoding: str      # default encoding
+    delimiter: str
+    columns: list[str]  # a header holding all of these is this format
+    read: Callable
+    films_first: bool  # in a folder, files of films are read before files of reviews
+
+
+FORMATS = [
+    Format("rt-reviews", "rt.reviews", "latin-1", "\t", rt.RT_REVIEWS_COLUMNS, rt.read_rt_reviews, False),
+    Format("rt-reviews", "rt.movie_info", "latin-1", "\t", rt.RT_MOVIE_INFO_COLUMNS, rt.read_rt_movie_info, True),
+    Format("rt-kaggle", "critic reviews", "utf-8", ",", rt.KAGGLE_REVIEWS_COLUMNS, rt.read_kaggle_reviews, False),
+    Format("rt-kaggle", "movies", "utf-8", ",", rt.KAGGLE_MOVIES_COLUMNS, rt.read_kaggle_movies, True),
+    Format("rt-2025", "critic_reviews", "utf-8", ",", rt.RT2025_REVIEWS_COLUMNS, rt.read_rt2025_reviews, False),
+    Format("rt-2025", "movies", "utf-8", ",", rt.RT2025_MOVIES_COLUMNS, rt.read_rt2025_movies, True),
+    Format("rt-movies", "movies", "utf-8", ",", rt.RT_MOVIES_COLUMNS, rt.read_rt_movies, True),
+    Format("csv", "reviews", "utf-8", ",", ["film"], own.read_csv, False),
+    Format("jsonl", "lines", "utf-8", "", [], own.read_jsonl, False),
+]
+NAMES = ["auto"] + sorted({f.name for f in FORMATS})
+
+
+def _header(path: Path, delimiter: str) -> list[str]:
+    import csv
+
+    text = first_line(path).decode("latin-1").lstrip("\ufeff").lstrip("ï»¿")
+    return [c.strip() for c in next(csv.reader([text], delimiter=delimiter), [])]
+
+
+def detect(path: Path, wanted: str = "auto") -> Format:
+    """The format of one file; `wanted` narrows it to one --format name."""
+    line = first_line(path)
+    if not line.strip():
+        raise IngestError("E101", f"{path}: the file is empty; nothing was imported")
+    candidates = [f for f in FORMATS if wanted in ("auto", f.name)]
+    if not candidates:
+        raise IngestError("E102", f"unknown format {wanted!r}; use one of: {', '.join(NAMES)}")
+    if line.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
+        if wanted in ("auto", "jsonl"):
+            return next(f for f in FORMATS if f.name == "jsonl")
+    for fmt in candidates:
+        if fmt.name == "jsonl":
+            continue
+        header = _header(path, fmt.delimiter)
+        if all(col in header for col in fmt.columns):
+            return fmt
+    if wanted != "auto":
+        # The user named the format: let its reader report exactly which columns are missing.
+        return candidates[0]
+    shown = line[:120].decode("latin-1").rstrip()
+    raise IngestError(
+        "E102",
+        f"{path}, line 1: cannot tell the format from the header {shown!r}; "
+        f"give --format ({', '.join(NAMES[1:])}) — see docs/formats.md",
+    )

@@ -1,0 +1,125 @@
+"""What a reader yields: films and reviews in one shape, whatever the source format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..catalog.models import Verdict
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the reason goes to the rejects report."""
+
+
+@dataclass(frozen=True)
+class FilmRef:
+    """How a row names its film: a source's id, or a title and maybe a year."""
+
+    title: str = ""
+    year: int | None = None
+    source: str = ""
+    key: str = ""
+
+    def describe(self) -> str:
+        if self.source:
+            return f"{self.source}:{self.key}"
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+@dataclass
+class FilmRecord:
+    ref: FilmRef
+    title: str = ""
+    year: int | None = None
+    # Other ids the same film has elsewhere, e.g. its RT link in a file keyed by RT's uuid.
+    also_known_as: list[tuple[str, str]] = field(default_factory=list)
+    genres: list[str] = field(default_factory=list)
+    synopsis: str = ""
+    runtime_minutes: int | None = None
+    mpaa_rating: str = ""
+    limited_release: bool | None = None
+    sample: bool = False
+    credits: list[dict] = field(default_factory=list)    # {name, role, character?}
+    companies: list[dict] = field(default_factory=list)  # {name, role, region?, note?}
+    releases: list[dict] = field(default_factory=list)   # {kind, date, date_precision?, ...}
+    published: dict | None = None                        # PublishedScore fields + source
+
+
+@dataclass
+class ReviewRecord:
+    film: FilmRef
+    critic: str = ""
+    outlet: str = ""
+    published: dt.date | None = None
+    quote: str = ""
+    url: str = ""
+    rating_raw: str = ""
+    source_verdict: str = ""
+    top_critic: bool = False
+    source_key: str = ""
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S")
+
+
+@lru_cache(maxsize=100_000)
+def parse_date(text: str) -> dt.date | None:
+    """A date in any of the forms the sources use; '' is None; nonsense raises RowError."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", text):
+        text = text[:10]
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RowError(f"unreadable date {text!r}")
+
+
+_VERDICTS = {
+    "positive": Verdict.POSITIVE, "fresh": Verdict.POSITIVE, "pos": Verdict.POSITIVE,
+    "negative": Verdict.NEGATIVE, "rotten": Verdict.NEGATIVE, "neg": Verdict.NEGATIVE,
+}
+
+
+def parse_verdict(text: str | None) -> str:
+    text = (text or "").strip().lower()
+    if not text:
+        return ""
+    try:
+        return _VERDICTS[text]
+    except KeyError:
+        raise RowError(f"unknown verdict {text!r} (use positive/negative or fresh/rotten)") from None
+
+
+_BOOLS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
+
+
+def parse_bool(text, what: str) -> bool:
+    if text == "0" or text == "1":
+        return text == "1"
+    if isinstance(text, bool):
+        return text
+    try:
+        return _BOOLS[str(text if text is not None else "").strip().lower()]
+    except KeyError:
+        raise RowError(f"{what} must be true/false or 1/0, not {text!r}") from None
+
+
+def parse_int(text, what: str) -> int | None:
+    text = str(text if text is not None else "").strip()
+    if not text:
+        return None
+    match = re.match(r"^(\d+)(?:\.0+)?(?:\s*min(?:utes)?)?$", text)
+    if not match:
+        raise RowError(f"{what} must be a whole number, not {text!r}")
+    return int(match.group(1))
+
+
+def split_list(text: str | None, sep: str = ",") -> list[str]:
+    return [part.strip() for part in (text or "").split(sep) if part.strip()]

@@ -1,0 +1,255 @@
+"""Rotten Tomatoes data in its public shapes: rt.reviews/rt.movie_info (TSV, latin-1),
+rotten_tomatoes_movies.csv, the Kaggle dump (joined by rotten_tomatoes_link), and the
+newer export (critic_reviews.csv + movies.csv, joined by movieId)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..catalog.identity import clean_name
+from .files import table_rows
+from .records import (
+    FilmRecord, FilmRef, ReviewRecord, RowError, parse_bool, parse_date, parse_int, parse_verdict, split_list,
+)
+
+RT_REVIEWS_COLUMNS = ["id", "review", "rating", "fresh", "critic", "top_critic", "publisher", "date"]
+RT_MOVIE_INFO_COLUMNS = ["id", "synopsis", "rating", "genre", "director", "writer", "theater_date", "runtime", "studio"]
+RT_MOVIES_COLUMNS = ["movie_title", "rating", "genre", "in_theaters_date", "runtime_in_minutes",
+                     "tomatometer_status", "tomatometer_rating", "tomatometer_count"]
+KAGGLE_REVIEWS_COLUMNS = ["rotten_tomatoes_link", "critic_name", "top_critic", "publisher_name",
+                          "review_type", "review_score", "review_date", "review_content"]
+KAGGLE_MOVIES_COLUMNS = ["rotten_tomatoes_link", "movie_title", "movie_info", "critics_consensus",
+                         "directors", "authors", "actors", "original_release_date", "tomatometer_status"]
+RT2025_REVIEWS_COLUMNS = ["creationDate", "criticName", "isTopCritic", "publicationName", "reviewUrl",
+                          "quote", "reviewId", "reviewState", "originalScore", "movieId"]
+RT2025_MOVIES_COLUMNS = ["movieId", "movieTitle", "movieYear", "movieURL", "critic_score"]
+
+
+def _rows(path, encoding, delimiter, columns, build):
+    """Run `build` on each row; bad rows come back as RowError with the raw text."""
+    for line, row in table_rows(path, encoding, delimiter, columns):
+        if isinstance(row, list):
+            yield line, RowError(f"expected {len(columns)}+ fields, found {len(row)}"), delimiter.join(row)
+            continue
+        try:
+            yield line, build(row), delimiter.join(row.values())
+        except RowError as exc:
+            yield line, exc, delimiter.join(row.values())
+
+
+def _year(date) -> int | None:
+    return date.year if date else None
+
+
+def _percent(text: str) -> float | None:
+    text = (text or "").strip().rstrip("%")
+    return float(text) if re.fullmatch(r"\d+(\.\d+)?", text) else None
+
+
+def _rt_link(url: str) -> str:
+    # ".../m/toy_story_2" -> "m/toy_story_2" (the slash before "m/" keeps ".com/m" out).
+    match = re.search(r"/(m/[^/?#]+)", url or "")
+    return match.group(1) if match else ""
+
+
+# rt.reviews.tsv ---------------------------------------------------------------------------
+
+def _rt_review(row: dict) -> ReviewRecord:
+    film_id = row["id"].strip()
+    if not film_id.isdigit():
+        raise RowError(f"film id must be a number, not {film_id!r}")
+    return ReviewRecord(
+        film=FilmRef(source="rt-reviews", key=film_id),
+        critic=clean_name(row["critic"]),
+        outlet=clean_name(row["publisher"]),
+        published=parse_date(row["date"]),
+        quote=row["review"].strip(),
+        rating_raw=row["rating"].strip(),
+        source_verdict=parse_verdict(row["fresh"]),
+        top_critic=parse_bool(row["top_critic"], "top_critic"),
+    )
+
+
+def read_rt_reviews(path: Path, encoding: str):
+    return _rows(path, encoding, "\t", RT_REVIEWS_COLUMNS, _rt_review)
+
+
+def _rt_movie_info(row: dict) -> FilmRecord:
+    film_id = row["id"].strip()
+    if not film_id.isdigit():
+        raise RowError(f"film id must be a number, not {film_id!r}")
+    theater = parse_date(row["theater_date"])
+    dvd = parse_date(row.get("dvd_date", ""))
+    releases = [{"kind": "theatrical", "date": theater}] if theater else []
+    if dvd:
+        releases.append({"kind": "home-video", "date": dvd})
+    credits = [{"name": n, "role": "director"} for n in split_list(row["director"], "|")]
+    credits += [{"name": n, "role": "writer"} for n in split_list(row["writer"], "|")]
+    return FilmRecord(
+        ref=FilmRef(source="rt-reviews", key=film_id),
+        year=_year(theater),
+        synopsis=row["synopsis"].strip(),
+        mpaa_rating=row["rating"].strip(),
+        genres=split_list(row["genre"], "|"),
+        runtime_minutes=parse_int(row["runtime"], "runtime"),
+        credits=credits,
+        companies=[{"name": row["studio"].strip(), "role": "studio"}] if row["studio"].strip() else [],
+        releases=releases,
+    )
+
+
+def read_rt_movie_info(path: Path, encoding: str):
+    return _rows(path, encoding, "\t", RT_MOVIE_INFO_COLUMNS, _rt_movie_info)
+
+
+# rotten_tomatoes_movies.csv ----------------------------------------------------------------
+
+def _rt_movie(row: dict) -> FilmRecord:
+    title = row["movie_title"].strip()
+    if not title:
+        raise RowError("no movie_title")
+    theaters = parse_date(row["in_theaters_date"])
+    streaming = parse_date(row.get("on_streaming_date", ""))
+    releases = [{"kind": "theatrical", "date": theaters}] if theaters else []
+    if streaming:
+        releases.append({"kind": "streaming", "date": streaming})
+    return FilmRecord(
+        ref=FilmRef(title=title, year=_year(theaters)),
+        title=title,
+        year=_year(theaters),
+        mpaa_rating=row["rating"].strip(),
+        genres=split_list(row["genre"]),
+        runtime_minutes=parse_int(row["runtime_in_minutes"], "runtime_in_minutes"),
+        releases=releases,
+        published={
+            "source": "rt-movies",
+            "status": row["tomatometer_status"].strip(),
+            "percent_positive": _percent(row["tomatometer_rating"]),
+            "review_count": parse_int(row["tomatometer_count"], "tomatometer_count"),
+            # The names of these three columns say "audience" but they count critics' reviews.
+            "top_critic_count": parse_int(row.get("audience_top_critics_count"), "top critics count"),
+            "positive_count": parse_int(row.get("audience_fresh_critics_count"), "fresh count"),
+            "negative_count": parse_int(row.get("audience_rotten_critics_count"), "rotten count"),
+            "audience_status": row.get("audience_status", "").strip(),
+            "audience_percent": _percent(row.get("audience_rating", "")),
+            "audience_count": parse_int(row.get("audience_count"), "audience_count"),
+        },
+    )
+
+
+def read_rt_movies(path: Path, encoding: str):
+    return _rows(path, encoding, ",", RT_MOVIES_COLUMNS, _rt_movie)
+
+
+# The Kaggle dump --------------------------------------------------------------------------
+
+def _kaggle_review(row: dict) -> ReviewRecord:
+    link = row["rotten_tomatoes_link"].strip()
+    if not link:
+        raise RowError("no rotten_tomatoes_link")
+    return ReviewRecord(
+        film=FilmRef(source="rt-link", key=link),
+        critic=clean_name(row["critic_name"]),
+        outlet=clean_name(row["publisher_name"]),
+        published=parse_date(row["review_date"]),
+        quote=row["review_content"].strip(),
+        rating_raw=row["review_score"].strip(),
+        source_verdict=parse_verdict(row["review_type"]),
+        top_critic=parse_bool(row["top_critic"], "top_critic"),
+    )
+
+
+def read_kaggle_reviews(path: Path, encoding: str):
+    return _rows(path, encoding, ",", KAGGLE_REVIEWS_COLUMNS, _kaggle_review)
+
+
+def _kaggle_movie(row: dict) -> FilmRecord:
+    link = row["rotten_tomatoes_link"].strip()
+    title = row["movie_title"].strip()
+    if not link or not title:
+        raise RowError("a film needs rotten_tomatoes_link and movie_title")
+    released = parse_date(row["original_release_date"])
+    streaming = parse_date(row.get("streaming_release_date", ""))
+    releases = [{"kind": "theatrical", "date": released}] if released else []
+    if streaming:
+        releases.append({"kind": "streaming", "date": streaming})
+    credits = [{"name": n, "role": "director"} for n in split_list(row["directors"])]
+    credits += [{"name": n, "role": "writer"} for n in split_list(row["authors"])]
+    credits += [{"name": n, "role": "actor"} for n in split_list(row["actors"])]
+    company = row.get("production_company", "").strip()
+    return FilmRecord(
+        ref=FilmRef(source="rt-link", key=link),
+        title=title,
+        year=_year(released),
+        synopsis=row["movie_info"].strip(),
+        mpaa_rating=row.get("content_rating", "").strip(),
+        genres=split_list(row.get("genres", "")),
+        runtime_minutes=parse_int(row.get("runtime"), "runtime"),
+        credits=credits,
+        companies=[{"name": company, "role": "production"}] if company else [],
+        releases=releases,
+        published={
+            "source": "rt-kaggle",
+            "status": row["tomatometer_status"].strip(),
+            "percent_positive": _percent(row.get("tomatometer_rating", "")),
+            "review_count": parse_int(row.get("tomatometer_count"), "tomatometer_count"),
+            "top_critic_count": parse_int(row.get("tomatometer_top_critics_count"), "top critics count"),
+            "positive_count": parse_int(row.get("tomatometer_fresh_critics_count"), "fresh count"),
+            "negative_count": parse_int(row.get("tomatometer_rotten_critics_count"), "rotten count"),
+            "audience_status": row.get("audience_status", "").strip(),
+            "audience_percent": _percent(row.get("audience_rating", "")),
+            "audience_count": parse_int(row.get("audience_count"), "audience_count"),
+            "consensus": row["critics_consensus"].strip(),
+        },
+    )
+
+
+def read_kaggle_movies(path: Path, encoding: str):
+    return _rows(path, encoding, ",", KAGGLE_MOVIES_COLUMNS, _kaggle_movie)
+
+
+# The newer export ---------------------------------------------------------------------------
+
+def _rt2025_review(row: dict) -> ReviewRecord:
+    movie = row["movieId"].strip()
+    if not movie:
+        raise RowError("no movieId")
+    return ReviewRecord(
+        film=FilmRef(source="rt-2025", key=movie),
+        critic=clean_name(row["criticName"]),
+        outlet=clean_name(row["publicationName"]),
+        published=parse_date(row["creationDate"]),
+        quote=row["quote"].strip(),
+        url=row["reviewUrl"].strip(),
+        rating_raw=row["originalScore"].strip(),
+        source_verdict=parse_verdict(row["reviewState"]),
+        top_critic=parse_bool(row["isTopCritic"], "isTopCritic"),
+        source_key=row["reviewId"].strip(),
+    )
+
+
+def read_rt2025_reviews(path: Path, encoding: str):
+    return _rows(path, encoding, ",", RT2025_REVIEWS_COLUMNS, _rt2025_review)
+
+
+def _rt2025_movie(row: dict) -> FilmRecord:
+    movie, title = row["movieId"].strip(), row["movieTitle"].strip()
+    if not movie or not title:
+        raise RowError("a film needs movieId and movieTitle")
+    link = _rt_link(row["movieURL"])
+    return FilmRecord(
+        ref=FilmRef(source="rt-2025", key=movie),
+        title=title,
+        year=parse_int(row["movieYear"], "movieYear"),
+        also_known_as=[("rt-link", link)] if link else [],
+        published={
+            "source": "rt-2025",
+            "percent_positive": _percent(row["critic_score"]),
+            "audience_percent": _percent(row.get("audience_score", "")),
+        },
+    )
+
+
+def read_rt2025_movies(path: Path, encoding: str):
+    return _rows(path, encoding, ",", RT2025_MOVIES_COLUMNS, _rt2025_movie)

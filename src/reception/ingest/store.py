@@ -1,0 +1,369 @@
+"""Writing records: films, critics and outlets resolved through in-memory indexes, reviews
+inserted in batches with set-based SQL (per-row ORM saves are far too slow for a million rows).
+
+Everything runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+
+from django.db import connection
+from django.utils import timezone
+
+from .. import ratings
+from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
+from ..catalog.models import (
+    Company, Credit, Film, FilmCompany, FilmSourceId, Person, PublishedScore, ReleaseEvent, VerdictSource,
+)
+from .records import FilmRecord, FilmRef, ReviewRecord, RowError
+
+BATCH = 5000
+OUTLET_LABEL = VerdictSource.OUTLET_LABEL.value
+
+REVIEW_COLUMNS = (
+    "film_id", "critic_id", "outlet_id", "published", "quote", "url", "rating_raw", "rating", "rating_scale",
+    "rating_flag", "top_critic", "source_verdict", "verdict", "verdict_source", "verdict_probability",
+    "verdict_model", "needs_check", "source", "source_key", "dedupe_key", "created_at",
+)
+INSERT_REVIEW = (
+    f"INSERT INTO catalog_review ({', '.join(REVIEW_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(REVIEW_COLUMNS))}) ON CONFLICT (dedupe_key) DO NOTHING"
+)
+
+
+def _iso(date):
+    return date.isoformat() if date else None
+
+
+class AmbiguousFilm(RowError):
+    pass
+
+
+def dedupe_key(film_id: int, critic_id: int | None, outlet_id: int | None, record: ReviewRecord) -> int:
+    """Film + critic + outlet + date + text (+ rating): the fields that make a review itself.
+
+    Critic and outlet count by id, so "NYT" and "The New York Times" are one outlet here too.
+    """
+    text = " ".join(record.quote.casefold().split())
+    published = record.published.isoformat() if record.published else ""
+    ident = f"{film_id}\x1f{critic_id}\x1f{outlet_id}\x1f{published}\x1f{text}\x1f{record.rating_raw}"
+    return int.from_bytes(hashlib.sha1(ident.encode("utf-8")).digest()[:8], "big") >> 1
+
+
+class Store:
+    def __init__(self, source: str):
+        self.source = source
+        self.cursor = connection.cursor()
+        self.ops = connection.ops
+        self.now = self.ops.adapt_datetimefield_value(timezone.now())
+        # SQLite stores dates as ISO text; PostgreSQL's driver takes the date itself.
+        self.adapt_date = _iso if connection.vendor == "sqlite" else (lambda d: d)
+        self.batch: list[tuple] = []
+        # dedupe key -> the line that brought it, to name the first of in-file duplicates.
+        self.seen: dict[str, int] = {}
+        self.duplicates: list[tuple[int, int]] = []  # (line, line of the first copy)
+        self.bare: list[tuple[int | None, ratings.Rating]] = []  # this import's bare numbers, by outlet
+        self.films_added = 0
+        self.rating_counts: Counter = Counter()
+        if connection.vendor == "sqlite":
+            # A large page cache keeps the index B-trees in memory during bulk inserts.
+            self.cursor.execute("PRAGMA cache_size = -262144")
+        self._load_indexes()
+
+    # indexes -------------------------------------------------------------------------------
+
+    def _load_indexes(self):
+        c = self.cursor
+        c.execute("SELECT source, key, film_id FROM catalog_filmsourceid")
+        self.film_ids = {(s, k): f for s, k, f in c.fetchall()}
+        self.film_sources: dict[int, set[str]] = defaultdict(set)
+        for (source, _), film_id in self.film_ids.items():
+            self.film_sources[film_id].add(source)
+        c.execute("SELECT id, title_key, year FROM catalog_film")
+        self.titles: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
+        for film_id, key, year in c.fetchall():
+            self.titles[key].append((film_id, year))
+        c.execute("SELECT name_key, id, top_critic FROM catalog_critic")
+        rows = c.fetchall()
+        self.critics = {k: i for k, i, _ in rows}
+        self.top_critics = {i for _, i, top in rows if top}
+        c.execute("SELECT name_key, id FROM catalog_outlet")
+        self.outlets = dict(c.fetchall())
+        c.execute("SELECT alias_key, outlet_id FROM catalog_outletalias")
+        self.outlet_aliases = dict(c.fetchall())
+        self.people: dict[str, int] = {}     # filled on first use: most imports name no one
+        self.companies: dict[str, int] = {}
+
+    def _insert(self, table: str, values: dict) -> int:
+        cols = ", ".join(values)
+        marks = ", ".join(["%s"] * len(values))
+        self.cursor.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING id", list(values.values()))
+        return self.cursor.fetchone()[0]
+
+    # films ---------------------------------------------------------------------------------
+
+    def find_film(self, ref: FilmRef) -> int | None:
+        """The film a reference names, by the rules in catalog.identity; raises on ambiguity."""
+        if ref.source:
+            return self.film_ids.get((ref.source, ref.key))
+        candidates = self.titles.get(title_key(ref.title), [])
+        if not candidates:
+            return None
+        if ref.year is None:
+            steps = [candidates]
+        else:
+            steps = [
+                [c for c in candidates if c[1] == ref.year],
+                [c for c in candidates if c[1] is not None and abs(c[1] - ref.year) == 1],
+                [c for c in candidates if c[1] is None],
+            ]
+        for found in steps:
+            if len(found) == 1:
+                return found[0][0]
+            if len(found) > 1:
+                ids = ", ".join(str(c[0]) for c in found)
+                raise AmbiguousFilm(f"ambiguous film {ref.describe()!r}: matches films {ids}; left for an editor")
+        return None
+
+    def _new_film(self, title: str, year: int | None, title_known: bool = True) -> int:
+        film_id = self._insert("catalog_film", {
+            "title": title, "title_key": title_key(title), "year": year, "title_known": title_known,
+            "genres": "[]", "synopsis": "", "runtime_minutes": None, "mpaa_rating": "",
+            "limited_release": False, "sample": False, "created_at": self.now, "updated_at": self.now,
+        })
+        self.titles[title_key(title)].append((film_id, year))
+        self.films_added += 1
+        return film_id
+
+    def _add_source_id(self, film_id: int, source: str, key: str):
+        if (source, key) not in self.film_ids:
+            self._insert("catalog_filmsourceid", {"film_id": film_id, "source": source, "key": key})
+            self.film_ids[(source, key)] = film_id
+            self.film_sources[film_id].add(source)
+
+    def film_for_review(self, ref: FilmRef) -> int:
+        film_id = self.find_film(ref)
+        if film_id is not None:
+            return film_id
+        if ref.source:
+            # Known only by its id until a film file of the same source names it.
+            film_id = self._new_film(f"{ref.source} film {ref.key}", None, title_known=False)
+            self._add_source_id(film_id, ref.source, ref.key)
+            return film_id
+        return self._new_film(ref.title, ref.year)
+
+    def upsert_film(self, record: FilmRecord) -> int:
+        film_id = self.find_film(record.ref)
+        for source, key in record.also_known_as:
+            if film_id is None:
+                film_id = self.film_ids.get((source, key))
+        if film_id is None and record.ref.source and record.title:
+            film_id = self.find_film(FilmRef(title=record.title, year=record.year))
+            # A film the same source already knows under another id is another film (a remake).
+            if film_id is not None and record.ref.source in self.film_sources[film_id]:
+                film_id = None
+        if film_id is None:
+            film_id = self._new_film(record.title or f"{record.ref.source} film {record.ref.key}",
+                                     record.year, title_known=bool(record.title))
+        if record.ref.source:
+            self._add_source_id(film_id, record.ref.source, record.ref.key)
+        for source, key in record.also_known_as:
+            self._add_source_id(film_id, source, key)
+        self._fill_film(film_id, record)
+        return film_id
+
+    def _fill_film(self, film_id: int, record: FilmRecord):
+        """Fill what the film lacks; never overwrite what is there (an editor may have set it)."""
+        film = Film.objects.get(pk=film_id)
+        old_key, old_year = film.title_key, film.year
+        if record.title and not film.title_known:
+            film.title, film.title_known = record.title, True
+        for attr in ("year", "synopsis", "runtime_minutes", "mpaa_rating"):
+            value = getattr(record, attr)
+            if value not in (None, "") and getattr(film, attr) in (None, ""):
+                setattr(film, attr, value)
+        if record.genres and not film.genres:
+            film.genres = record.genres
+        if record.limited_release is not None and record.limited_release:
+            film.limited_release = True
+        film.sample = film.sample or record.sample
+        film.save()
+        if (film.title_key, film.year) != (old_key, old_year):
+            self.titles[old_key].remove((film_id, old_year))
+            self.titles[film.title_key].append((film_id, film.year))
+
+        # The unique constraints make these idempotent: a credit already there is skipped.
+        Credit.objects.bulk_create([
+            Credit(film_id=film_id, person_id=self._named(Person, self.people, c["name"]), role=c["role"],
+                   character=c.get("character", ""), order=order)
+            for order, c in enumerate(record.credits)
+        ], ignore_conflicts=True)
+        FilmCompany.objects.bulk_create([
+            FilmCompany(film_id=film_id, company_id=self._named(Company, self.companies, c["name"]), role=c["role"],
+                        region=c.get("region", ""), note=c.get("note", ""))
+            for c in record.companies
+        ], ignore_conflicts=True)
+        for release in record.releases:
+            fields = {k: v for k, v in release.items() if k not in ("kind", "date")}
+            ReleaseEvent.objects.get_or_create(
+                film_id=film_id, kind=release["kind"], date=release["date"], defaults=fields
+            )
+        if record.published:
+            published = dict(record.published)
+            source = str(published.pop("source", "") or "published")
+            allowed = {f.name for f in PublishedScore._meta.fields} - {"id", "film", "source"}
+            unknown = set(published) - allowed
+            if unknown:
+                raise RowError(f"unknown published field(s): {', '.join(sorted(unknown))}")
+            PublishedScore.objects.update_or_create(film_id=film_id, source=source, defaults=published)
+
+    def _named(self, model, index: dict | None, name: str) -> int:
+        """The id of the person or company of that name, created when new (people match by name)."""
+        if not index:
+            for key, pk in model.objects.order_by("-id").values_list("name_key", "id"):
+                index[key] = pk  # the oldest wins for namesakes
+        key = name_key(name)
+        if key not in index:
+            index[key] = model.objects.create(name=name).pk
+        return index[key]
+
+    # critics and outlets --------------------------------------------------------------------
+
+    def critic_id(self, name: str, top: bool) -> int | None:
+        key = name_key(name)
+        if not key:
+            return None
+        critic_id = self.critics.get(key)
+        if critic_id is None:
+            critic_id = self._insert("catalog_critic", {"name": name, "name_key": key, "top_critic": top})
+            self.critics[key] = critic_id
+            if top:
+                self.top_critics.add(critic_id)
+        elif top and critic_id not in self.top_critics:
+            self.cursor.execute("UPDATE catalog_critic SET top_critic = %s WHERE id = %s", [True, critic_id])
+            self.top_critics.add(critic_id)
+        return critic_id
+
+    def outlet_id(self, name: str) -> int | None:
+        key = name_key(name)
+        if not key:
+            return None
+        outlet_id = self.outlets.get(key) or self.outlet_aliases.get(key)
+        if outlet_id is None:
+            canonical = BUILTIN_OUTLET_ALIASES.get(name) or BUILTIN_OUTLET_ALIASES.get(name.strip())
+            if canonical and name_key(canonical) != key:
+                return self.outlet_id(canonical)
+            outlet_id = self._insert("catalog_outlet", {"name": name, "name_key": key, "url": "", "weight": 1.0})
+            self.outlets[key] = outlet_id
+        return outlet_id
+
+    # reviews -------------------------------------------------------------------------------
+
+    def add_review(self, record: ReviewRecord, line: int):
+        film_id = self.film_for_review(record.film)
+        critic_id = self.critic_id(record.critic, record.top_critic)
+        outlet_id = self.outlet_id(record.outlet)
+        key = dedupe_key(film_id, critic_id, outlet_id, record)
+        first = self.seen.get(key)
+        if first is not None:
+            self.duplicates.append((line, first))
+            return
+        self.seen[key] = line
+        rating = ratings.parse_rating(record.rating_raw)
+        if record.rating_raw:
+            self.rating_counts["present"] += 1
+            if rating.flag == ratings.NO_SCALE:
+                self.bare.append((outlet_id, rating))
+            else:
+                self.rating_counts[rating.flag or "read"] += 1
+        verdict = record.source_verdict
+        self.batch.append((
+            film_id,
+            critic_id,
+            outlet_id,
+            self.adapt_date(record.published),
+            record.quote, record.url, record.rating_raw[:100], rating.score, rating.scale, rating.flag,
+            record.top_critic, verdict, verdict,
+            OUTLET_LABEL if verdict else "",
+            None, "", False, self.source, record.source_key, key, self.now,
+        ))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def defer_indexes(self, expected_rows: int):
+        """For a load larger than the table, drop secondary indexes now and rebuild them in
+        `finish` (one sorted build beats a million scattered inserts). SQLite only: its DDL is
+        transactional and readers keep their snapshot; on PostgreSQL a DROP INDEX would block
+        the site's readers, so indexes stay.
+        """
+        if connection.vendor != "sqlite" or expected_rows < max(50_000, self.count_reviews()):
+            return
+        self.cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalog_review' "
+            "AND sql IS NOT NULL"
+        )
+        self.deferred_indexes = self.cursor.fetchall()
+        for name, _ in self.deferred_indexes:
+            self.cursor.execute(f'DROP INDEX "{name}"')
+
+    def finish(self):
+        self.flush()
+        for _, sql in getattr(self, "deferred_indexes", []):
+            self.cursor.execute(sql)
+        self.deferred_indexes = []
+        self.resolve_bare_numbers()
+
+    def flush(self):
+        if self.batch:
+            self.cursor.executemany(INSERT_REVIEW, self.batch)
+            self.batch = []
+
+    def count_reviews(self) -> int:
+        self.cursor.execute("SELECT count(*) FROM catalog_review")
+        return self.cursor.fetchone()[0]
+
+    def resolve_bare_numbers(self) -> None:
+        """Give bare-number ratings their outlet's scale where it can be told (ratings.infer_scale).
+
+        Re-decided over the whole database for every outlet with bare numbers, so the scale
+        follows the evidence as imports add to it. Counts this import's bare numbers as read
+        or flagged.
+        """
+        c = self.cursor
+        bare_flags = [ratings.NO_SCALE, ratings.SCALE_INFERRED]
+        c.execute(
+            "SELECT id, outlet_id, rating_raw FROM catalog_review "
+            "WHERE rating_flag IN (%s, %s) AND outlet_id IS NOT NULL", bare_flags
+        )
+        pending = defaultdict(list)
+        for review_id, outlet_id, raw in c.fetchall():
+            pending[outlet_id].append((review_id, ratings.parse_rating(raw)))
+        stated: dict[int, dict[float, int]] = defaultdict(dict)
+        ids = list(pending)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            c.execute(
+                "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
+                f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "
+                "AND rating_scale LIKE %s GROUP BY outlet_id, rating_scale",
+                [*chunk, ratings.OK, "/%"],
+            )
+            for outlet_id, scale, count in c.fetchall():
+                stated[outlet_id][float(scale[1:])] = count
+        scales = {}
+        updates = []
+        for outlet_id, rows in pending.items():
+            scale = scales[outlet_id] = ratings.infer_scale(stated.get(outlet_id, {}), [r.value for _, r in rows])
+            for review_id, rating in rows:
+                unread = ratings.Rating(rating.raw, None, flag=ratings.NO_SCALE, value=rating.value)
+                resolved = ratings.resolve_bare_number(unread, scale) if scale else unread
+                updates.append((resolved.score, resolved.scale, resolved.flag, review_id))
+        c.executemany(
+            "UPDATE catalog_review SET rating = %s, rating_scale = %s, rating_flag = %s WHERE id = %s", updates
+        )
+        for outlet_id, rating in self.bare:
+            scale = scales.get(outlet_id)
+            flag = ratings.resolve_bare_number(rating, scale).flag if scale else ratings.NO_SCALE
+            self.rating_counts[flag or "read"] += 1

@@ -1,0 +1,65 @@
+"""Django settings. The database comes from RECEPTION_DATABASE_URL (default sqlite:///reception.db)."""
+
+import os
+from pathlib import Path
+
+from .database import database_url, django_database
+
+BASE_DIR = Path(__file__).resolve().parent
+
+# A fixed key is fine for a local demo; a deployment sets its own.
+SECRET_KEY = os.environ.get("RECEPTION_SECRET_KEY", "reception-local-development-key-change-me")
+DEBUG = os.environ.get("RECEPTION_DEBUG", "") == "1"
+ALLOWED_HOSTS = os.environ.get("RECEPTION_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "reception.catalog",
+    "reception.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "reception.urls"
+WSGI_APPLICATION = "reception.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": django_database(database_url())}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = os.environ.get("RECEPTION_STATIC_ROOT", str(Path.cwd() / "staticfiles"))
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,93 @@
+"""The `reception` command end to end, against SQLite and a real PostgreSQL server."""
+
+import gzip
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import run_cli
+
+
+def test_cli_demo_data_and_reviews_json(db_url, tmp_path):
+    run_cli("init", db=db_url)
+    done = run_cli("demo", "--no-serve", db=db_url)
+    assert "0 rejected" in done.stdout
+    again = run_cli("demo", "--no-serve", db=db_url)
+    assert "imported 0 reviews" in again.stdout
+    data = json.loads(run_cli("reviews", "One from the Heart (1982)", "--json", db=db_url).stdout)
+    assert (data["title"], data["year"]) == ("One from the Heart", 1982)
+    critics = {(r["critic"], r["outlet"], r["verdict"]) for r in data["reviews"]}
+    assert critics == {
+        ("Janet Maslin", "The New York Times", "negative"),
+        ("Susan King", "Los Angeles Times", "positive"),
+        ("Warren Clements", "The Globe and Mail", "negative"),
+        ("Gene Siskel", "At the Movies", "positive"),
+    }
+    siskel = next(r for r in data["reviews"] if r["critic"] == "Gene Siskel")
+    assert siskel["rating"] == {"raw": "thumbs up", "score": 100.0, "scale": "thumbs", "flag": ""}
+    assert {c["name"] for c in data["credits"] if c["role"] == "actor"} == {
+        "Frederic Forrest", "Teri Garr", "Raúl Juliá", "Nastassja Kinski", "Lainie Kazan", "Harry Dean Stanton"}
+    assert {(c["name"], c["role"]) for c in data["companies"]} == {("Zoetrope Studios", "studio"), ("MGM", "distributor")}
+    restoration = next(r for r in data["releases"] if r["kind"] == "restoration")
+    assert (restoration["date"], restoration["title"], restoration["format"]) == ("2024-01-19", "One From the Heart: Reprise", "4K")
+
+
+def test_cli_unknown_film_is_one_clear_line(tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    run_cli("init", db=db)
+    done = run_cli("reviews", "No Such Film", db=db, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: [E200] no film matches 'No Such Film'; try `reception reviews` with an id or check the title"
+
+
+def test_cli_ingest_errors_exit_non_zero(tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    (tmp_path / "empty.csv").write_text("")
+    done = run_cli("ingest", tmp_path / "empty.csv", db=db, check=False)
+    assert done.returncode == 1 and "[E101]" in done.stderr and "empty.csv" in done.stderr
+    done = run_cli("ingest", tmp_path / "missing.csv", db=db, check=False)
+    assert done.returncode == 1 and "[E100]" in done.stderr
+
+
+def test_cli_rt_reviews_import_and_reimport(db_url, shared_data, tmp_path):
+    path = shared_data / "rt-reviews" / "rt.reviews.tsv.gz"
+    first = json.loads(run_cli("ingest", path, "--json", "--rejects", tmp_path / "r.tsv", db=db_url).stdout)
+    assert first["read"] == 54432
+    assert first["imported"] + first["duplicates"] + first["rejected"] == 54432 and first["rejected"] == 0
+    assert first["ratings_read"] / first["ratings_present"] >= 0.995
+    second = json.loads(run_cli("ingest", path, "--json", "--rejects", tmp_path / "r2.tsv", db=db_url).stdout)
+    assert second["imported"] == 0 and second["duplicates"] == 54432
+
+
+def _review_count(db_url):
+    # Through the CLI's own database settings, so both kinds are read the same way.
+    code = ("import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','reception.settings');django.setup();"
+            "from reception.catalog.models import Review;print(Review.objects.count())")
+    import os
+    env = {**os.environ, "RECEPTION_DATABASE_URL": db_url}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+
+
+def test_cli_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
+    run_cli("demo", "--no-serve", db=db_url)
+    before = _review_count(db_url)
+    big = tmp_path / "big.csv.gz"
+    with gzip.open(big, "wt", encoding="utf-8") as out:
+        out.write("film,year,critic,outlet,quote,verdict\n")
+        for i in range(400_000):
+            out.write(f"Film {i % 5000},2001,Critic {i % 700},Outlet {i % 90},Quote number {i},positive\n")
+    import os
+    env = {**os.environ, "RECEPTION_DATABASE_URL": db_url}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "ingest", str(big), "--json"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    time.sleep(6)  # well into the rows, far from the end
+    assert proc.poll() is None, "the import finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert _review_count(db_url) == before

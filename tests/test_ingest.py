@@ -1,0 +1,176 @@
+"""Importing our own CSV/JSONL formats: counts, idempotence, rejects, file-level errors."""
+
+import csv
+import json
+
+import pytest
+
+from reception.catalog.models import Critic, Film, Outlet, Review
+from reception.errors import IngestError
+from reception.ingest import ingest
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "film,year,critic,outlet,date,quote,url,rating,verdict,top_critic\n"
+GOOD = [
+    'Paper Moon,1973,Vincent Canby,The New York Times,1973-05-17,"Funny, tender, precise.",,A-,,true\n',
+    "Paper Moon,1973,Pauline Kael,The New Yorker,1973-05-20,Too cute by half.,,,negative,false\n",
+    "Paper Moon,1973,Gene Siskel,Chicago Tribune,,Great fun.,,3.5/4,,true\n",
+]
+
+
+def read_rejects(path):
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+def test_ingest_csv_imports_reviews_and_normalizes_ratings(tmp_path):
+    report = ingest(write(tmp_path / "r.csv", HEADER + "".join(GOOD)), rejects_path=tmp_path / "rej.tsv")
+    assert (report.read, report.imported, report.duplicates, report.rejected) == (3, 3, 0, 0)
+    film = Film.objects.get()
+    assert (film.title, film.year) == ("Paper Moon", 1973)
+    canby = Review.objects.get(critic__name="Vincent Canby")
+    assert (canby.rating_raw, round(canby.rating, 2), canby.top_critic) == ("A-", 91.67, True)
+    kael = Review.objects.get(critic__name="Pauline Kael")
+    assert (kael.verdict, kael.verdict_source, kael.rating) == ("negative", "outlet-label", None)
+    assert Critic.objects.get(name="Gene Siskel").top_critic
+
+
+def test_ingest_reimport_adds_nothing(tmp_path):
+    path = write(tmp_path / "r.csv", HEADER + "".join(GOOD))
+    ingest(path)
+    again = ingest(path)
+    assert (again.imported, again.duplicates) == (0, 3)
+    assert Review.objects.count() == 3
+
+
+def test_ingest_malformed_rows_are_reported_and_good_rows_kept(tmp_path):
+    bad = [
+        ",1973,Someone,Somewhere,,text,,,,\n",                              # line 5: no film
+        "Paper Moon,1973,X,Y,not a date,text,,,,\n",                      # line 6
+        "Paper Moon,1973,X,Y,,text,,,maybe,\n",                           # line 7
+        "Paper Moon,1973\n",                                              # line 8: short row
+        "Paper Moon,1973,,,,just text,,,,\n",                             # line 9: nobody
+    ]
+    text = HEADER + GOOD[0] + GOOD[1] + GOOD[2] + "".join(bad) + GOOD[0].replace("Canby", "Canby Jr")
+    rejects = tmp_path / "rejects.tsv"
+    report = ingest(write(tmp_path / "mixed.csv", text), rejects_path=rejects)
+    assert report.imported == 4 and report.rejected == 5
+    rows = read_rejects(rejects)
+    assert [int(r["line"]) for r in rows] == [5, 6, 7, 8, 9]
+    reasons = [r["reason"] for r in rows]
+    assert "no film title" in reasons[0]
+    assert "unreadable date 'not a date'" in reasons[1]
+    assert "unknown verdict 'maybe'" in reasons[2]
+    assert "wrong number of fields" in reasons[3]
+    assert "critic or an outlet" in reasons[4]
+    assert all(r["file"].endswith("mixed.csv") for r in rows)
+
+
+def test_ingest_duplicate_lines_in_one_file_are_listed(tmp_path):
+    rejects = tmp_path / "rejects.tsv"
+    report = ingest(write(tmp_path / "d.csv", HEADER + GOOD[0] + GOOD[1] + GOOD[0]), rejects_path=rejects)
+    assert (report.imported, report.duplicates, report.rejected) == (2, 1, 0)
+    rows = read_rejects(rejects)
+    assert [(r["line"], r["reason"]) for r in rows] == [("4", "duplicate of line 2 (skipped, not rejected)")]
+
+
+def test_ingest_empty_file_is_a_clear_error(tmp_path):
+    with pytest.raises(IngestError, match=r"E101.*empty\.csv: the file is empty"):
+        ingest(write(tmp_path / "empty.csv", ""))
+
+
+def test_ingest_missing_columns_names_them(tmp_path):
+    path = write(tmp_path / "cols.tsv", "id\treview\trating\n1\tgood\t3/4\n")
+    with pytest.raises(IngestError, match=r"E103.*line 1: missing column\(s\) fresh, critic, top_critic"):
+        ingest(path, format="rt-reviews")
+
+
+def test_ingest_unknown_format_asks_for_format(tmp_path):
+    with pytest.raises(IngestError, match=r"E102.*cannot tell the format.*--format"):
+        ingest(write(tmp_path / "what.txt", "alpha;beta\n1;2\n"))
+    with pytest.raises(IngestError, match="E102.*unknown format 'xml'"):
+        ingest(write(tmp_path / "r.csv", HEADER + GOOD[0]), format="xml")
+
+
+def test_ingest_wrong_encoding_names_the_line_and_leaves_the_database_as_it_was(tmp_path):
+    ingest(write(tmp_path / "first.csv", HEADER + GOOD[0]))
+    # Good UTF-8 rows, then a latin-1 row: the import fails whole and names line 4.
+    data = (HEADER + GOOD[1] + GOOD[2]).encode("utf-8") + "Amélie,2001,A,B,,Charmant,,,,\n".encode("latin-1")
+    with pytest.raises(IngestError, match=r"E104.*line 4: not valid utf-8.*--encoding latin-1"):
+        ingest(write(tmp_path / "mixed-encoding.csv", data))
+    assert Review.objects.count() == 1 and Film.objects.count() == 1
+    # With the right encoding the same file reads.
+    latin = ingest(write(tmp_path / "latin.csv", (HEADER + "Amélie,2001,A,B,,Charmant,,,,\n").encode("latin-1")),
+                   encoding="latin-1")
+    assert latin.imported == 1 and Film.objects.filter(title="Amélie").exists()
+
+
+def test_ingest_a_failure_midway_rolls_back_films_critics_and_reviews(tmp_path):
+    lines = [f"Film {i},2000,Critic {i},Outlet {i},,Quote {i},,,positive,\n" for i in range(300)]
+    data = (HEADER + "".join(lines)).encode() + b"Broken,2000,A,B,,\xff\xfe,,,,\n"
+    with pytest.raises(IngestError):
+        ingest(write(tmp_path / "big.csv", data))
+    assert (Film.objects.count(), Critic.objects.count(), Outlet.objects.count(), Review.objects.count()) == (0, 0, 0, 0)
+
+
+def test_ingest_jsonl_films_and_reviews_with_bad_lines(tmp_path):
+    lines = [
+        {"type": "film", "title": "Paper Moon", "year": 1973, "genres": ["Comedy"],
+         "credits": [{"name": "Peter Bogdanovich", "role": "director"},
+                     {"name": "Tatum O'Neal", "role": "actor", "character": "Addie Loggins"}],
+         "releases": [{"kind": "theatrical", "date": "1973-05-09"}]},
+        {"film": "Paper Moon", "year": 1973, "critic": "Roger Ebert", "outlet": "Chicago Sun-Times",
+         "rating": "4/4", "quote": "A delight."},
+    ]
+    text = "\n".join(json.dumps(x) for x in lines) + "\n{not json}\n" + '{"type": "film", "title": "X", "credits": [{"name": "Y", "role": "grip"}]}\n'
+    report = ingest(write(tmp_path / "x.jsonl", text), rejects_path=tmp_path / "rej.tsv")
+    assert (report.films, report.imported, report.rejected) == (1, 1, 2)
+    assert report.rejects[0].line == 3
+    assert "not valid JSON" in report.rejects[0].reason
+    assert "unknown credit role 'grip'" in report.rejects[1].reason
+    film = Film.objects.get(title="Paper Moon")
+    assert film.genres == ["Comedy"]
+    assert {(c.person.name, c.role, c.character) for c in film.credits.all()} == {
+        ("Peter Bogdanovich", "director", ""), ("Tatum O'Neal", "actor", "Addie Loggins")}
+    assert film.reviews.get().rating == 100
+
+
+def test_ingest_film_identity_across_spellings_and_years(tmp_path):
+    rows = [
+        "The Heart of Glass,1982,A,NYT,,one,,,positive,\n",
+        "Heart of Glass (1982),,B,The New York Times,,two,,,positive,\n",
+        "heart of glass,1983,C,New York Times,,three,,,positive,\n",   # festival vs release: one year off
+        "Heart of Glass,1995,D,E,,four,,,positive,\n",                 # a remake: another film
+    ]
+    ingest(write(tmp_path / "a.csv", HEADER + "".join(rows)))
+    films = sorted(Film.objects.values_list("year", flat=True))
+    assert films == [1982, 1995]
+    assert Outlet.objects.filter(name_key="new york times").count() == 1
+    assert Review.objects.filter(outlet__name="NYT").count() == 0
+    assert Review.objects.filter(film__year=1982).count() == 3
+
+
+def test_ingest_ambiguous_title_is_reported_not_merged(tmp_path):
+    ingest(write(tmp_path / "a.csv", HEADER + "Crash,1996,A,B,,one,,,positive,\nCrash,2004,A,B,,two,,,positive,\n"))
+    report = ingest(write(tmp_path / "b.csv", HEADER + "Crash,,C,D,,three,,,negative,\n"), rejects_path=tmp_path / "r.tsv")
+    assert report.rejected == 1 and report.imported == 0
+    assert "ambiguous film 'Crash'" in report.rejects[0].reason
+    assert Film.objects.count() == 2
+
+
+def test_ingest_bare_numbers_take_the_outlets_scale(tmp_path):
+    rows = [f"F{i},2000,A,Weekly Bugle,,q{i},,{r},,\n" for i, r in enumerate(["7/10", "6/10", "8/10", "8", "3"])]
+    rows.append("G,2000,B,Lone Voice,,q,,4,,\n")
+    report = ingest(write(tmp_path / "a.csv", HEADER + "".join(rows)))
+    assert Review.objects.get(film__title="F3").rating == 80
+    assert Review.objects.get(film__title="F3").rating_flag == "scale-inferred"
+    lone = Review.objects.get(film__title="G")
+    assert (lone.rating, lone.rating_flag, lone.rating_raw) == (None, "no-scale", "4")
+    assert report.ratings_present == 6 and report.ratings_read == 5
+    assert report.ratings_flagged == {"scale-inferred": 2, "no-scale": 1}

@@ -1,0 +1,58 @@
+"""The real public data sets in ../shared/data (skipped with a reason where absent)."""
+
+import csv
+
+import pytest
+
+from reception.catalog.films import find_film
+from reception.catalog.models import Film, FilmSourceId, PublishedScore, Review
+from reception.ingest import ingest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_real_rt_reviews_all_rows_imported_and_ratings_read(shared_data, tmp_path):
+    path = shared_data / "rt-reviews" / "rt.reviews.tsv.gz"
+    report = ingest(path, rejects_path=tmp_path / "rej.tsv")
+    assert report.read == 54432
+    # Every row is imported, or skipped as an in-file duplicate listed with its line.
+    assert report.imported + report.duplicates + report.rejected == 54432
+    assert report.rejected == 0 and report.duplicates == len(report.duplicate_lines) < 20
+    assert Film.objects.count() == 1135
+    assert report.ratings_read / report.ratings_present >= 0.995
+    assert Review.objects.filter(verdict="positive").count() + Review.objects.filter(verdict="negative").count() \
+        == report.imported
+    again = ingest(path, rejects_path=tmp_path / "rej2.tsv")
+    assert again.imported == 0
+    assert again.ratings_read == report.ratings_read  # the same share read on a re-import
+
+
+def test_real_rt_movie_info_names_the_rt_reviews_films(shared_data, tmp_path):
+    report = ingest(shared_data / "rt-reviews", rejects_path=tmp_path / "rej.tsv")
+    assert report.formats == ["rt-reviews:rt.movie_info", "rt-reviews:rt.reviews"]
+    film = FilmSourceId.objects.get(source="rt-reviews", key="3").film
+    assert film.reviews.count() > 0 and film.synopsis and film.credits.filter(role="director").exists()
+
+
+def test_real_kaggle_and_2025_exports_join_and_keep_films_apart(shared_data, tmp_path):
+    ingest(shared_data / "rt-kaggle", rejects_path=tmp_path / "a.tsv")
+    percy = FilmSourceId.objects.get(source="rt-link", key="m/0814255").film
+    assert percy.title.startswith("Percy Jackson") and percy.reviews.count() > 0
+    with open(shared_data / "rt-kaggle" / "rotten_tomatoes_movies.csv", encoding="utf-8") as handle:
+        stated = sum(1 for row in csv.DictReader(handle) if row["critics_consensus"].strip())
+    assert PublishedScore.objects.filter(source="rt-kaggle").exclude(consensus="").count() == stated
+    assert Film.objects.filter(source_ids__source="rt-link").count() == 938  # remakes stay apart
+    ingest(shared_data / "rt-2025", rejects_path=tmp_path / "b.tsv")
+    # Regression: an RT URL's ".com/m/..." once read as the link "m/m" and merged 28 films into one.
+    assert not FilmSourceId.objects.filter(key="m/m").exists()
+    assert find_film("Toy Story (1995)").reviews.count() == 96
+    assert find_film("Toy Story 3").year == 2010
+    assert Film.objects.filter(source_ids__source="rt-2025").distinct().count() == 28
+
+
+def test_real_rt_movies_published_counts(shared_data, tmp_path):
+    report = ingest(shared_data / "rt-movies", rejects_path=tmp_path / "a.tsv")
+    assert report.films == 5511 and report.rejected == 0
+    italian = PublishedScore.objects.get(film__title="The Italian Job", film__year=1969, source="rt-movies")
+    assert (italian.status, italian.percent_positive, italian.review_count) == ("Fresh", 83, 29)
+    assert (italian.top_critic_count, italian.positive_count, italian.negative_count) == (6, 24, 5)

@@ -8,6 +8,24 @@ from django.utils.text import slugify
 from .identity import name_key, title_key
 
 
+class NamedModel(models.Model):
+    """A thing known by its name, matched across sources by ``name_key`` (identity.name_key)."""
+
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
 class Film(models.Model):
     title = models.CharField(max_length=300)
     # Normalized title for matching across sources (see identity.title_key).
@@ -53,20 +71,12 @@ class FilmSourceId(models.Model):
         return f"{self.source}:{self.key}"
 
 
-class Person(models.Model):
-    name = models.CharField(max_length=200)
+class Person(NamedModel):
+    # Namesakes exist: people are not unique by name.
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         verbose_name_plural = "people"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
 
 
 class Credit(models.Model):
@@ -96,20 +106,9 @@ class Credit(models.Model):
         return f"{self.person} — {self.role}{extra}"
 
 
-class Company(models.Model):
-    name = models.CharField(max_length=200)
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
-
-    class Meta:
-        ordering = ["name"]
+class Company(NamedModel):
+    class Meta(NamedModel.Meta):
         verbose_name_plural = "companies"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
 
 
 class FilmCompany(models.Model):
@@ -165,22 +164,13 @@ class ReleaseEvent(models.Model):
         return f"{self.kind} {self.date or ''}".strip()
 
 
-class Outlet(models.Model):
-    name = models.CharField(max_length=200)
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
+class Outlet(NamedModel):
     url = models.URLField(blank=True)
     # Public weight for the weighted score; all equal by default.
     weight = models.FloatField(default=1.0)
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
+    class Meta(NamedModel.Meta):
+        pass
 
 
 class OutletAlias(models.Model):
@@ -201,20 +191,11 @@ class OutletAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class Critic(models.Model):
-    name = models.CharField(max_length=200)
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
+class Critic(NamedModel):
     top_critic = models.BooleanField(default=False)
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
-        super().save(*args, **kwargs)
+    class Meta(NamedModel.Meta):
+        pass
 
 
 class Verdict(models.TextChoices):

@@ -47,6 +47,22 @@ def _percent(text: str) -> float | None:
     return float(text) if re.fullmatch(r"\d+(\.\d+)?", text) else None
 
 
+def _published(row: dict, source: str, top: str, fresh: str, rotten: str) -> dict:
+    """RT's published figures for a film; the three count columns are named per export."""
+    return {
+        "source": source,
+        "status": row["tomatometer_status"].strip(),
+        "percent_positive": _percent(row.get("tomatometer_rating", "")),
+        "review_count": parse_int(row.get("tomatometer_count"), "tomatometer_count"),
+        "top_critic_count": parse_int(row.get(top), top),
+        "positive_count": parse_int(row.get(fresh), fresh),
+        "negative_count": parse_int(row.get(rotten), rotten),
+        "audience_status": row.get("audience_status", "").strip(),
+        "audience_percent": _percent(row.get("audience_rating", "")),
+        "audience_count": parse_int(row.get("audience_count"), "audience_count"),
+    }
+
+
 def _rt_link(url: str) -> str:
     # ".../m/toy_story_2" -> "m/toy_story_2" (the slash before "m/" keeps ".com/m" out).
     match = re.search(r"/(m/[^/?#]+)", url or "")
@@ -122,19 +138,9 @@ def _rt_movie(row: dict) -> FilmRecord:
         genres=split_list(row["genre"]),
         runtime_minutes=parse_int(row["runtime_in_minutes"], "runtime_in_minutes"),
         releases=releases,
-        published={
-            "source": "rt-movies",
-            "status": row["tomatometer_status"].strip(),
-            "percent_positive": _percent(row["tomatometer_rating"]),
-            "review_count": parse_int(row["tomatometer_count"], "tomatometer_count"),
-            # The names of these three columns say "audience" but they count critics' reviews.
-            "top_critic_count": parse_int(row.get("audience_top_critics_count"), "top critics count"),
-            "positive_count": parse_int(row.get("audience_fresh_critics_count"), "fresh count"),
-            "negative_count": parse_int(row.get("audience_rotten_critics_count"), "rotten count"),
-            "audience_status": row.get("audience_status", "").strip(),
-            "audience_percent": _percent(row.get("audience_rating", "")),
-            "audience_count": parse_int(row.get("audience_count"), "audience_count"),
-        },
+        # The names of these three count columns say "audience" but they count critics' reviews.
+        published=_published(row, "rt-movies", "audience_top_critics_count", "audience_fresh_critics_count",
+                             "audience_rotten_critics_count"),
     )
 
 
@@ -190,16 +196,8 @@ def _kaggle_movie(row: dict) -> FilmRecord:
         companies=[{"name": company, "role": "production"}] if company else [],
         releases=releases,
         published={
-            "source": "rt-kaggle",
-            "status": row["tomatometer_status"].strip(),
-            "percent_positive": _percent(row.get("tomatometer_rating", "")),
-            "review_count": parse_int(row.get("tomatometer_count"), "tomatometer_count"),
-            "top_critic_count": parse_int(row.get("tomatometer_top_critics_count"), "top critics count"),
-            "positive_count": parse_int(row.get("tomatometer_fresh_critics_count"), "fresh count"),
-            "negative_count": parse_int(row.get("tomatometer_rotten_critics_count"), "rotten count"),
-            "audience_status": row.get("audience_status", "").strip(),
-            "audience_percent": _percent(row.get("audience_rating", "")),
-            "audience_count": parse_int(row.get("audience_count"), "audience_count"),
+            **_published(row, "rt-kaggle", "tomatometer_top_critics_count", "tomatometer_fresh_critics_count",
+                         "tomatometer_rotten_critics_count"),
             "consensus": row["critics_consensus"].strip(),
         },
     )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import IngestError
-from .formats import FORMATS, NAMES, Format, detect
+from .formats import NAMES, Format, detect
 from .records import FilmRecord, RowError
 from .store import Store
 

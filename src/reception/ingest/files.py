@@ -72,7 +72,7 @@ def table_rows(path: Path, encoding: str, delimiter: str, required: list[str]) -
             line = reader.line_num + 1
             for row in reader:
                 if len(row) == width:
-                    yield line, dict(zip(header, row))
+                    yield line, dict(zip(header, row, strict=True))
                 elif row:
                     yield line, row
                 line = reader.line_num + 1

@@ -15,7 +15,7 @@ from django.utils import timezone
 from .. import ratings
 from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
 from ..catalog.models import (
-    Company, Credit, Film, FilmCompany, FilmSourceId, Person, PublishedScore, ReleaseEvent, VerdictSource,
+    Company, Credit, Film, FilmCompany, Person, PublishedScore, ReleaseEvent, VerdictSource,
 )
 from .records import FilmRecord, FilmRef, ReviewRecord, RowError
 
@@ -186,7 +186,7 @@ class Store:
                 setattr(film, attr, value)
         if record.genres and not film.genres:
             film.genres = record.genres
-        if record.limited_release is not None and record.limited_release:
+        if record.limited_release:
             film.limited_release = True
         film.sample = film.sample or record.sample
         film.save()

@@ -56,9 +56,15 @@ def db_url(request, tmp_path):
     return server.new_database()
 
 
-def run_cli(*args, db: str, check: bool = True, cwd=None, **kwargs) -> subprocess.CompletedProcess:
+def cli_env(db: str) -> dict:
+    """The environment of a `reception` subprocess pointed at database `db`."""
     env = {**os.environ, "RECEPTION_DATABASE_URL": db}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def run_cli(*args, db: str, check: bool = True, cwd=None, **kwargs) -> subprocess.CompletedProcess:
+    env = cli_env(db)
     done = subprocess.run(
         [sys.executable, "-m", "reception.cli", *map(str, args)],
         env=env, capture_output=True, text=True, cwd=cwd, **kwargs,

@@ -7,8 +7,7 @@ import subprocess
 import sys
 import time
 
-
-from .conftest import run_cli
+from .conftest import cli_env, run_cli
 
 
 def test_cli_demo_data_and_reviews_json(db_url, tmp_path):
@@ -66,10 +65,8 @@ def _review_count(db_url):
     # Through the CLI's own database settings, so both kinds are read the same way.
     code = ("import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','reception.settings');django.setup();"
             "from reception.catalog.models import Review;print(Review.objects.count())")
-    import os
-    env = {**os.environ, "RECEPTION_DATABASE_URL": db_url}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+    done = subprocess.run([sys.executable, "-c", code], env=cli_env(db_url), capture_output=True, text=True, check=True)
+    return int(done.stdout)
 
 
 def test_cli_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
@@ -80,11 +77,8 @@ def test_cli_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
         out.write("film,year,critic,outlet,quote,verdict\n")
         for i in range(400_000):
             out.write(f"Film {i % 5000},2001,Critic {i % 700},Outlet {i % 90},Quote number {i},positive\n")
-    import os
-    env = {**os.environ, "RECEPTION_DATABASE_URL": db_url}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
     proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "ingest", str(big), "--json"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+                            env=cli_env(db_url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     time.sleep(6)  # well into the rows, far from the end
     assert proc.poll() is None, "the import finished before it could be interrupted"
     proc.send_signal(signal.SIGKILL)

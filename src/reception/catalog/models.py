@@ -169,9 +169,6 @@ class Outlet(NamedModel):
     # Public weight for the weighted score; all equal by default.
     weight = models.FloatField(default=1.0)
 
-    class Meta(NamedModel.Meta):
-        pass
-
 
 class OutletAlias(models.Model):
     """Another name of an outlet ("NYT" for The New York Times)."""
@@ -193,9 +190,6 @@ class OutletAlias(models.Model):
 
 class Critic(NamedModel):
     top_critic = models.BooleanField(default=False)
-
-    class Meta(NamedModel.Meta):
-        pass
 
 
 class Verdict(models.TextChoices):

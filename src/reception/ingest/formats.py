@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -36,11 +37,8 @@ FORMATS = [
 NAMES = ["auto"] + sorted({f.name for f in FORMATS})
 
 
-def _header(path: Path, delimiter: str) -> list[str]:
-    import csv
-
-    text = first_line(path).decode("latin-1").lstrip("\ufeff").lstrip("ï»¿")
-    return [c.strip() for c in next(csv.reader([text], delimiter=delimiter), [])]
+def _header(first: str, delimiter: str) -> list[str]:
+    return [c.strip() for c in next(csv.reader([first], delimiter=delimiter), [])]
 
 
 def detect(path: Path, wanted: str = "auto") -> Format:
@@ -54,10 +52,12 @@ def detect(path: Path, wanted: str = "auto") -> Format:
     if line.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
         if wanted in ("auto", "jsonl"):
             return next(f for f in FORMATS if f.name == "jsonl")
+    # Decoded once; latin-1 reads any bytes, and a UTF-8 byte-order mark reads as "ï»¿".
+    first = line.decode("latin-1").lstrip("ï»¿")
     for fmt in candidates:
         if fmt.name == "jsonl":
             continue
-        header = _header(path, fmt.delimiter)
+        header = _header(first, fmt.delimiter)
         if all(col in header for col in fmt.columns):
             return fmt
     if wanted != "auto":

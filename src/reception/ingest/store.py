@@ -62,7 +62,7 @@ class Store:
         self.adapt_date = _iso if connection.vendor == "sqlite" else (lambda d: d)
         self.batch: list[tuple] = []
         # dedupe key -> the line that brought it, to name the first of in-file duplicates.
-        self.seen: dict[str, int] = {}
+        self.seen: dict[int, int] = {}
         self.duplicates: list[tuple[int, int]] = []  # (line, line of the first copy)
         self.bare: list[tuple[int | None, ratings.Rating]] = []  # this import's bare numbers, by outlet
         self.films_added = 0

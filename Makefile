@@ -20,6 +20,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.verdicts
+	$(BIN)/python -m bench.scores
+	$(BIN)/python -m bench.badges
 
 clean:
 	rm -rf $(VENV) staticfiles reception.db *.rejects.tsv

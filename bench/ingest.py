@@ -60,17 +60,23 @@ def our_import(tsv: Path, workdir: Path) -> tuple[float, dict]:
     return time.perf_counter() - start, json.loads(done.stdout)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def replica_setup(name: str, description: str, argv=None):
+    """The options every rt.reviews-replica bench takes: (args, source file, work folder)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--copies", type=int, default=19)
     parser.add_argument("--keep", default=None, help="Keep the generated files in this folder.")
     args = parser.parse_args(argv)
     source = Path(args.data) / "rt-reviews" / "rt.reviews.tsv.gz"
     if not source.exists():
-        sys.exit(f"bench.ingest: {source} not found; pass --data")
+        sys.exit(f"bench.{name}: {source} not found; pass --data")
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="reception-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    return args, source, workdir
+
+
+def main(argv=None):
+    args, source, workdir = replica_setup("ingest", __doc__.splitlines()[0], argv)
     try:
         tsv = workdir / "rt.reviews.x.tsv"
         rows = replicate(source, tsv, args.copies)

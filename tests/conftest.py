@@ -16,6 +16,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="reception-tests-"))
 os.environ["RECEPTION_DATABASE_URL"] = f"sqlite:///{_TMP / 'reception.db'}"
 os.environ["RECEPTION_TEST_SQLITE"] = str(_TMP / "test-reception.db")
 os.environ["RECEPTION_STATIC_ROOT"] = str(_TMP / "static")
+# The verdict model's ONNX export is built once per test session, here, not in ~/.cache.
+os.environ["RECEPTION_CACHE"] = str(_TMP / "cache")
 (_TMP / "static").mkdir(exist_ok=True)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,6 +3,7 @@
 import csv
 
 import pytest
+from django.db.models import F
 
 from reception.catalog.films import find_film
 from reception.catalog.models import Film, FilmSourceId, PublishedScore, Review
@@ -20,8 +21,13 @@ def test_real_rt_reviews_all_rows_imported_and_ratings_read(shared_data, tmp_pat
     assert report.rejected == 0 and report.duplicates == len(report.duplicate_lines) < 20
     assert Film.objects.count() == 1135
     assert report.ratings_read / report.ratings_present >= 0.995
-    assert Review.objects.filter(verdict="positive").count() + Review.objects.filter(verdict="negative").count() \
-        == report.imported
+    # Every row has RT's label, so every review gets a verdict at import: from its rating where
+    # that is decisive, else from the label; the rule agrees with RT's label almost always.
+    assert Review.objects.filter(verdict="").count() == 0
+    by_rating = Review.objects.filter(verdict_source="critic-rating")
+    assert by_rating.count() == report.verdicts_from_ratings > 35_000
+    assert by_rating.exclude(verdict=F("source_verdict")).count() / by_rating.count() < 0.03
+    assert report.verdicts_from_ratings + report.verdicts_from_labels == report.imported
     again = ingest(path, rejects_path=tmp_path / "rej2.tsv")
     assert again.imported == 0
     assert again.ratings_read == report.ratings_read  # the same share read on a re-import
@@ -56,3 +62,24 @@ def test_real_rt_movies_published_counts(shared_data, tmp_path):
     italian = PublishedScore.objects.get(film__title="The Italian Job", film__year=1969, source="rt-movies")
     assert (italian.status, italian.percent_positive, italian.review_count) == ("Fresh", 83, 29)
     assert (italian.top_critic_count, italian.positive_count, italian.negative_count) == (6, 24, 5)
+
+
+def test_badge_rules_on_rotten_tomatoes_published_counts(shared_data):
+    """Our rules fed RT's own counts: never fresher than RT says, and 90% identical; the rest
+    is history the data lacks (limited releases, certificates kept above 70%)."""
+    from reception.scores.badges import CERTIFIED, FRESH, ROTTEN, BadgeRules, badge
+
+    statuses = {"Rotten": ROTTEN, "Fresh": FRESH, "Certified Fresh": CERTIFIED}
+    rules, agree, total = BadgeRules(), 0, 0
+    with open(shared_data / "rt-movies" / "rotten_tomatoes_movies.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            pos, neg = int(row["audience_fresh_critics_count"]), int(row["audience_rotten_critics_count"])
+            ours = badge(pos, pos + neg, int(row["audience_top_critics_count"]), False, False, rules)
+            theirs = statuses[row["tomatometer_status"]]
+            total += 1
+            agree += ours == theirs
+            if theirs == ROTTEN:
+                assert ours == ROTTEN, row["movie_title"]
+            if ours == CERTIFIED:
+                assert theirs == CERTIFIED, row["movie_title"]
+    assert total == 5511 and agree / total > 0.9

@@ -38,3 +38,19 @@ def test_web_review_text_is_escaped(client, tmp_path):
     url = client.get("/films.json").json()["films"][0]["url"]
     html = client.get(url).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_web_film_page_shows_scores_without_inventing_one(client, demo):
+    from reception.scores.compute import score
+
+    score()
+    films = {f["title"]: f["url"] for f in client.get("/films.json").json()["films"]}
+    heart = client.get(films["One from the Heart"]).content.decode()
+    assert "not enough reviews: 4 with a verdict, 5 needed" in heart
+    data = client.get(films["Salt and Thunder"] + ".json").json()
+    figures = data["score"]
+    assert figures["reviews"] >= 5 and figures["percent_positive"] is not None
+    low, high = figures["interval_90"]
+    assert low <= figures["percent_positive"] <= high
+    html = client.get(films["Salt and Thunder"]).content.decode()
+    assert f"{figures['percent_positive']:.0f}%</strong> positive" in html and "90% interval" in html

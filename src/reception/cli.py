@@ -74,27 +74,51 @@ def init():
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="auto", show_default=True,
-              type=click.Choice(["auto", "csv", "jsonl", "rt-reviews", "rt-movies", "rt-kaggle", "rt-2025"]),
-              help="The file's format; auto reads it from the header.")
+              type=click.Choice(["auto", "csv", "jsonl", "rt-reviews", "rt-movies", "rt-kaggle", "rt-2025", "article"]),
+              help="The file's format; auto reads it from the header (an article must be named).")
 @click.option("--encoding", default=None, help="The file's text encoding (default: the format's own).")
 @click.option("--rejects", type=click.Path(path_type=Path), default=None,
               help="Where to write rejected rows (default: NAME.rejects.tsv here).")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="article: write every extracted fact with its sentence's span to this JSON file.")
+@click.option("--verdicts/--no-verdicts", "read_text", default=True, show_default=True,
+              help="Read the quotes that neither a rating nor a label decides (the text model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @with_db
-def ingest(path, fmt, encoding, rejects, as_json):
+def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
     """Import reviews or films from PATH (a file, or a folder of files)."""
     from .ingest import ingest as run_ingest
 
     migrate()
-    report = run_ingest(path, format=fmt, encoding=encoding, rejects_path=rejects, progress=not as_json)
+    result = run_ingest(path, format=fmt, encoding=encoding, rejects_path=rejects, progress=not as_json)
+    verdicts = None
+    if read_text and result.awaiting_text_verdict:
+        from .verdicts.decide import decide
+
+        verdicts = decide()
+    if report:
+        if fmt != "article":
+            raise click.UsageError("--report is for --format article")
+        from .ingest.article import write_report
+
+        write_report(path, report, encoding or "utf-8")
     if as_json:
-        click.echo(json.dumps(report.as_dict()))
-    else:
-        click.echo(report.summary())
-        for reject in report.rejects[:5]:
-            click.echo(f"  rejected {reject.path}, line {reject.line}: {reject.reason}", err=True)
-        if report.rejected > 5:
-            click.echo(f"  … and {report.rejected - 5} more in {report.rejects_path}", err=True)
+        out = result.as_dict()
+        if verdicts:
+            from dataclasses import asdict
+
+            out["verdicts"] = asdict(verdicts)
+        click.echo(json.dumps(out))
+        return
+    click.echo(result.summary())
+    if verdicts:
+        click.echo(f"verdicts ({verdicts.model}): {verdicts.summary()}")
+    if report:
+        click.echo(f"facts and their sentences in {report}")
+    for reject in result.rejects[:5]:
+        click.echo(f"  rejected {reject.path}, line {reject.line}: {reject.reason}", err=True)
+    if result.rejected > 5:
+        click.echo(f"  … and {result.rejected - 5} more in {result.rejects_path}", err=True)
 
 
 @main.command()
@@ -116,9 +140,107 @@ def reviews(film, as_json):
         rating = f"{r.rating_raw} → {r.rating:g}" if r.rating is not None else (r.rating_raw or "—")
         if r.rating_flag:
             rating += f" [{r.rating_flag}]"
-        verdict = f"{r.verdict} ({r.get_verdict_source_display()})" if r.verdict else "no verdict"
+        verdict = f"{r.verdict} ({r.get_verdict_source_display()}" if r.verdict else "no verdict"
+        if r.verdict:
+            verdict += f", p={r.verdict_probability:.2f})" if r.verdict_probability is not None else ")"
+        if r.needs_check:
+            verdict += " [to check]"
         who = ", ".join(str(x) for x in (r.critic, r.outlet) if x) or "anonymous"
         click.echo(f"  {r.published or '    -     '}  {who}: {rating}; {verdict}")
+
+
+@main.command()
+@click.option("--all", "redo_all", is_flag=True, help="Decide every verdict again (editors' are kept).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@with_db
+def verdicts(redo_all, as_json):
+    """Give a verdict to every review that lacks one: from its rating, its source's label, or its text."""
+    from dataclasses import asdict
+
+    from tqdm import tqdm
+
+    from .verdicts.decide import decide
+
+    migrate()
+    with tqdm(desc="reading quotes", unit=" reviews", disable=as_json, leave=False) as bar:
+        report = decide(redo_all=redo_all, progress=bar)
+    click.echo(json.dumps(asdict(report)) if as_json else f"verdicts ({report.model}): {report.summary()}")
+
+
+@main.command()
+@click.argument("film", required=False)
+@click.option("--all", "score_all", is_flag=True, help="Score every film.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@with_db
+def score(film, score_all, as_json):
+    """Compute and store a film's figures (or every film's) and print them."""
+    import time
+
+    from .catalog.films import find_film
+    from .catalog.serialize import film_json
+    from .scores.compute import score as run_score
+
+    if bool(film) == score_all:
+        raise click.UsageError("give a FILM or --all")
+    migrate()
+    if score_all:
+        started = time.perf_counter()
+        scored = run_score()
+        summary = {"films": len(scored), "seconds": round(time.perf_counter() - started, 2)}
+        click.echo(json.dumps(summary) if as_json else f"scored {summary['films']} films in {summary['seconds']} s")
+        return
+    from .scores.models import FilmScore
+    from .scores.serialize import score_json
+
+    found = find_film(film)
+    run_score([found.pk])
+    result = score_json(FilmScore.objects.filter(film=found).first())
+    if as_json:
+        click.echo(json.dumps({**film_json(found), "score": result}))
+        return
+    click.echo(_score_text(found, result))
+
+
+def _score_text(film, r: dict) -> str:
+    def pct(value, interval=None):
+        if value is None:
+            return "—"
+        return f"{value:g}%" + (f" (90%: {interval[0]:g}–{interval[1]:g})" if interval else "")
+
+    top = r["top_critics"]
+    lines = [
+        f"{film}",
+        f"  critics: {pct(r['percent_positive'], r['interval_90'])}, {r['positive']} positive of {r['reviews']}"
+        + (f" — {r['note']}" if r["note"] else "") + (f"; badge: {r['badge']}" if r["badge"] else ""),
+        f"  top critics: {pct(top['percent_positive'], top['interval_90'])}, {top['positive']} of {top['reviews']}",
+        f"  average rating: {r['average_rating'] if r['average_rating'] is not None else '—'}"
+        f"; weighted: {r['weighted_rating'] if r['weighted_rating'] is not None else '—'} ({r['rated']} rated)",
+    ]
+    audience = r["audience"]
+    if audience:
+        lines.append(f"  audience: {pct(audience['percent'])} of {audience['count']} counted "
+                     f"(all {audience['all']['count']}: {pct(audience['all']['percent'])})")
+    for period in r["over_time"]:
+        lines.append(f"  {period['label']}: {period['positive']} of {period['reviews']} positive"
+                     + (f", {period['percent_positive']:g}%" if period["percent_positive"] is not None else ""))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path, exists=True, file_okay=False), required=True,
+              help="The shared data folder (rt-reviews/, rt-polarity/).")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The model file to write.")
+@click.option("--epochs", default=2.0, show_default=True, help="Passes over the training quotes.")
+def train(data, out, epochs):
+    """Retrain the verdict model: rating thresholds and the text model (CPU: about 40 minutes)."""
+    from .verdicts.train import train as run_train
+
+    try:
+        config = run_train(data, out, epochs=epochs, log=click.echo)
+    except FileNotFoundError as exc:
+        click.echo(f"Error: {exc.filename}: missing from the data folder", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {out}: {json.dumps(config['figures'])}")
 
 
 @main.command()
@@ -154,6 +276,13 @@ def demo(host, port, no_serve):
     migrate()
     report = run_ingest(DEMO_DATA)
     click.echo(f"demo data: {report.summary()}")
+    if report.awaiting_text_verdict:
+        from .verdicts.decide import decide
+
+        click.echo(f"verdicts: {decide().summary()}")
+    from .scores.compute import score as run_score
+
+    click.echo(f"scores: {len(run_score())} films scored")
     if not no_serve:
         _serve(host, port, 2)
 

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "reception.catalog",
+    "reception.scores",
     "reception.web",
 ]
 

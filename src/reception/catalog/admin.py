@@ -85,7 +85,39 @@ class ReviewAdmin(admin.ModelAdmin):
     autocomplete_fields = ["film", "critic", "outlet"]
     date_hierarchy = "published"
     list_select_related = ["film", "critic", "outlet"]
-    readonly_fields = ["dedupe_key", "created_at"]
+    readonly_fields = ["dedupe_key", "created_at", "verdict_source", "verdict_probability", "verdict_model"]
+    actions = ["mark_positive", "mark_negative"]
+
+    def save_model(self, request, obj, form, change):
+        # A verdict set by hand is the editor's: re-runs of `reception verdicts` keep it.
+        if "verdict" in form.changed_data:
+            editor_verdict(obj, obj.verdict)
+        super().save_model(request, obj, form, change)
+
+    def _mark(self, request, queryset, verdict):
+        for review in queryset:
+            editor_verdict(review, verdict)
+            review.save(update_fields=EDITOR_FIELDS)
+        self.message_user(request, f"{queryset.count()} reviews marked {verdict} by an editor")
+
+    @admin.action(description="Mark positive (editor's verdict)")
+    def mark_positive(self, request, queryset):
+        self._mark(request, queryset, models.Verdict.POSITIVE)
+
+    @admin.action(description="Mark negative (editor's verdict)")
+    def mark_negative(self, request, queryset):
+        self._mark(request, queryset, models.Verdict.NEGATIVE)
+
+
+EDITOR_FIELDS = ["verdict", "verdict_source", "verdict_probability", "verdict_model", "needs_check"]
+
+
+def editor_verdict(review, verdict: str) -> None:
+    review.verdict = verdict
+    review.verdict_source = models.VerdictSource.EDITOR if verdict else ""
+    review.verdict_probability = None
+    review.verdict_model = ""
+    review.needs_check = False
 
 
 @admin.register(models.AudienceRating)

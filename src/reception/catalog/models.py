@@ -210,6 +210,10 @@ class Review(models.Model):
     critic = models.ForeignKey(Critic, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews")
     outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews")
     published = models.DateField(null=True, blank=True)
+    # An article may say only "in 1986": the date is then 1986-01-01 with precision "year".
+    published_precision = models.CharField(
+        max_length=5, choices=[("day", "day"), ("month", "month"), ("year", "year")], default="day"
+    )
     quote = models.TextField(blank=True)
     url = models.URLField(max_length=1000, blank=True)
     # The rating as published, kept verbatim; `rating` is 0–100 or null.

@@ -21,7 +21,10 @@ def film_json(film: Film) -> dict:
             {"name": c.person.name, "role": c.role, **({"character": c.character} if c.character else {})}
             for c in credits
         ],
-        "companies": [{"name": c.company.name, "role": c.role} for c in companies],
+        "companies": [
+            {"name": c.company.name, "role": c.role, **{k: getattr(c, k) for k in ("region", "note") if getattr(c, k)}}
+            for c in companies
+        ],
         "releases": [
             {"kind": r.kind, "date": r.date.isoformat() if r.date else None, "date_precision": r.date_precision,
              **{k: getattr(r, k) for k in ("region", "place", "title", "format", "note") if getattr(r, k)}}
@@ -41,6 +44,7 @@ def review_json(review: Review) -> dict:
         "critic": review.critic.name if review.critic else None,
         "outlet": review.outlet.name if review.outlet else None,
         "published": review.published.isoformat() if review.published else None,
+        "published_precision": review.published_precision if review.published else None,
         "quote": review.quote,
         "url": review.url,
         "top_critic": review.top_critic,
@@ -53,5 +57,7 @@ def review_json(review: Review) -> dict:
         "verdict": review.verdict or None,
         "verdict_source": review.verdict_source or None,
         "verdict_probability": review.verdict_probability,
+        "verdict_model": review.verdict_model or None,
+        "source_verdict": review.source_verdict or None,
         "needs_check": review.needs_check,
     }

@@ -46,6 +46,9 @@ class ImportReport:
     ratings_flagged: dict = field(default_factory=dict)
     rejects_path: str = ""
     duplicate_lines: list[tuple[str, int, int]] = field(default_factory=list)  # (file, line, first line)
+    verdicts_from_ratings: int = 0
+    verdicts_from_labels: int = 0
+    awaiting_text_verdict: int = 0  # in the whole database: `reception verdicts` reads them
 
     @property
     def rejected(self) -> int:
@@ -62,6 +65,9 @@ class ImportReport:
             text += f"; ratings read {self.ratings_read}/{self.ratings_present} ({share:.2f}%)"
             if flagged:
                 text += f", flagged: {flagged}"
+        text += f"; verdicts: {self.verdicts_from_ratings} from ratings, {self.verdicts_from_labels} from labels"
+        if self.awaiting_text_verdict:
+            text += f", {self.awaiting_text_verdict} await `reception verdicts`"
         if self.rejects_path:
             text += f"; rejects in {self.rejects_path}"
         return text
@@ -72,7 +78,8 @@ class ImportReport:
             "duplicates": self.duplicates, "rejected": self.rejected, "films": self.films,
             "films_added": self.films_added, "ratings_present": self.ratings_present,
             "ratings_read": self.ratings_read, "ratings_flagged": self.ratings_flagged,
-            "rejects_path": self.rejects_path,
+            "rejects_path": self.rejects_path, "verdicts_from_ratings": self.verdicts_from_ratings,
+            "verdicts_from_labels": self.verdicts_from_labels, "awaiting_text_verdict": self.awaiting_text_verdict,
         }
 
 
@@ -120,6 +127,7 @@ def ingest(
             store.defer_indexes(sum(p.stat().st_size for p, _ in plan) // 120)
             for file_path, fmt in plan:
                 store.source = fmt.name
+                store.merge_by_critic = fmt.merge_by_critic
                 store.seen.clear()  # in-file duplicates are per file; the database catches the rest
                 found_before = len(store.duplicates)
                 for line, item, raw in fmt.read(file_path, encoding or fmt.encoding):
@@ -138,6 +146,8 @@ def ingest(
                         report.rejects.append(Reject(str(file_path), line, str(exc), raw))
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
             store.finish()
+            report.verdicts_from_ratings, report.verdicts_from_labels = store.verdicts
+            report.awaiting_text_verdict = store.count_reviews("verdict = ''")
             report.imported = store.count_reviews() - before
             review_rows = report.read - report.films - report.rejected
             report.duplicates = review_rows - report.imported

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import IngestError
-from . import own, rt
+from . import article, own, rt
 from .files import first_line
 
 
@@ -21,6 +21,9 @@ class Format:
     columns: list[str]  # a header holding all of these is this format
     read: Callable
     films_first: bool  # in a folder, files of films are read before files of reviews
+    # A review by a critic who already reviewed the film (same year, or undated) is the same
+    # review retold: for sources that paraphrase, like articles.
+    merge_by_critic: bool = False
 
 
 FORMATS = [
@@ -33,6 +36,8 @@ FORMATS = [
     Format("rt-movies", "movies", "utf-8", ",", rt.RT_MOVIES_COLUMNS, rt.read_rt_movies, True),
     Format("csv", "reviews", "utf-8", ",", ["film"], own.read_csv, False),
     Format("jsonl", "lines", "utf-8", "", [], own.read_jsonl, False),
+    # Plain text has no header to tell it by: only ever chosen by --format article.
+    Format("article", "article", "utf-8", "", [], article.read_article, True, merge_by_critic=True),
 ]
 NAMES = ["auto"] + sorted({f.name for f in FORMATS})
 
@@ -49,13 +54,15 @@ def detect(path: Path, wanted: str = "auto") -> Format:
     candidates = [f for f in FORMATS if wanted in ("auto", f.name)]
     if not candidates:
         raise IngestError("E102", f"unknown format {wanted!r}; use one of: {', '.join(NAMES)}")
+    if wanted == "article":
+        return candidates[0]
     if line.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
         if wanted in ("auto", "jsonl"):
             return next(f for f in FORMATS if f.name == "jsonl")
     # Decoded once; latin-1 reads any bytes, and a UTF-8 byte-order mark reads as "ï»¿".
     first = line.decode("latin-1").lstrip("ï»¿")
     for fmt in candidates:
-        if fmt.name == "jsonl":
+        if fmt.name in ("jsonl", "article"):
             continue
         header = _header(first, fmt.delimiter)
         if all(col in header for col in fmt.columns):

@@ -60,6 +60,8 @@ class ReviewRecord:
     source_verdict: str = ""
     top_critic: bool = False
     source_key: str = ""
+    published_precision: str = "day"
+    needs_check: bool = False  # the source already says an editor should look (e.g. "praise, but …")
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S")

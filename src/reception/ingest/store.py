@@ -6,6 +6,7 @@ Everything runs inside the caller's transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 
@@ -17,15 +18,16 @@ from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
 from ..catalog.models import (
     Company, Credit, Film, FilmCompany, Person, PublishedScore, ReleaseEvent, VerdictSource,
 )
+from ..verdicts.decide import apply_rules
 from .records import FilmRecord, FilmRef, ReviewRecord, RowError
 
 BATCH = 5000
-OUTLET_LABEL = VerdictSource.OUTLET_LABEL.value
+CRITIC_RATING = VerdictSource.CRITIC_RATING.value
 
 REVIEW_COLUMNS = (
     "film_id", "critic_id", "outlet_id", "published", "quote", "url", "rating_raw", "rating", "rating_scale",
     "rating_flag", "top_critic", "source_verdict", "verdict", "verdict_source", "verdict_probability",
-    "verdict_model", "needs_check", "source", "source_key", "dedupe_key", "created_at",
+    "verdict_model", "needs_check", "source", "source_key", "dedupe_key", "created_at", "published_precision",
 )
 INSERT_REVIEW = (
     f"INSERT INTO catalog_review ({', '.join(REVIEW_COLUMNS)}) "
@@ -55,6 +57,7 @@ def dedupe_key(film_id: int, critic_id: int | None, outlet_id: int | None, recor
 class Store:
     def __init__(self, source: str):
         self.source = source
+        self.merge_by_critic = False
         self.cursor = connection.cursor()
         self.ops = connection.ops
         self.now = self.ops.adapt_datetimefield_value(timezone.now())
@@ -194,11 +197,13 @@ class Store:
             self.titles[old_key].remove((film_id, old_year))
             self.titles[film.title_key].append((film_id, film.year))
 
-        # The unique constraints make these idempotent: a credit already there is skipped.
+        # The unique constraints make these idempotent: a credit already there is skipped, and
+        # one that names no character adds nothing to the same person in the same role.
+        known = set(Credit.objects.filter(film_id=film_id).values_list("person_id", "role"))
+        credits = [(order, c, self._named(Person, self.people, c["name"])) for order, c in enumerate(record.credits)]
         Credit.objects.bulk_create([
-            Credit(film_id=film_id, person_id=self._named(Person, self.people, c["name"]), role=c["role"],
-                   character=c.get("character", ""), order=order)
-            for order, c in enumerate(record.credits)
+            Credit(film_id=film_id, person_id=person_id, role=c["role"], character=c.get("character", ""), order=order)
+            for order, c, person_id in credits if c.get("character") or (person_id, c["role"]) not in known
         ], ignore_conflicts=True)
         FilmCompany.objects.bulk_create([
             FilmCompany(film_id=film_id, company_id=self._named(Company, self.companies, c["name"]), role=c["role"],
@@ -217,7 +222,11 @@ class Store:
             unknown = set(published) - allowed
             if unknown:
                 raise RowError(f"unknown published field(s): {', '.join(sorted(unknown))}")
-            PublishedScore.objects.update_or_create(film_id=film_id, source=source, defaults=published)
+            # The same consensus quoted again (an article citing the aggregator) is not news.
+            text = published.get("consensus")
+            if not (text and PublishedScore.objects.filter(film_id=film_id, consensus=text).exclude(source=source)
+                    .exists()):
+                PublishedScore.objects.update_or_create(film_id=film_id, source=source, defaults=published)
 
     def _named(self, model, index: dict | None, name: str) -> int:
         """The id of the person or company of that name, created when new (people match by name)."""
@@ -271,6 +280,8 @@ class Store:
             self.duplicates.append((line, first))
             return
         self.seen[key] = line
+        if self.merge_by_critic and self._critic_reviewed(film_id, critic_id, outlet_id, record.published):
+            return  # counted as a duplicate: imported rows are counted in the table
         rating = ratings.parse_rating(record.rating_raw)
         if record.rating_raw:
             self.rating_counts["present"] += 1
@@ -278,6 +289,7 @@ class Store:
                 self.bare.append((outlet_id, rating))
             else:
                 self.rating_counts[rating.flag or "read"] += 1
+        # The verdict itself is decided at `finish`, set-based (verdicts.decide.apply_rules).
         verdict = record.source_verdict
         self.batch.append((
             film_id,
@@ -285,12 +297,30 @@ class Store:
             outlet_id,
             self.adapt_date(record.published),
             record.quote, record.url, record.rating_raw[:100], rating.score, rating.scale, rating.flag,
-            record.top_critic, verdict, verdict,
-            OUTLET_LABEL if verdict else "",
-            None, "", False, self.source, record.source_key, key, self.now,
+            record.top_critic, verdict, "", "",
+            None, "", record.needs_check, self.source, record.source_key, key, self.now,
+            record.published_precision,
         ))
         if len(self.batch) >= BATCH:
             self.flush()
+
+    def _critic_reviewed(self, film_id, critic_id, outlet_id, published) -> bool:
+        """Has this critic (at this outlet) a review of the film from the same year, or undated?
+
+        For sources that retell reviews (an article quoting Janet Maslin): the same review in
+        other words, not a second one."""
+        if critic_id is None:
+            return False
+        self.cursor.execute(
+            "SELECT published FROM catalog_review WHERE film_id = %s AND critic_id = %s "
+            "AND (outlet_id = %s OR outlet_id IS NULL OR %s IS NULL)", [film_id, critic_id, outlet_id, outlet_id]
+        )
+        for (day,) in self.cursor.fetchall():
+            if isinstance(day, str):
+                day = dt.date.fromisoformat(day)
+            if day is None or published is None or day.year == published.year:
+                return True
+        return False
 
     def defer_indexes(self, expected_rows: int):
         """For a load larger than the table, drop secondary indexes now and rebuild them in
@@ -314,14 +344,15 @@ class Store:
             self.cursor.execute(sql)
         self.deferred_indexes = []
         self.resolve_bare_numbers()
+        self.verdicts = apply_rules(self.cursor)
 
     def flush(self):
         if self.batch:
             self.cursor.executemany(INSERT_REVIEW, self.batch)
             self.batch = []
 
-    def count_reviews(self) -> int:
-        self.cursor.execute("SELECT count(*) FROM catalog_review")
+    def count_reviews(self, where: str = "1 = 1") -> int:
+        self.cursor.execute(f"SELECT count(*) FROM catalog_review WHERE {where}")
         return self.cursor.fetchone()[0]
 
     def resolve_bare_numbers(self) -> None:
@@ -361,7 +392,11 @@ class Store:
                 resolved = ratings.resolve_bare_number(unread, scale) if scale else unread
                 updates.append((resolved.score, resolved.scale, resolved.flag, review_id))
         c.executemany(
-            "UPDATE catalog_review SET rating = %s, rating_scale = %s, rating_flag = %s WHERE id = %s", updates
+            "UPDATE catalog_review SET rating = %s, rating_scale = %s, rating_flag = %s, "
+            # A verdict read from the old rating is decided again (apply_rules, after this).
+            f"verdict = CASE WHEN verdict_source = '{CRITIC_RATING}' THEN '' ELSE verdict END, "
+            f"verdict_source = CASE WHEN verdict_source = '{CRITIC_RATING}' THEN '' ELSE verdict_source END "
+            "WHERE id = %s", updates
         )
         for outlet_id, rating in self.bare:
             scale = scales.get(outlet_id)

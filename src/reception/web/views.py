@@ -8,6 +8,8 @@ from django.shortcuts import render
 
 from ..catalog.models import Film
 from ..catalog.serialize import film_json, review_json
+from ..scores.models import FilmScore
+from ..scores.serialize import score_json
 
 
 def home(request, as_json: bool = False):
@@ -25,6 +27,9 @@ def film(request, film_id: int, slug: str, as_json: bool = False):
     if found is None:
         raise Http404("no such film")
     reviews = found.reviews.select_related("critic", "outlet").order_by("published", "id")
+    stored = FilmScore.objects.filter(film=found).first()
+    figures = score_json(stored)
     if as_json:
-        return JsonResponse({**film_json(found), "reviews": [review_json(r) for r in reviews]})
-    return render(request, "web/film.html", {"film": found, "data": film_json(found), "reviews": reviews})
+        return JsonResponse({**film_json(found), "score": figures, "reviews": [review_json(r) for r in reviews]})
+    return render(request, "web/film.html",
+                  {"film": found, "data": film_json(found), "score": figures, "reviews": reviews})

@@ -1,0 +1,1 @@
+"""Per-film figures: % positive with an interval, averages, badges, audience score, history."""

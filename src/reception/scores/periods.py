@@ -1,0 +1,102 @@
+"""Reception over time: the same figures per period of a film's life.
+
+Periods, at month precision (reviews are grouped by month for speed):
+- "release": the first twelve months from the first public showing (preview, premiere,
+  festival, theatrical or limited release; with no such event, the first review's month);
+- one window of twelve months from each later re-release or restoration;
+- every other later review by decade ("2000s"); reviews before the first showing as
+  "before release"; reviews without a date as "undated".
+A reappraisal — a flop in 1982 praised on its 2024 restoration — shows as two periods with
+opposite figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .badges import BadgeRules, percent_positive
+from .interval import wilson
+
+FIRST_SHOWING = ("preview", "premiere", "festival", "theatrical", "limited")
+RETURNS = ("re-release", "restoration")
+WINDOW_MONTHS = 12
+
+
+def month_index(value) -> int | None:
+    """'1982-02' / a date → months since year 0, or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.year * 12 + value.month - 1
+    year, month = str(value)[:7].split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@dataclass
+class Period:
+    label: str
+    kind: str  # release | return | decade | before-release | undated
+    start: int | None = None  # month index, inclusive
+    end: int | None = None    # month index, exclusive
+    positive: int = 0
+    negative: int = 0
+    rating_sum: float = 0.0
+    rated: int = 0
+
+    def as_dict(self, rules: BadgeRules) -> dict:
+        total = self.positive + self.negative
+        pct = percent_positive(self.positive, total, rules)
+        return {
+            "label": self.label, "kind": self.kind,
+            "from": month_label(self.start) if self.start is not None else None,
+            "until": month_label(self.end - 1) if self.end is not None else None,
+            "reviews": total, "positive": self.positive, "negative": self.negative,
+            "percent_positive": pct,
+            "interval_90": list(wilson(self.positive, total)) if pct is not None else None,
+            "average_rating": round(self.rating_sum / self.rated, 1) if self.rated else None,
+            "rated": self.rated,
+        }
+
+
+def build_periods(events, months) -> list[Period]:
+    """events: (kind, date, title); months: (month 'YYYY-MM' or None, positive, negative,
+    rating_sum, rated) per month with reviews. Returns the periods with reviews, in time order."""
+    showings = [month_index(d) for kind, d, _ in events if kind in FIRST_SHOWING and d]
+    dated = [month_index(m) for m, *_ in months if m]
+    first = min(showings) if showings else (min(dated) if dated else None)
+    windows: list[Period] = []
+    if first is not None:
+        windows.append(Period("release", "release", first, first + WINDOW_MONTHS))
+        for kind, d, title in sorted((e for e in events if e[0] in RETURNS and e[1]), key=lambda e: e[1]):
+            start = month_index(d)
+            # A return inside the previous window belongs to it: windows never overlap.
+            if start >= windows[-1].end:
+                name = f"{d.year} {kind}" + (f" ({title})" if title else "")
+                windows.append(Period(name, "return", start, start + WINDOW_MONTHS))
+    extra: dict[str, Period] = {}
+    for month, positive, negative, rating_sum, rated in months:
+        index = month_index(month)
+        target = next((w for w in windows if index is not None and w.start <= index < w.end), None)
+        if target is None:
+            if index is None:
+                key, kind = "undated", "undated"
+            elif first is not None and index < first:
+                key, kind = "before release", "before-release"
+            else:
+                key, kind = f"{(index // 12) // 10 * 10}s", "decade"
+            target = extra.setdefault(key, Period(key, kind))
+            if kind == "decade":
+                decade = (index // 12) // 10 * 10
+                target.start, target.end = decade * 12, (decade + 10) * 12
+        target.positive += positive
+        target.negative += negative
+        target.rating_sum += rating_sum or 0.0
+        target.rated += rated
+    found = [p for p in windows + list(extra.values()) if p.positive + p.negative + p.rated]
+    order = {"before-release": 0, "undated": 2}
+    return sorted(found, key=lambda p: (order.get(p.kind, 1), p.start if p.start is not None else 0))

@@ -1,0 +1,166 @@
+"""Deciding every review's verdict, and saying how.
+
+Order, first that applies (an editor's verdict is never touched):
+1. the critic's rating, when it is decisive on its scale (3/4, B+, 8/10 …) → critic-rating;
+2. the source's own label (Rotten Tomatoes' fresh/rotten, a CSV verdict column) → outlet-label;
+3. a rating where critics' verdicts split (2.5/4 is fresh half the time): the quote's text,
+   weighed with that rating's share of positives → model; with no quote, the threshold;
+4. the quote's text alone → model.
+Model verdicts between 0.35 and 0.65 are marked for an editor to check.
+
+Steps 1–3 without text are set-based SQL run at the end of every import; the model step is
+`reception verdicts`, in batches committed as they go, so an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from ..catalog.models import Verdict, VerdictSource
+from .modelfile import model_config
+from .rule import ANY
+from .text import looks_english, prepare, with_rating_prior
+
+CHECK_LOW, CHECK_HIGH = 0.35, 0.65
+BATCH = 512
+POS, NEG = Verdict.POSITIVE.value, Verdict.NEGATIVE.value
+EDITOR = VerdictSource.EDITOR.value
+
+
+@dataclass
+class VerdictReport:
+    by_rating: int = 0
+    by_label: int = 0
+    by_model: int = 0
+    to_check: int = 0
+    not_english: int = 0
+    nothing_to_read: int = 0
+    model: str = ""
+    counts: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (f"{self.by_rating} from ratings, {self.by_label} from source labels, {self.by_model} from text"
+                f" ({self.to_check} marked for checking); {self.not_english} not in English and "
+                f"{self.nothing_to_read} with no quote, rating or label left without a verdict")
+
+
+def _split_condition(splits: dict) -> tuple[str, list]:
+    """SQL true for ratings at a split point, with its parameters."""
+    terms, params = [], []
+    for scale, scores in splits.items():
+        for score in scores:
+            terms.append("(rating_scale = %s AND abs(rating - %s) < 0.005)")
+            params += [scale, float(score)]
+    return ("(" + " OR ".join(terms) + ")" if terms else "(1 = 0)"), params
+
+
+def _threshold_sql(thresholds: dict) -> tuple[str, list]:
+    cases, params = [], []
+    for scale, value in thresholds.items():
+        if scale != ANY:
+            cases.append("WHEN %s THEN %s")
+            params += [scale, float(value)]
+    return f"(CASE rating_scale WHEN 'thumbs' THEN 50 {' '.join(cases)} ELSE %s END)", params + [float(thresholds[ANY])]
+
+
+def apply_rules(cursor, config: dict | None = None) -> tuple[int, int]:
+    """Steps 1–3 (without text) for reviews with no verdict; returns (by rating, by label)."""
+    config = config or model_config()
+    threshold, t_params = _threshold_sql(config["thresholds"])
+    split, s_params = _split_condition(config.get("split_points", {}))
+    decided = (f"verdict = CASE WHEN rating >= {threshold} THEN '{POS}' ELSE '{NEG}' END, "
+               f"verdict_source = '{VerdictSource.CRITIC_RATING.value}', verdict_model = %s")
+    d_params = [*t_params, f"{config['id']}:rule"]
+    cursor.execute(
+        f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
+        f"WHERE verdict = '' AND rating IS NOT NULL AND NOT {split}", [*d_params, False, *s_params]
+    )
+    by_rating = cursor.rowcount
+    cursor.execute(
+        f"UPDATE catalog_review SET verdict = source_verdict, verdict_source = '{VerdictSource.OUTLET_LABEL.value}', "
+        f"verdict_model = '', verdict_probability = NULL, needs_check = %s "
+        f"WHERE verdict = '' AND source_verdict <> ''", [False]
+    )
+    by_label = cursor.rowcount
+    cursor.execute(
+        f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
+        f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''", [*d_params, False]
+    )
+    return by_rating + cursor.rowcount, by_label
+
+
+def reset(cursor) -> None:
+    """Forget every verdict but editors', so that all are decided again. Marks for an editor
+    stay: they are cleared when a rating or label decides, or by the editor."""
+    cursor.execute(
+        "UPDATE catalog_review SET verdict = '', verdict_source = '', verdict_probability = NULL, "
+        "verdict_model = '' WHERE verdict_source <> %s", [EDITOR]
+    )
+
+
+def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH) -> VerdictReport:
+    """Give a verdict to every review that lacks one (all but editors' when `redo_all`)."""
+    report = VerdictReport()
+    config = model.config if model is not None else model_config()
+    with transaction.atomic(), connection.cursor() as c:
+        if redo_all:
+            reset(c)
+        report.by_rating, report.by_label = apply_rules(c, config)
+    report.model = config["id"]
+    with connection.cursor() as c:
+        c.execute("SELECT id FROM catalog_review WHERE verdict = '' ORDER BY id")
+        pending = [row[0] for row in c.fetchall()]
+    if progress is not None:
+        progress.reset(total=len(pending))
+    splits = {scale: {float(k): v for k, v in scores.items()} for scale, scores in config.get("split_points", {}).items()}
+    for start in range(0, len(pending), batch):
+        ids = pending[start:start + batch]
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute(
+                "SELECT id, quote, rating, rating_scale, needs_check FROM catalog_review "
+                f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND verdict = ''", ids
+            )
+            rows = c.fetchall()
+            if model is None and rows:
+                from .text import TextModel
+
+                model = TextModel()
+            updates = _read_quotes(rows, model, splits, config, report)
+            c.executemany(
+                "UPDATE catalog_review SET verdict = %s, verdict_source = %s, verdict_probability = %s, "
+                "verdict_model = %s, needs_check = %s WHERE id = %s AND verdict = ''", updates
+            )
+        if progress is not None:
+            progress.update(len(ids))
+    return report
+
+
+def _read_quotes(rows, model, splits, config, report) -> list[tuple]:
+    texts, readable = [], []
+    updates = []
+    marked = {row[0] for row in rows if row[4]}
+    for review_id, quote, rating, scale, _ in rows:
+        text = prepare(quote)
+        if not text:
+            report.nothing_to_read += 1
+        elif not looks_english(text):
+            # The model reads English only: an editor decides.
+            report.not_english += 1
+            report.to_check += 1
+            updates.append(("", "", None, model.id, True, review_id))
+        else:
+            texts.append(text)
+            share = splits.get(scale, {}).get(round(rating, 2)) if rating is not None else None
+            readable.append((review_id, share))
+    for (review_id, share), p in zip(readable, model.probabilities(texts)):
+        p = float(p)
+        if share is not None:
+            p = with_rating_prior(p, share, config["base_rate"])
+        # Uncertain, or marked at import (an article's "praised …, but …").
+        check = CHECK_LOW <= p <= CHECK_HIGH or review_id in marked
+        report.by_model += 1
+        report.to_check += check
+        updates.append((POS if p >= 0.5 else NEG, VerdictSource.MODEL.value, round(p, 4), model.id, check, review_id))
+    return updates

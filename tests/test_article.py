@@ -1,0 +1,141 @@
+"""Articles: the seed and two articles of our own, read into catalogue facts and reviews."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from reception.ingest.article import read_article_file
+
+from .conftest import FIXTURES, SHARED_DATA, run_cli
+
+ARTICLES = FIXTURES / "articles"
+SEED = SHARED_DATA.parent / "seed" / "000_b8a51dc71942f18e.txt"
+
+
+@pytest.fixture
+def seed() -> Path:
+    if not SEED.exists():
+        pytest.skip(f"the seed article is not at {SEED}")
+    return SEED
+
+
+def _reviews(db, title):
+    return {r["critic"]: r for r in json.loads(run_cli("reviews", title, "--json", db=db).stdout)["reviews"]}
+
+
+def test_seed_becomes_a_film_page(seed, tmp_path, db_url):
+    report = tmp_path / "facts.json"
+    out = run_cli("ingest", seed, "--format", "article", "--report", report, "--json", db=db_url)
+    summary = json.loads(out.stdout)
+    assert (summary["imported"], summary["films_added"]) == (4, 1)
+    film = json.loads(run_cli("score", "One from the Heart", "--json", db=db_url).stdout)
+    assert (film["title"], film["year"], film["genres"]) == ("One from the Heart", 1982, ["musical romantic drama"])
+    credits = {(c["name"], c["role"]) for c in film["credits"]}
+    assert ("Francis Ford Coppola", "director") in credits and ("Francis Ford Coppola", "writer") in credits
+    stars = [c["name"] for c in film["credits"] if c["role"] == "actor"]
+    assert stars == ["Frederic Forrest", "Teri Garr", "Raúl Juliá", "Nastassja Kinski", "Lainie Kazan",
+                     "Harry Dean Stanton"]
+    companies = {(c["name"], c["role"]) for c in film["companies"]}
+    assert {("Zoetrope Studios", "studio"), ("MGM", "distributor"), ("Jack Singer", "financier")} <= companies
+    releases = {r["kind"]: r for r in film["releases"]}
+    assert releases["preview"]["date"].startswith("1981-08") and releases["preview"]["date_precision"] == "month"
+    assert releases["preview"]["place"] == "San Francisco, California"
+    restored = releases["restoration"]
+    assert (restored["date"], restored["title"], restored["format"]) == ("2024-01-19", "One From the Heart: Reprise", "4K")
+    assert film["score"]["reviews"] == 4 and film["score"]["percent_positive"] is None  # 4 < 5: no %
+
+    reviews = _reviews(db_url, "One from the Heart")
+    assert {(c, r["outlet"]) for c, r in reviews.items()} == {
+        ("Janet Maslin", "The New York Times"), ("Susan King", "Los Angeles Times"),
+        ("Warren Clements", "The Globe and Mail"), ("Gene Siskel", "At the Movies")}
+    siskel = reviews["Gene Siskel"]
+    assert (siskel["verdict"], siskel["verdict_source"], siskel["rating"]["raw"]) == ("positive", "critic-rating", "thumbs up")
+    for critic in ("Janet Maslin", "Susan King", "Warren Clements"):
+        assert reviews[critic]["verdict_source"] == "model" and 0 <= reviews[critic]["verdict_probability"] <= 1
+    # Praise and a "but": the model's call, marked for an editor.
+    assert reviews["Janet Maslin"]["needs_check"] and reviews["Warren Clements"]["needs_check"]
+    assert reviews["Susan King"]["published"] is None  # the text does not say when
+    assert reviews["Gene Siskel"]["published"] == "1986-01-01"
+
+    # Every fact points at the sentence it came from.
+    facts = json.loads(report.read_text())["facts"]
+    text = seed.read_text(encoding="utf-8")
+    assert {"year", "genre", "director", "actor", "company", "release", "review", "external consensus"} <= \
+        {f["kind"] for f in facts}
+    for fact in facts:
+        start, end = fact["span"]
+        original = " ".join(re.sub(r"\[\d+\]", " ", text[start:end]).split())
+        assert original == fact["sentence"]
+    consensus = next(f for f in facts if f["kind"] == "external consensus")
+    assert consensus["value"]["text"].startswith("One from the Heart belies its reputation as a flop")
+
+    again = json.loads(run_cli("ingest", seed, "--format", "article", "--json", db=db_url).stdout)
+    assert (again["imported"], again["films_added"]) == (0, 0)
+
+
+def test_seed_merges_into_a_database_that_has_the_film(seed, tmp_path):
+    db = f"sqlite:///{tmp_path / 'merge.db'}"
+    run_cli("demo", "--no-serve", db=db)
+    before = json.loads(run_cli("reviews", "One from the Heart", "--json", db=db).stdout)
+    out = json.loads(run_cli("ingest", seed, "--format", "article", "--json", db=db).stdout)
+    assert (out["films_added"], out["imported"]) == (0, 0)
+    after = json.loads(run_cli("reviews", "One from the Heart", "--json", db=db).stdout)
+    assert len(after["reviews"]) == len(before["reviews"]) == 4
+    people = [(c["name"], c["role"]) for c in after["credits"]]
+    assert len(people) == len(set(people))  # nobody twice in the same role
+    assert len(after["releases"]) == len(before["releases"])
+
+
+def test_own_article_with_other_phrasings():
+    article = read_article_file(ARTICLES / "tide_keeper.txt")
+    film = article.film
+    assert (article.title, film.year, film.genres) == ("The Tide Keeper", 1994, ["gothic thriller"])
+    assert {(c["name"], c["role"], c.get("character", "")) for c in film.credits} == {
+        ("Miriam Holt", "writer", ""), ("Miriam Holt", "director", ""), ("Tobias Reed", "actor", "Edmund Vale"),
+        ("Alma Frey", "actor", "Clara"), ("Jonas Pike", "actor", "")}
+    assert {(c["name"], c["role"], c.get("region")) for c in film.companies} == {
+        ("Greyhaven Pictures", "studio", None), ("Northlight Releasing", "distributor", "United Kingdom")}
+    assert [(r["kind"], r["date"].isoformat(), r.get("place")) for r in film.releases] == [
+        ("festival", "1994-08-14", "Edinburgh Film Festival"), ("theatrical", "1994-09-02", None)]
+    reviews = {r.critic: r for _, r in article.reviews}
+    assert {(c, r.outlet, r.rating_raw) for c, r in reviews.items()} == {
+        ("Roger Hale", "The Daily Courier", ""),       # "writing for", "called it"
+        ("Nina Patel", "Screen Weekly", "three stars"),  # "of", "gave it three stars"
+        ("Paul Grant", "The Morning Ledger", ""),      # "In <outlet>, <critic> wrote"
+    }
+    assert film.published is None  # no consensus quoted
+
+
+def test_facts_not_in_the_text_are_not_invented():
+    article = read_article_file(ARTICLES / "harbor_lights.txt")
+    film = article.film
+    assert [(c["name"], c["role"]) for c in film.credits] == [("Sam Ortiz", "director")]
+    assert film.companies == [] and film.releases == [] and film.published is None
+    reviews = {r.critic: r for _, r in article.reviews}
+    assert reviews["Dana Whitfield"].outlet == "Lakeside Tribune" and reviews["Dana Whitfield"].published is None
+    lee = reviews["Marcus Lee"]
+    assert (lee.outlet, lee.rating_raw, lee.published.year, lee.published_precision) == \
+        ("Frame Magazine", "2 out of 5 stars", 2010, "year")
+
+
+def test_own_articles_get_verdicts_from_ratings_and_text(tmp_path):
+    db = f"sqlite:///{tmp_path / 'own.db'}"
+    for name in ("tide_keeper.txt", "harbor_lights.txt"):
+        run_cli("ingest", ARTICLES / name, "--format", "article", db=db)
+    keeper = _reviews(db, "The Tide Keeper")
+    assert (keeper["Nina Patel"]["verdict"], keeper["Nina Patel"]["verdict_source"]) == ("positive", "critic-rating")
+    assert (keeper["Roger Hale"]["verdict"], keeper["Roger Hale"]["verdict_source"]) == ("positive", "model")
+    assert (keeper["Paul Grant"]["verdict"], keeper["Paul Grant"]["verdict_source"]) == ("negative", "model")
+    harbor = _reviews(db, "Harbor Lights")
+    assert (harbor["Marcus Lee"]["verdict"], harbor["Marcus Lee"]["verdict_source"]) == ("negative", "critic-rating")
+    assert harbor["Dana Whitfield"]["verdict"] == "positive"
+
+
+def test_an_article_that_names_no_film_is_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("Some notes\n\nNothing here says which film this is.\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    done = run_cli("ingest", path, "--format", "article", db=db, check=False)
+    assert done.returncode == 1 and "E107" in done.stderr and "nothing was imported" in done.stderr

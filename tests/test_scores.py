@@ -1,0 +1,184 @@
+"""Scores: % positive, interval, badges at their edges, audience floods, periods, history."""
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from reception.catalog.models import AudienceRating, Critic, Film, Outlet, ReleaseEvent, Review
+from reception.scores.audience import audience_score
+from reception.scores.badges import CERTIFIED, FRESH, ROTTEN, BadgeRules, badge, percent_positive
+from reception.scores.compute import score
+from reception.scores.interval import wilson
+from reception.scores.models import FilmScore, ScoreSnapshot
+from reception.scores.periods import build_periods
+
+from .conftest import run_cli
+
+RULES = BadgeRules()
+
+
+def test_percent_shown_only_from_five_reviews():
+    assert percent_positive(4, 4, RULES) is None
+    assert percent_positive(4, 5, RULES) == 80.0
+    assert badge(4, 4, 0, False, False, RULES) == ""
+
+
+def test_fresh_at_sixty_percent_and_not_below():
+    assert badge(60, 100, 0, False, False, RULES) == FRESH
+    assert badge(59, 100, 0, False, False, RULES) == ROTTEN
+    assert badge(3, 5, 0, False, False, RULES) == FRESH
+    # 179/300 is 59.67%: rounding would call it 60.
+    assert badge(179, 300, 0, False, False, RULES) == ROTTEN
+
+
+def test_certified_needs_share_reviews_and_top_critics():
+    assert badge(60, 80, 5, False, False, RULES) == CERTIFIED      # 75%, 80 reviews, 5 top critics
+    assert badge(59, 80, 5, False, False, RULES) == FRESH          # 73.75%
+    assert badge(60, 79, 5, False, False, RULES) == FRESH          # 79 reviews
+    assert badge(60, 80, 4, False, False, RULES) == FRESH          # 4 top critics
+    assert badge(30, 40, 5, True, False, RULES) == CERTIFIED       # limited release: 40 suffice
+    assert badge(30, 40, 5, False, False, RULES) == FRESH
+
+
+def test_certified_is_kept_until_below_seventy():
+    assert badge(70, 100, 5, False, True, RULES) == CERTIFIED
+    assert badge(69, 100, 5, False, True, RULES) == FRESH
+    assert badge(70, 100, 5, False, False, RULES) == FRESH
+
+
+def test_rules_are_configurable(monkeypatch):
+    monkeypatch.setenv("RECEPTION_BADGE_RULES", '{"fresh": 50, "min_reviews": 10}')
+    rules = BadgeRules.from_settings()
+    assert badge(5, 10, 0, False, False, rules) == FRESH and percent_positive(5, 9, rules) is None
+    monkeypatch.setenv("RECEPTION_BADGE_RULES", '{"freshness": 50}')
+    with pytest.raises(ValueError, match="freshness"):
+        BadgeRules.from_settings()
+
+
+def test_wilson_interval_at_zero_all_and_middle():
+    low, high = wilson(0, 10)
+    assert low == 0.0 and 0 < high < 30
+    low, high = wilson(10, 10)
+    assert high == 100.0 and 70 < low < 100
+    low, high = wilson(50, 100)
+    assert low < 50 < high and abs((50 - low) - (high - 50)) < 0.2
+    assert wilson(0, 0) is None
+    # More reviews, narrower interval.
+    assert (wilson(500, 1000)[1] - wilson(500, 1000)[0]) < (high - low)
+
+
+def _at(day, hour=12):
+    return datetime(2020, 1, 1, hour, tzinfo=timezone.utc) + timedelta(days=day)
+
+
+def test_rating_flood_is_flagged_and_excluded():
+    steady = [(4.0, _at(d), _at(d - 400)) for d in range(60)]                 # one a day, liked
+    flood = [(0.5, _at(30, 9), _at(29)) for _ in range(200)]                   # 200 zero-ish in a day
+    late = [(0.5, _at(45), _at(29)) for _ in range(5)]                         # the same new accounts later
+    result = audience_score(steady + flood + late, first_screening=date(2020, 1, 1))
+    assert result.burst_days == ["2020-01-31"]
+    # Everything on the burst day is set aside, the one steady rating of that day included.
+    assert result.flagged == 206 and result.count == 59
+    assert result.percent == 100.0 and result.all_percent < 25
+    assert result.as_dict()["all"]["count"] == 265
+
+
+def test_ratings_before_the_first_screening_are_kept_but_not_counted():
+    ratings = [(1.0, _at(-10), None), (5.0, _at(1), None), (4.0, _at(2), None)]
+    result = audience_score(ratings, first_screening=date(2020, 1, 1))
+    assert (result.before_release, result.count, result.percent, result.all_count) == (1, 2, 100.0, 3)
+
+
+def test_steady_audience_is_not_flagged():
+    ratings = [(3.0 + (d % 3) / 2, _at(d), None) for d in range(100) for _ in range(d % 7 + 1)]
+    assert audience_score(ratings, None).flagged == 0
+
+
+def test_periods_show_a_reappraisal():
+    events = [("preview", date(1981, 8, 1), ""), ("theatrical", date(1982, 2, 11), ""),
+              ("restoration", date(2024, 1, 19), "Reprise")]
+    months = [("1982-02", 1, 6, 0, 0), ("1982-03", 0, 2, 0, 0), ("1999-05", 1, 0, 0, 0),
+              ("2024-01", 6, 1, 0, 0), ("2024-06", 2, 0, 0, 0), (None, 1, 1, 0, 0)]
+    periods = {p.label: p for p in build_periods(events, months)}
+    assert list(periods) == ["release", "1990s", "2024 restoration (Reprise)", "undated"]
+    assert (periods["release"].positive, periods["release"].negative) == (1, 8)
+    assert (periods["2024 restoration (Reprise)"].positive, periods["2024 restoration (Reprise)"].negative) == (8, 1)
+
+
+def _film_with(n_pos, n_neg, top=0, title="Film", **kw):
+    film = Film.objects.create(title=title, year=2001, **kw)
+    outlet = Outlet.objects.create(name=f"{title} Daily")
+    for i in range(n_pos + n_neg):
+        critic = Critic.objects.create(name=f"{title} critic {i}")
+        Review.objects.create(
+            film=film, critic=critic, outlet=outlet, verdict="positive" if i < n_pos else "negative",
+            verdict_source="outlet-label", top_critic=i < top, rating=80.0 if i < n_pos else 40.0,
+            published=date(2001, 5, 1), dedupe_key=film.pk * 1000 + i,
+        )
+    return film
+
+
+@pytest.mark.django_db
+def test_score_stores_figures_and_snapshots_only_changes():
+    film = _film_with(60, 20, top=5)
+    result = score([film.pk])[film.pk]
+    assert (result["percent_positive"], result["badge"], result["reviews"]) == (75.0, CERTIFIED, 80)
+    assert result["average_rating"] == 70.0 and result["weighted_rating"] == 70.0
+    assert result["top_critics"]["reviews"] == 5
+    assert FilmScore.objects.get(film=film).badge == CERTIFIED
+    score([film.pk])
+    assert ScoreSnapshot.objects.filter(film=film).count() == 1  # nothing changed
+    # Reviews turn: 56/80 = 70% keeps the certificate, 55/80 loses it.
+    flip = list(film.reviews.filter(verdict="positive")[:4])
+    for r in flip:
+        r.verdict = "negative"
+        r.save()
+    assert score([film.pk])[film.pk]["badge"] == CERTIFIED
+    r = film.reviews.filter(verdict="positive").first()
+    r.verdict = "negative"
+    r.save()
+    assert score([film.pk])[film.pk]["badge"] == FRESH
+    assert list(ScoreSnapshot.objects.filter(film=film).values_list("badge", flat=True)) == \
+        [CERTIFIED, CERTIFIED, FRESH]
+
+
+@pytest.mark.django_db
+def test_weighted_score_uses_public_outlet_weights():
+    film = _film_with(1, 1, title="Weighted")
+    heavy = Outlet.objects.create(name="Heavy Weekly", weight=3.0)
+    Review.objects.filter(film=film, verdict="positive").update(outlet=heavy)
+    result = score([film.pk])[film.pk]
+    assert result["average_rating"] == 60.0 and result["weighted_rating"] == 70.0
+
+
+@pytest.mark.django_db
+def test_audience_score_stored_with_both_figures():
+    film = _film_with(5, 0, title="Crowd")
+    ReleaseEvent.objects.create(film=film, kind="theatrical", date=date(2020, 1, 1))
+    for i in range(30):
+        AudienceRating.objects.create(film=film, user_key=f"u{i}", stars=4.5, rated_at=_at(i))
+    for i in range(100):
+        AudienceRating.objects.create(film=film, user_key=f"bot{i}", stars=0.5, rated_at=_at(40, 3))
+    AudienceRating.objects.create(film=film, user_key="early", stars=0.5, rated_at=_at(-30))
+    stored = score([film.pk])[film.pk]["audience"]
+    assert (stored["percent"], stored["count"]) == (100.0, 30)
+    assert stored["not_counted"] == {"before_release": 1, "flood": 100}
+    assert stored["all"]["count"] == 131 and stored["all"]["percent"] < 30
+    assert FilmScore.objects.get(film=film).audience_percent == 100.0
+
+
+def test_cli_score_on_the_demo_never_invents_a_percent(db_url):
+    db = db_url
+    run_cli("demo", "--no-serve", db=db)
+    out = json.loads(run_cli("score", "One from the Heart", "--json", db=db).stdout)
+    figures = out["score"]
+    assert out["title"] == "One from the Heart"
+    assert figures["reviews"] == 4 and figures["positive"] == 2
+    assert figures["percent_positive"] is None and figures["interval_90"] is None and figures["badge"] is None
+    assert "not enough reviews" in figures["note"]
+    assert [p["label"] for p in figures["over_time"]][0] == "release"
+    text = run_cli("score", "One from the Heart", db=db).stdout
+    assert "not enough reviews" in text and "%" not in text.split("\n")[1].split("—")[0]
+    everything = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
+    assert everything["films"] == 7

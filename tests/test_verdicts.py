@@ -220,3 +220,25 @@ def test_verdicts_follow_a_bare_number_when_its_scale_is_learnt_again(tmp_path):
     ingest(write_csv(tmp_path / "more.csv", [("Eta", "E", "", "40", "")]), rejects_path=tmp_path / "r2.tsv")
     b.refresh_from_db()
     assert (b.rating_scale, b.verdict, b.verdict_source) == ("/100", "negative", "critic-rating")
+
+
+def test_ngram_half_reproduces_sklearn_exactly():
+    import itertools
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from reception.verdicts.ngrams import C, MIN_DF, NgramModel
+
+    good, bad = ["superb", "moving", "witty", "gorgeous"], ["dull", "tedious", "clumsy", "lifeless"]
+    nouns = ["film", "script", "cast", "ending"]
+    texts, labels = [], []
+    for (word, label), noun, n in itertools.product([(w, 1) for w in good] + [(w, 0) for w in bad], nouns, range(2)):
+        texts.append(f"A {word} {noun}{', truly ' + word if n else ''} — the {noun} is {word}.")
+        labels.append(label)
+    ours = NgramModel.fit(texts, labels)
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=MIN_DF, sublinear_tf=True)
+    theirs = LogisticRegression(C=C, max_iter=3000).fit(vectorizer.fit_transform(texts), labels)
+    new = ["A superb, moving script.", "Tedious and dull, the ending is lifeless.", "Nothing known here.", ""]
+    assert np.allclose(ours.logits(new), theirs.decision_function(vectorizer.transform(new)), atol=1e-9)

@@ -106,15 +106,27 @@ class VerdictNet(nn.Module):
         return self
 
 
-def save(path: Path, state: dict[str, torch.Tensor], config: dict):
-    """One safetensors file: adapter and head weights (fp16) and a JSON config as metadata.
+def save(path: Path, tensors: dict, config: dict):
+    """One safetensors file: adapter and head weights (fp16), any other arrays (n-grams), and a
+    JSON config as metadata. The metadata (rating thresholds, calibration, figures) can be read
+    without torch."""
+    import numpy as np
+    from safetensors.numpy import save_file
 
-    The metadata (thresholds for ratings, temperature, figures) can be read without torch.
-    """
-    from safetensors.torch import save_file
+    arrays = {}
+    for name, value in tensors.items():
+        if isinstance(value, torch.Tensor):
+            value = value.detach().float().numpy()
+        if value.dtype.kind == "f":
+            value = value.astype(np.float16)
+        arrays[name] = np.ascontiguousarray(value)
+    save_file(arrays, str(path), metadata={"reception": json.dumps(config, sort_keys=True)})
 
-    tensors = {k: v.to(torch.float16).contiguous() for k, v in state.items()}
-    save_file(tensors, str(path), metadata={"reception": json.dumps(config, sort_keys=True)})
+
+def load_tensors(path: Path) -> dict:
+    from safetensors.numpy import load_file
+
+    return load_file(str(path))
 
 
 def read_config(path: Path) -> dict:
@@ -126,12 +138,11 @@ def read_config(path: Path) -> dict:
 
 def load(path: Path) -> tuple[object, VerdictNet, dict]:
     """(tokenizer, merged network in eval mode, config) from a saved model file."""
-    from safetensors.torch import load_file
-
     config = read_config(path)
     tokenizer, encoder = load_base()
     net = VerdictNet(encoder, rank=config["rank"], alpha=config["alpha"])
-    state = {k: v.float() for k, v in load_file(str(path)).items()}
+    state = {k: torch.from_numpy(v.astype("float32")) for k, v in load_tensors(path).items()
+             if not k.startswith("ngram.")}
     missing = set(net.trained_state()) - set(state)
     if missing:
         raise ValueError(f"{path}: not a verdict model (missing {sorted(missing)[:3]})")

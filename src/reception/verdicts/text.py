@@ -69,6 +69,12 @@ class TextModel:
         self.tokenizer.enable_padding()  # to the longest in each batch
         self.runtime = runtime or os.environ.get("RECEPTION_RUNTIME") or ("onnx" if _has_onnxruntime() else "torch")
         self._net = None
+        self.ngrams = None
+        if "stack" in self.config:
+            from .encoder import load_tensors
+            from .ngrams import NgramModel
+
+            self.ngrams = NgramModel.from_tensors(load_tensors(self.path), self.config["ngram_intercept"])
         if self.runtime == "onnx":
             from .runtime import OnnxRunner, cache_dir, export
 
@@ -124,8 +130,13 @@ class TextModel:
         """Calibrated P(positive) per text (texts already `prepare`d and non-empty)."""
         if not texts:
             return np.empty(0)
-        scale, shift = self.config["platt"]
-        return 1.0 / (1.0 + np.exp(-(scale * self.logits(texts, batch_size) + shift)))
+        if self.ngrams is not None:
+            a, b, c = self.config["stack"]
+            z = a * self.logits(texts, batch_size) + b * self.ngrams.logits(texts) + c
+        else:
+            scale, shift = self.config["platt"]
+            z = scale * self.logits(texts, batch_size) + shift
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def _has_onnxruntime() -> bool:

@@ -140,4 +140,38 @@ def train(data: Path, out: Path, epochs: float = 2.0, batch_size: int = 32, lr: 
         "trained": {"epochs": epochs, "batch_size": batch_size, "lr": lr, "seed": seed},
     }
     save(out, best[1], config)
+    return attach_ngrams(out, data, log)
+
+
+def attach_ngrams(path: Path, data: Path, log=print) -> dict:
+    """Add the n-gram half to a model file and fit the layer that combines the two on the
+    calibration films; figures on the held-out films, as the shipped runtime computes them."""
+    from .encoder import load_tensors, read_config, save
+    from .ngrams import NgramModel, fit_stack
+    from .text import TextModel
+
+    examples = D.load_rt_reviews(data)
+    exclude = {D.text_key(t) for t in D.load_polarity(data)[0]}
+    train_x, train_y = D.text_examples(examples, D.TRAIN, exclude)
+    cal_x, cal_y = D.text_examples(examples, D.CALIBRATION, exclude)
+    test_x, test_y = D.text_examples(examples, D.TEST)
+    ngrams = NgramModel.fit(train_x, train_y)
+    config = read_config(path)
+    config.pop("stack", None)
+    model = TextModel(path)
+    stack = fit_stack(model.logits(cal_x), ngrams.logits(cal_x), cal_y)
+    a, b, c = stack
+    test_p = sigmoid(a * model.logits(test_x) + b * ngrams.logits(test_x) + c)
+    config["figures"] = {
+        **config.get("figures", {}),
+        "test_films_accuracy": round(accuracy(test_p, test_y), 4),
+        "test_films_ece": round(expected_calibration_error(test_p, test_y), 4),
+        "encoder_only_test_films_accuracy": config.get("figures", {}).get(
+            "encoder_only_test_films_accuracy", config.get("figures", {}).get("test_films_accuracy")),
+        "ngram_terms": len(ngrams.vocabulary),
+    }
+    config.update(stack=stack, ngram_intercept=ngrams.intercept)
+    tensors = {k: v for k, v in load_tensors(path).items() if not k.startswith("ngram.")}
+    save(path, {**tensors, **ngrams.tensors()}, config)
+    log(f"with n-grams, held-out films: {config['figures']}")
     return config

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .badges import BadgeRules, percent_positive
 from .interval import wilson
@@ -29,7 +30,12 @@ def month_index(value) -> int | None:
         return None
     if isinstance(value, date):
         return value.year * 12 + value.month - 1
-    year, month = str(value)[:7].split("-")
+    return _month_of(str(value)[:7])
+
+
+@lru_cache(maxsize=4096)
+def _month_of(text: str) -> int:
+    year, month = text.split("-")
     return int(year) * 12 + int(month) - 1
 
 

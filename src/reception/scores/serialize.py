@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .compute import timeline
+
 
 def score_json(stored) -> dict | None:
     """None when the film was never scored (run `reception score`)."""
@@ -20,7 +22,7 @@ def score_json(stored) -> dict | None:
         "certified_since": stored.certified_since.isoformat() if stored.certified_since else None,
         "audience": detail.get("audience"),
         "over_time": detail.get("over_time", []),
-        "timeline": detail.get("timeline", []),
+        "timeline": timeline(stored.film_id),
         "rules": detail.get("rules"),
         "computed_at": stored.computed_at.isoformat(),
     }

@@ -18,7 +18,7 @@ from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
 from ..catalog.models import (
     Company, Credit, Film, FilmCompany, Person, PublishedScore, ReleaseEvent, VerdictSource,
 )
-from ..verdicts.decide import apply_rules
+from ..verdicts.decide import RowRules, apply_rules
 from .records import FilmRecord, FilmRef, ReviewRecord, RowError
 
 BATCH = 5000
@@ -58,6 +58,7 @@ class Store:
     def __init__(self, source: str):
         self.source = source
         self.merge_by_critic = False
+        self.rules = RowRules()
         self.cursor = connection.cursor()
         self.ops = connection.ops
         self.now = self.ops.adapt_datetimefield_value(timezone.now())
@@ -289,16 +290,16 @@ class Store:
                 self.bare.append((outlet_id, rating))
             else:
                 self.rating_counts[rating.flag or "read"] += 1
-        # The verdict itself is decided at `finish`, set-based (verdicts.decide.apply_rules).
-        verdict = record.source_verdict
+        verdict, verdict_source, verdict_model = self.rules.decide(
+            rating.score, rating.scale, record.source_verdict, bool(record.quote))
         self.batch.append((
             film_id,
             critic_id,
             outlet_id,
             self.adapt_date(record.published),
             record.quote, record.url, record.rating_raw[:100], rating.score, rating.scale, rating.flag,
-            record.top_critic, verdict, "", "",
-            None, "", record.needs_check, self.source, record.source_key, key, self.now,
+            record.top_critic, record.source_verdict, verdict, verdict_source,
+            None, verdict_model, record.needs_check and not verdict, self.source, record.source_key, key, self.now,
             record.published_precision,
         ))
         if len(self.batch) >= BATCH:
@@ -344,7 +345,13 @@ class Store:
             self.cursor.execute(sql)
         self.deferred_indexes = []
         self.resolve_bare_numbers()
-        self.verdicts = apply_rules(self.cursor)
+        apply_rules(self.cursor)
+        # This import's rows carry its timestamp: count how their verdicts were decided.
+        self.cursor.execute(
+            "SELECT verdict_source, count(*) FROM catalog_review WHERE created_at = %s GROUP BY verdict_source",
+            [self.now])
+        counts = dict(self.cursor.fetchall())
+        self.verdicts = (counts.get(CRITIC_RATING, 0), counts.get(VerdictSource.OUTLET_LABEL.value, 0))
 
     def flush(self):
         if self.batch:

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from ..catalog.models import Verdict, VerdictSource
 from .modelfile import model_config
-from .rule import ANY
+from .rule import ANY, rating_verdict
 from .text import looks_english, prepare, with_rating_prior
 
 CHECK_LOW, CHECK_HIGH = 0.35, 0.65
@@ -89,6 +89,31 @@ def apply_rules(cursor, config: dict | None = None) -> tuple[int, int]:
         f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''", [*d_params, False]
     )
     return by_rating + cursor.rowcount, by_label
+
+
+class RowRules:
+    """Steps 1–3 for one review as it is imported: the same decisions as `apply_rules`, made in
+    Python so that a million-row import writes each verdict once instead of updating every row
+    afterwards. `apply_rules` still runs after the import for what this could not see (bare
+    numbers whose scale is learnt at the end)."""
+
+    def __init__(self, config: dict | None = None):
+        config = config or model_config()
+        self.thresholds = config["thresholds"]
+        self.splits = {(scale, float(score)) for scale, scores in config.get("split_points", {}).items()
+                       for score in scores}
+        self.rule_id = f"{config['id']}:rule"
+
+    def decide(self, score: float | None, scale: str, source_verdict: str, has_quote: bool) -> tuple[str, str, str]:
+        """(verdict, source, model) or ('', '', '') for the model to decide."""
+        split = score is not None and (scale, round(score, 2)) in self.splits
+        if score is not None and not split:
+            return rating_verdict(score, scale, self.thresholds), VerdictSource.CRITIC_RATING.value, self.rule_id
+        if source_verdict:
+            return source_verdict, VerdictSource.OUTLET_LABEL.value, ""
+        if split and not has_quote:
+            return rating_verdict(score, scale, self.thresholds), VerdictSource.CRITIC_RATING.value, self.rule_id
+        return "", "", ""
 
 
 def reset(cursor) -> None:

@@ -174,6 +174,23 @@ def test_cli_verdicts_fills_and_reports(tmp_path, db_url):
     path = write_csv(tmp_path / "more.csv", [("Eps", "C", PRAISE[1], "", "")])
     more = json.loads(run_cli("ingest", path, "--json", db=db).stdout)
     assert more["verdicts"]["by_model"] == 1
+    # ... and stores the figures of the films it touched.
+    assert _stored_scores(db) == [(3, 2)]
+
+
+def _stored_scores(db: str) -> list[tuple]:
+    if db.startswith("sqlite:///"):
+        import sqlite3
+
+        connection = sqlite3.connect(db.removeprefix("sqlite:///"))
+    else:
+        import psycopg
+
+        connection = psycopg.connect(db)
+    try:
+        return [tuple(row) for row in connection.execute("SELECT reviews, positive FROM scores_filmscore").fetchall()]
+    finally:
+        connection.close()
 
 
 @pytest.mark.django_db
@@ -188,6 +205,10 @@ def test_editor_override_in_the_admin_is_recorded_and_kept(tmp_path, client, dja
     assert done.status_code == 302
     review.refresh_from_db()
     assert (review.verdict, review.verdict_source, review.verdict_probability) == ("positive", "editor", None)
+    # The film's stored figures follow at once.
+    from reception.scores.models import FilmScore
+
+    assert (FilmScore.objects.get(film=review.film).positive, FilmScore.objects.get(film=review.film).negative) == (1, 0)
     decide(redo_all=True, model=model)
     review.refresh_from_db()
     assert (review.verdict, review.verdict_source) == ("positive", "editor")

@@ -82,7 +82,8 @@ def init():
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="article: write every extracted fact with its sentence's span to this JSON file.")
 @click.option("--verdicts/--no-verdicts", "read_text", default=True, show_default=True,
-              help="Read the quotes that neither a rating nor a label decides (the text model).")
+              help="Read the quotes that neither a rating nor a label decides (the text model), then score the "
+                   "films the import touched.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @with_db
 def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
@@ -92,10 +93,12 @@ def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
     migrate()
     result = run_ingest(path, format=fmt, encoding=encoding, rejects_path=rejects, progress=not as_json)
     verdicts = None
-    if read_text and result.awaiting_text_verdict:
-        from .verdicts.decide import decide
+    if read_text:
+        if result.awaiting_text_verdict:
+            from .verdicts.decide import decide
 
-        verdicts = decide()
+            verdicts = decide()
+        _score_touched(result.touched_films)
     if report:
         if fmt != "article":
             raise click.UsageError("--report is for --format article")
@@ -164,6 +167,10 @@ def verdicts(redo_all, as_json):
     migrate()
     with tqdm(desc="reading quotes", unit=" reviews", disable=as_json, leave=False) as bar:
         report = decide(redo_all=redo_all, progress=bar)
+    if report.by_rating or report.by_label or report.by_model:
+        from .scores.compute import score as run_score
+
+        run_score()
     click.echo(json.dumps(asdict(report)) if as_json else f"verdicts ({report.model}): {report.summary()}")
 
 
@@ -199,6 +206,14 @@ def score(film, score_all, as_json):
         click.echo(json.dumps({**film_json(found), "score": result}))
         return
     click.echo(_score_text(found, result))
+
+
+def _score_touched(film_ids: set[int]) -> None:
+    """Keep the stored figures current after a change (every film when most are touched)."""
+    from .scores.compute import score as run_score
+
+    if film_ids:
+        run_score(sorted(film_ids) if len(film_ids) <= 5000 else None)
 
 
 def _score_text(film, r: dict) -> str:

@@ -93,11 +93,15 @@ class ReviewAdmin(admin.ModelAdmin):
         if "verdict" in form.changed_data:
             editor_verdict(obj, obj.verdict)
         super().save_model(request, obj, form, change)
+        rescore([obj.film_id])
 
     def _mark(self, request, queryset, verdict):
+        films = set()
         for review in queryset:
             editor_verdict(review, verdict)
             review.save(update_fields=EDITOR_FIELDS)
+            films.add(review.film_id)
+        rescore(films)
         self.message_user(request, f"{queryset.count()} reviews marked {verdict} by an editor")
 
     @admin.action(description="Mark positive (editor's verdict)")
@@ -107,6 +111,13 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description="Mark negative (editor's verdict)")
     def mark_negative(self, request, queryset):
         self._mark(request, queryset, models.Verdict.NEGATIVE)
+
+
+def rescore(film_ids) -> None:
+    """The film's figures follow an editor's change at once."""
+    from ..scores.compute import score
+
+    score(sorted(film_ids))
 
 
 EDITOR_FIELDS = ["verdict", "verdict_source", "verdict_probability", "verdict_model", "needs_check"]

@@ -49,6 +49,7 @@ class ImportReport:
     verdicts_from_ratings: int = 0
     verdicts_from_labels: int = 0
     awaiting_text_verdict: int = 0  # in the whole database: `reception verdicts` reads them
+    touched_films: set = field(default_factory=set)  # films added to or changed: to score again
 
     @property
     def rejected(self) -> int:
@@ -147,6 +148,7 @@ def ingest(
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
             store.finish()
             report.verdicts_from_ratings, report.verdicts_from_labels = store.verdicts
+            report.touched_films = store.touched
             report.awaiting_text_verdict = store.count_reviews("verdict = ''")
             report.imported = store.count_reviews() - before
             review_rows = report.read - report.films - report.rejected

@@ -59,6 +59,7 @@ class Store:
         self.source = source
         self.merge_by_critic = False
         self.rules = RowRules()
+        self.touched: set[int] = set()  # films whose figures this import may change
         self.cursor = connection.cursor()
         self.ops = connection.ops
         self.now = self.ops.adapt_datetimefield_value(timezone.now())
@@ -171,6 +172,7 @@ class Store:
         if film_id is None:
             film_id = self._new_film(record.title or f"{record.ref.source} film {record.ref.key}",
                                      record.year, title_known=bool(record.title))
+        self.touched.add(film_id)
         if record.ref.source:
             self._add_source_id(film_id, record.ref.source, record.ref.key)
         for source, key in record.also_known_as:
@@ -351,6 +353,8 @@ class Store:
             "SELECT verdict_source, count(*) FROM catalog_review WHERE created_at = %s GROUP BY verdict_source",
             [self.now])
         counts = dict(self.cursor.fetchall())
+        self.cursor.execute("SELECT DISTINCT film_id FROM catalog_review WHERE created_at = %s", [self.now])
+        self.touched.update(row[0] for row in self.cursor.fetchall())
         self.verdicts = (counts.get(CRITIC_RATING, 0), counts.get(VerdictSource.OUTLET_LABEL.value, 0))
 
     def flush(self):

@@ -29,7 +29,7 @@ def main(argv=None):
         if not db.exists():
             tsv = workdir / "rt.reviews.x.tsv"
             replicate(source, tsv, args.copies)
-            subprocess.run([sys.executable, "-m", "reception.cli", "ingest", str(tsv), "--json",
+            subprocess.run([sys.executable, "-m", "reception.cli", "ingest", str(tsv), "--json", "--no-verdicts",
                             "--rejects", str(workdir / "rejects.tsv")], env=env, check=True, capture_output=True)
             tsv.unlink()
         os.environ["RECEPTION_DATABASE_URL"] = env["RECEPTION_DATABASE_URL"]

@@ -21,7 +21,6 @@ from django.db import connection, transaction
 from ..catalog.models import Verdict, VerdictSource
 from .modelfile import model_config
 from .rule import ANY, rating_verdict
-from .text import looks_english, prepare, with_rating_prior
 
 CHECK_LOW, CHECK_HIGH = 0.35, 0.65
 BATCH = 512
@@ -163,6 +162,9 @@ def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH
 
 
 def _read_quotes(rows, model, splits, config, report) -> list[tuple]:
+    # Imported here: the rating rules above serve imports on installs without the model's parts.
+    from .text import looks_english, prepare, with_rating_prior
+
     texts, readable = [], []
     updates = []
     marked = {row[0] for row in rows if row[4]}

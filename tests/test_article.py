@@ -139,3 +139,13 @@ def test_an_article_that_names_no_film_is_refused(tmp_path):
     db = f"sqlite:///{tmp_path / 'x.db'}"
     done = run_cli("ingest", path, "--format", "article", db=db, check=False)
     assert done.returncode == 1 and "E107" in done.stderr and "nothing was imported" in done.stderr
+
+
+def test_an_article_in_the_wrong_encoding_names_its_line(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Été\n\nÉté is a 1999 French drama film directed by Ana Roy.\n".encode("latin-1"))
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    done = run_cli("ingest", path, "--format", "article", db=db, check=False)
+    assert done.returncode == 1 and "E104" in done.stderr and "line 1" in done.stderr
+    ok = json.loads(run_cli("ingest", path, "--format", "article", "--encoding", "latin-1", "--json", db=db).stdout)
+    assert ok["films_added"] == 1

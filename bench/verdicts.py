@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 
 from reception.verdicts import data as D  # noqa: E402
 from reception.verdicts.metrics import accuracy, expected_calibration_error, fit_platt, sigmoid  # noqa: E402
-from reception.verdicts.rule import agreement, rating_verdict  # noqa: E402
+from reception.verdicts.rule import agreement, rating_verdict, split_shares  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,14 +114,14 @@ def main(argv=None):
     # Ratings.
     held_out = list(D.rated_examples(examples, D.TEST))
     rule = {"held_out_films": agreement(held_out, config["thresholds"]), "thresholds": config["thresholds"]}
-    splits = config.get("split_points", {})
+    splits = split_shares(config)
     both = [(ex, r) for ex in examples if ex.part == D.TEST and ex.text and ex.rating_raw
             for r in [D.parse_rating(ex.rating_raw)] if r.readable]
-    at_split = [(ex, r) for ex, r in both if f"{r.score:g}" in splits.get(r.scale, {})]
+    at_split = [(ex, r) for ex, r in both if (r.scale, r.score) in splits]
     p_text = model.probabilities([ex.text for ex, _ in at_split])
     combined_hits = 0
     for (ex, r), p in zip(at_split, p_text):
-        p = with_rating_prior(float(p), splits[r.scale][f"{r.score:g}"], config["base_rate"])
+        p = with_rating_prior(float(p), splits[(r.scale, r.score)], config["base_rate"])
         combined_hits += (p >= 0.5) == bool(ex.label)
     rule_hits = sum((rating_verdict(r.score, r.scale, config["thresholds"]) == "positive") == bool(ex.label)
                     for ex, r in both)

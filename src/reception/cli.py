@@ -90,18 +90,12 @@ def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
     """Import reviews or films from PATH (a file, or a folder of files)."""
     from .ingest import ingest as run_ingest
 
+    if report and fmt != "article":
+        raise click.UsageError("--report is for --format article")
     migrate()
     result = run_ingest(path, format=fmt, encoding=encoding, rejects_path=rejects, progress=not as_json)
-    verdicts = None
-    if read_text:
-        if result.awaiting_text_verdict:
-            from .verdicts.decide import decide
-
-            verdicts = decide()
-        _score_touched(result.touched_films)
+    verdicts = _after_import(result) if read_text else None
     if report:
-        if fmt != "article":
-            raise click.UsageError("--report is for --format article")
         from .ingest.article import write_report
 
         write_report(path, report, encoding or "utf-8")
@@ -208,12 +202,19 @@ def score(film, score_all, as_json):
     click.echo(_score_text(found, result))
 
 
-def _score_touched(film_ids: set[int]) -> None:
-    """Keep the stored figures current after a change (every film when most are touched)."""
+def _after_import(result):
+    """Read the quotes the import left to the text model, then store the figures of the films it
+    touched (every film when there are many). Returns the verdicts' report, or None."""
     from .scores.compute import score as run_score
 
-    if film_ids:
-        run_score(sorted(film_ids) if len(film_ids) <= 5000 else None)
+    verdicts = None
+    if result.awaiting_text_verdict:
+        from .verdicts.decide import decide
+
+        verdicts = decide()
+    if result.touched_films:
+        run_score(sorted(result.touched_films) if len(result.touched_films) <= 5000 else None)
+    return verdicts
 
 
 def _score_text(film, r: dict) -> str:
@@ -291,13 +292,10 @@ def demo(host, port, no_serve):
     migrate()
     report = run_ingest(DEMO_DATA)
     click.echo(f"demo data: {report.summary()}")
-    if report.awaiting_text_verdict:
-        from .verdicts.decide import decide
-
-        click.echo(f"verdicts: {decide().summary()}")
-    from .scores.compute import score as run_score
-
-    click.echo(f"scores: {len(run_score())} films scored")
+    verdicts = _after_import(report)
+    if verdicts:
+        click.echo(f"verdicts: {verdicts.summary()}")
+    click.echo(f"scores: {len(report.touched_films)} films scored")
     if not no_serve:
         _serve(host, port, 2)
 

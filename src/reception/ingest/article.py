@@ -34,7 +34,6 @@ NAME = rf"(?:[Tt]he\s+)?{_CAP}(?:\s+(?:{_SMALL}\s+)*{_CAP})*"
 _CITATION = re.compile(r"\[(?:\d+|[a-z]|citation needed|note \d+)\]")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = "January February March April May June July August September October November December".split()
-_NATIONALITIES_NORP = "NORP"
 _RESTORED = re.compile(r"\b(restor\w*|remaster\w*|re-?releas\w*|reissu\w*)\b", re.I)
 _FORMATS = re.compile(r"\b(4K|8K|2K|IMAX|70\s?mm|35\s?mm|Blu-ray|DVD|3D)\b")
 # A sentence reporting a review says what the critic said, wrote, or gave.
@@ -122,8 +121,8 @@ def _normalize(raw: str) -> tuple[str, list[int]]:
     return trimmed, [min(w, len(trimmed)) for w in where]
 
 
-def sentences(masked: str) -> list[Sentence]:
-    paragraphs = list(_paragraphs(masked))
+def sentences(paragraphs: list[tuple[int, str]]) -> list[Sentence]:
+    """The sentences of (offset, text) paragraphs, with spans in the file and entities."""
     out = []
     for number, ((offset, _), doc) in enumerate(zip(paragraphs, _nlp().pipe(p for _, p in paragraphs))):
         for sent in doc.sents:
@@ -163,6 +162,12 @@ def _people(text: str) -> list[str]:
     return [p.strip() for p in parts if re.fullmatch(NAME + r"|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)+", p.strip())]
 
 
+def _to_paragraph_end(s: Sentence, paragraph_text: str) -> str:
+    """The sentence and the rest of its paragraph: where a quote the text left open ends."""
+    tail = paragraph_text[paragraph_text.find(s.text) + len(s.text):].strip()
+    return f"{s.text} {tail}" if tail else s.text
+
+
 class _Reader:
     def __init__(self, path: Path, text: str):
         self.article = Article(str(path))
@@ -193,7 +198,7 @@ class _Reader:
             return
         self.film.year = int(match.group(1))
         self.fact(s, "year", self.film.year)
-        norp = {t for label, t, *_ in s.ents if label == _NATIONALITIES_NORP}
+        norp = {t for label, t, *_ in s.ents if label == "NORP"}  # nationalities
         words = [w for w in match.group(2).split() if w not in norp and not w[0].isupper()]
         if words:
             genre = " ".join(words)
@@ -326,8 +331,7 @@ class _Reader:
         match = re.search(r"\bconsensus\s+(?:reads|states|says)[,:]?\s*\"", s.text)
         if not match:
             return False
-        rest = paragraph_text[paragraph_text.find(s.text[match.start():match.end()]) + (match.end() - match.start()):]
-        words = rest.split('"')[0].strip()
+        words = _to_paragraph_end(s, paragraph_text)[match.end():].split('"')[0].strip()
         source = "rotten-tomatoes" if "Rotten Tomatoes" in paragraph_text else "aggregator"
         self.film.published = {"source": source, "consensus": words}
         self.fact(s, "external consensus", {"source": source, "text": words})
@@ -346,11 +350,7 @@ class _Reader:
             rating_raw = "thumbs down"
         # The critic's words run to the closing quote, or to the paragraph's end when the text
         # left the quote open.
-        quote = s.text
-        opening = s.text.find('"')
-        if opening >= 0 and s.text.count('"') % 2 == 1:
-            tail = paragraph_text[paragraph_text.find(s.text) + len(s.text):].strip()
-            quote = (s.text + " " + tail).strip() if tail else s.text
+        quote = _to_paragraph_end(s, paragraph_text) if s.text.count('"') % 2 == 1 else s.text
         unquoted = re.sub(r'"[^"]*("|$)', " ", s.text)
         published, precision = None, "day"
         year = _YEAR.search(unquoted)
@@ -388,18 +388,16 @@ class _Reader:
         return None
 
     def read(self) -> Article:
-        masked = _mask(self.text)
-        first = next(_paragraphs(masked), None)
-        if first is None:
+        paragraphs = list(_paragraphs(_mask(self.text)))
+        if not paragraphs:
             raise IngestError("E101", f"{self.article.path}: the article is empty; nothing was imported")
-        self.article.title = first[1].strip()
+        self.article.title = paragraphs[0][1].strip()
         self.film.title = self.article.title
-        paragraphs = {n: text for n, (_, text) in enumerate(_paragraphs(masked))}
-        for s in sentences(masked):
+        for s in sentences(paragraphs):
             if s.paragraph == 0:
                 continue
             line = self.text.count("\n", 0, s.start) + 1
-            paragraph_text = " ".join(paragraphs[s.paragraph].split())
+            paragraph_text = " ".join(paragraphs[s.paragraph][1].split())
             self.lead(s)
             self.characters(s)
             self.companies(s)
@@ -417,12 +415,19 @@ class _Reader:
 
 
 def read_article_file(path: Path, encoding: str = "utf-8") -> Article:
+    stat = Path(path).stat()
+    return _read_article(str(path), stat.st_mtime_ns, stat.st_size, encoding)
+
+
+@lru_cache(maxsize=4)
+def _read_article(path: str, mtime_ns: int, size: int, encoding: str) -> Article:
+    # Keyed by the file's state: `ingest --report` reads the article once, not twice.
     try:
-        with open_text(path, encoding) as handle:
+        with open_text(Path(path), encoding) as handle:
             text = handle.read()
     except UnicodeDecodeError as exc:
-        raise encoding_error(path, 1, exc, encoding) from None
-    return _Reader(path, text).read()
+        raise encoding_error(Path(path), 1, exc, encoding) from None
+    return _Reader(Path(path), text).read()
 
 
 def read_article(path: Path, encoding: str):

@@ -348,14 +348,16 @@ class Store:
         self.deferred_indexes = []
         self.resolve_bare_numbers()
         apply_rules(self.cursor)
-        # This import's rows carry its timestamp: count how their verdicts were decided.
+        # This import's rows carry its timestamp: one pass finds their films and counts how
+        # their verdicts were decided.
         self.cursor.execute(
-            "SELECT verdict_source, count(*) FROM catalog_review WHERE created_at = %s GROUP BY verdict_source",
-            [self.now])
-        counts = dict(self.cursor.fetchall())
-        self.cursor.execute("SELECT DISTINCT film_id FROM catalog_review WHERE created_at = %s", [self.now])
-        self.touched.update(row[0] for row in self.cursor.fetchall())
-        self.verdicts = (counts.get(CRITIC_RATING, 0), counts.get(VerdictSource.OUTLET_LABEL.value, 0))
+            "SELECT film_id, verdict_source, count(*) FROM catalog_review WHERE created_at = %s "
+            "GROUP BY film_id, verdict_source", [self.now])
+        counts = Counter()
+        for film_id, source, n in self.cursor.fetchall():
+            self.touched.add(film_id)
+            counts[source] += n
+        self.verdicts = (counts[CRITIC_RATING], counts[VerdictSource.OUTLET_LABEL.value])
 
     def flush(self):
         if self.batch:

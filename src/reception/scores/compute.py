@@ -1,13 +1,12 @@
-"""Scoring films, set-based: a few GROUP BY queries over all reviews, then one pass per film
-(never per review) to apply the rules, and bulk writes of what changed.
+"""Scoring films, set-based: one GROUP BY over the reviews (film × month), then one pass per film
+(never per review) to apply the rules, and raw writes of the rows that changed.
 
     figures = score(film_ids=None)   # every film with reviews or a stored score
 
-Figures per film (`figures()` is the JSON shape `reception score --json` prints):
-% positive with its 90% Wilson interval (from `min_reviews` reviews), the same for top critics,
-average normalized rating and the outlet-weighted average (Outlet.weight, public, default 1),
-the badge, the audience score with flood protection, reception over time, and a timeline of
-the % as reviews arrived (by month of publication).
+Figures per film (`figures()`): % positive with its 90% Wilson interval (from `min_reviews`
+reviews), the same for top critics, average normalized rating and the outlet-weighted average
+(Outlet.weight, public, default 1), the badge, the audience score with flood protection and
+reception over time. `timeline()` gives the % as reviews arrived, computed when asked.
 """
 
 from __future__ import annotations
@@ -25,6 +24,10 @@ from .badges import CERTIFIED, BadgeRules, badge, percent_positive
 from .interval import wilson
 from .periods import FIRST_SHOWING, build_periods
 
+# FilmScore's columns as this module writes and compares them.
+STORED = ("reviews", "positive", "negative", "percent", "low", "high", "top_reviews", "top_positive",
+          "top_percent", "rated", "average", "weighted", "badge", "certified_since", "audience_percent",
+          "audience_mean", "audience_count", "detail")
 DETAIL = ("audience", "over_time", "top_critics", "interval_method", "note", "rules")
 SNAPSHOT_FIELDS = ("reviews", "positive", "percent", "top_percent", "average", "weighted", "badge",
                    "audience_percent", "audience_count")
@@ -53,10 +56,6 @@ def _monthly_sql(cursor, where: str) -> str:
         return _MONTHLY.format(month=_month_sql(), where=where, weight="1.0", join="")
     return _MONTHLY.format(month=_month_sql(), where=where, weight="COALESCE(o.weight, 1.0)",
                            join="LEFT JOIN catalog_outlet o ON o.id = r.outlet_id")
-
-STORED = ("reviews", "positive", "negative", "percent", "low", "high", "top_reviews", "top_positive",
-          "top_percent", "rated", "average", "weighted", "badge", "certified_since", "audience_percent",
-          "audience_mean", "audience_count", "detail")
 
 
 def _month_sql() -> str:

@@ -8,19 +8,21 @@ Order, first that applies (an editor's verdict is never touched):
 4. the quote's text alone → model.
 Model verdicts between 0.35 and 0.65 are marked for an editor to check.
 
-Steps 1–3 without text are set-based SQL run at the end of every import; the model step is
-`reception verdicts`, in batches committed as they go, so an interrupted run resumes.
+Steps 1–3 without text are decided as an import writes each row (`RowRules`) and again in SQL
+at its end (`apply_rules`), for ratings whose scale is only learnt then. The model step runs after
+an import (`reception ingest`) or with `reception verdicts`, in batches committed as they go, so
+an interrupted run resumes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 from ..catalog.models import Verdict, VerdictSource
 from .modelfile import model_config
-from .rule import ANY, rating_verdict
+from .rule import ANY, rating_verdict, split_shares
 
 CHECK_LOW, CHECK_HIGH = 0.35, 0.65
 BATCH = 512
@@ -37,7 +39,6 @@ class VerdictReport:
     not_english: int = 0
     nothing_to_read: int = 0
     model: str = ""
-    counts: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         return (f"{self.by_rating} from ratings, {self.by_label} from source labels, {self.by_model} from text"
@@ -48,10 +49,9 @@ class VerdictReport:
 def _split_condition(splits: dict) -> tuple[str, list]:
     """SQL true for ratings at a split point, with its parameters."""
     terms, params = [], []
-    for scale, scores in splits.items():
-        for score in scores:
-            terms.append("(rating_scale = %s AND abs(rating - %s) < 0.005)")
-            params += [scale, float(score)]
+    for scale, score in splits:
+        terms.append("(rating_scale = %s AND abs(rating - %s) < 0.005)")
+        params += [scale, score]
     return ("(" + " OR ".join(terms) + ")" if terms else "(1 = 0)"), params
 
 
@@ -68,7 +68,7 @@ def apply_rules(cursor, config: dict | None = None) -> tuple[int, int]:
     """Steps 1–3 (without text) for reviews with no verdict; returns (by rating, by label)."""
     config = config or model_config()
     threshold, t_params = _threshold_sql(config["thresholds"])
-    split, s_params = _split_condition(config.get("split_points", {}))
+    split, s_params = _split_condition(split_shares(config))
     decided = (f"verdict = CASE WHEN rating >= {threshold} THEN '{POS}' ELSE '{NEG}' END, "
                f"verdict_source = '{VerdictSource.CRITIC_RATING.value}', verdict_model = %s")
     d_params = [*t_params, f"{config['id']}:rule"]
@@ -99,8 +99,7 @@ class RowRules:
     def __init__(self, config: dict | None = None):
         config = config or model_config()
         self.thresholds = config["thresholds"]
-        self.splits = {(scale, float(score)) for scale, scores in config.get("split_points", {}).items()
-                       for score in scores}
+        self.splits = split_shares(config)
         self.rule_id = f"{config['id']}:rule"
 
     def decide(self, score: float | None, scale: str, source_verdict: str, has_quote: bool) -> tuple[str, str, str]:
@@ -138,7 +137,7 @@ def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH
         pending = [row[0] for row in c.fetchall()]
     if progress is not None:
         progress.reset(total=len(pending))
-    splits = {scale: {float(k): v for k, v in scores.items()} for scale, scores in config.get("split_points", {}).items()}
+    splits = split_shares(config)
     for start in range(0, len(pending), batch):
         ids = pending[start:start + batch]
         with transaction.atomic(), connection.cursor() as c:
@@ -179,7 +178,7 @@ def _read_quotes(rows, model, splits, config, report) -> list[tuple]:
             updates.append(("", "", None, model.id, True, review_id))
         else:
             texts.append(text)
-            share = splits.get(scale, {}).get(round(rating, 2)) if rating is not None else None
+            share = splits.get((scale, round(rating, 2))) if rating is not None else None
             readable.append((review_id, share))
     for (review_id, share), p in zip(readable, model.probabilities(texts)):
         p = float(p)

@@ -86,3 +86,10 @@ def split_points(rated, low: float = 0.2, high: float = 0.8, min_examples: int =
         if scale != "thumbs" and n >= min_examples and low <= share <= high:
             points[scale][f"{score:g}"] = round(share, 4)
     return dict(points)
+
+
+def split_shares(config: dict) -> dict[tuple[str, float], float]:
+    """The model file's split points as {(scale, score): share positive}: how the importer, the
+    SQL rules and the text step all look them up."""
+    return {(scale, float(score)): share for scale, scores in config.get("split_points", {}).items()
+            for score, share in scores.items()}

@@ -25,6 +25,14 @@ _ENGLISH = frozenset(
 )
 
 
+def length_sorted_batches(texts: list[str], size: int):
+    """Index lists of `size` texts of similar length: a batch padded to its longest wastes
+    next to no work on padding."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), size):
+        yield order[start:start + size]
+
+
 def prepare(quote: str | None) -> str:
     """The text the model reads: markup and entities removed, spaces collapsed, long quotes cut
     to their opening and ending."""
@@ -109,10 +117,7 @@ class TextModel:
 
     def _run(self, texts: list[str], batch_size: int, run, width: int | None = None) -> np.ndarray:
         out = np.empty((len(texts), width) if width else len(texts), dtype=np.float32)
-        # Length-sorted batches padded to their longest: next to no work is spent on padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), batch_size):
-            chosen = order[start:start + batch_size]
+        for chosen in length_sorted_batches(texts, batch_size):
             encoded = self.tokenizer.encode_batch([texts[i] for i in chosen])
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)

@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scores
 	$(BIN)/python -m bench.badges
+	$(BIN)/python -m bench.consensus
 
 clean:
 	rm -rf $(VENV) staticfiles reception.db *.rejects.tsv

@@ -202,6 +202,66 @@ def score(film, score_all, as_json):
     click.echo(_score_text(found, result))
 
 
+@main.command()
+@click.argument("film", required=False)
+@click.option("--all", "draft_all", is_flag=True, help="Draft every film's consensus.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@with_db
+def consensus(film, draft_all, as_json):
+    """Draft the critics consensus of FILM from its reviews and print it with its citations.
+
+    A consensus an editor has edited or approved is never overwritten; its aspects are refreshed."""
+    from .catalog.films import find_film
+    from .catalog.models import Film
+
+    if bool(film) == draft_all:
+        raise click.UsageError("give a FILM or --all")
+    migrate()
+    if draft_all:
+        summary = _draft_consensus(Film.objects.order_by("id"), progress=not as_json)
+        click.echo(json.dumps(summary) if as_json else ", ".join(f"{n} {k}" for k, n in summary.items()))
+        return
+    from .consensus.serialize import consensus_json
+    from .consensus.store import draft_film
+
+    found = find_film(film)
+    outcome = draft_film(found)
+    shown = consensus_json(outcome.consensus)
+    if as_json:
+        click.echo(json.dumps({"film": {"id": found.pk, "title": found.title, "year": found.year},
+                               "action": outcome.action, "draft": outcome.draft.as_dict(), "consensus": shown}))
+        return
+    click.echo(_consensus_text(found, outcome, shown))
+
+
+def _draft_consensus(films, progress: bool = False) -> dict:
+    from tqdm import tqdm
+
+    from .consensus.store import draft_film
+
+    counts: dict[str, int] = {}
+    for film in tqdm(films, desc="drafting consensus", unit=" films", disable=not progress, leave=False):
+        action = draft_film(film).action
+        counts[action] = counts.get(action, 0) + 1
+    return counts
+
+
+def _consensus_text(film, outcome, shown) -> str:
+    lines = [f"{film}"]
+    if shown is None:
+        return "\n".join(lines + [f"  no consensus: {outcome.draft.reason}"])
+    note = {"kept": f"{shown['status']}, by {shown['author']}: kept as the editor left it"}.get(
+        outcome.action, f"{shown['status']} ({outcome.action}), {outcome.draft.percent_positive:g}% positive, "
+                        f"{outcome.draft.quotes} quoted reviews")
+    lines += [f"  {shown['text']}", f"  [{note}]"]
+    for k, clause in enumerate(shown["clauses"], start=1):
+        lines.append(f"  {k}. \"{clause['text']}\" ({clause['polarity']}) cites reviews "
+                     + ", ".join(str(i) for i in clause["review_ids"]))
+    for a in shown["aspects"]:
+        lines.append(f"  {a['label']}: praised by {a['praised']}, faulted by {a['faulted']}")
+    return "\n".join(lines)
+
+
 def _after_import(result):
     """Read the quotes the import left to the text model, then store the figures of the films it
     touched (every film when there are many). Returns the verdicts' report, or None."""
@@ -296,6 +356,11 @@ def demo(host, port, no_serve):
     if verdicts:
         click.echo(f"verdicts: {verdicts.summary()}")
     click.echo(f"scores: {len(report.touched_films)} films scored")
+    if report.touched_films:
+        from .catalog.models import Film
+
+        drafted = _draft_consensus(Film.objects.filter(pk__in=report.touched_films).order_by("id"))
+        click.echo("consensus: " + ", ".join(f"{n} {k}" for k, n in drafted.items()))
     if not no_serve:
         _serve(host, port, 2)
 

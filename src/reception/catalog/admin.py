@@ -1,6 +1,8 @@
 """The editors' view of the catalogue: list views, filters and search for every model."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from . import models
 
@@ -144,6 +146,33 @@ class ConsensusAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["film__title", "text"]
     autocomplete_fields = ["film"]
+    fields = ["film", "text", "status", "author", "citations", "aspect_tallies"]
+    readonly_fields = ["author", "citations", "aspect_tallies"]
+    actions = ["approve"]
+
+    @admin.display(description="clauses and the reviews they cite")
+    def citations(self, obj):
+        return format_html_join(mark_safe("<br>"), "“{}” ({}): reviews {}", (
+            (c["text"], c["polarity"], ", ".join(str(i) for i in c["review_ids"])) for c in obj.clauses or []))
+
+    @admin.display(description="aspects")
+    def aspect_tallies(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}: {} praise, {} fault", (
+            (a["label"], a["praised"], a["faulted"]) for a in obj.aspects or []))
+
+    def save_model(self, request, obj, form, change):
+        # An editor's hand makes it theirs: re-runs of the drafting leave it alone from now on.
+        if form.changed_data:
+            obj.author = request.user.get_username()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Approve (re-runs never overwrite it)")
+    def approve(self, request, queryset):
+        for c in queryset:
+            c.status = models.Consensus.Status.APPROVED
+            if c.author.startswith("reception-"):
+                c.author = request.user.get_username()
+            c.save(update_fields=["status", "author", "updated_at"])
 
 
 @admin.register(models.PublishedScore)

@@ -273,6 +273,8 @@ class Consensus(models.Model):
     text = models.TextField()
     # [{"text": "...", "review_ids": [1, 2]}, ...]
     clauses = models.JSONField(default=list, blank=True)
+    # What critics praise and fault, refreshed by every re-run (even of an approved text).
+    aspects = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     author = models.CharField(max_length=100, blank=True, help_text="An editor, or the drafting model's version.")
     created_at = models.DateTimeField(auto_now_add=True)

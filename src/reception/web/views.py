@@ -8,6 +8,8 @@ from django.shortcuts import render
 
 from ..catalog.models import Film
 from ..catalog.serialize import film_json, review_json
+from ..consensus.serialize import consensus_json
+from ..consensus.store import current
 from ..scores.models import FilmScore
 from ..scores.serialize import score_json
 
@@ -29,7 +31,9 @@ def film(request, film_id: int, slug: str, as_json: bool = False):
     reviews = found.reviews.select_related("critic", "outlet").order_by("published", "id")
     stored = FilmScore.objects.filter(film=found).first()
     figures = score_json(stored)
+    consensus = consensus_json(current(found))
     if as_json:
-        return JsonResponse({**film_json(found), "score": figures, "reviews": [review_json(r) for r in reviews]})
-    return render(request, "web/film.html",
-                  {"film": found, "data": film_json(found), "score": figures, "reviews": reviews})
+        return JsonResponse({**film_json(found), "score": figures, "consensus": consensus,
+                             "reviews": [review_json(r) for r in reviews]})
+    return render(request, "web/film.html", {"film": found, "data": film_json(found), "score": figures,
+                                             "consensus": consensus, "reviews": reviews})

@@ -1,0 +1,239 @@
+"""The consensus draft beside a LexRank baseline (sumy), in the same run on the same reviews.
+
+    python -m bench.consensus [--data ../shared/data] [--films N] [--reference CSV]
+
+Prints one JSON object:
+- ``rt_reviews``: on the films of rt.reviews with at least 20 quoted reviews (all 510, or the
+  first N by id), for our draft and for LexRank's one review sentence:
+  - ``faithfulness``: share of clauses whose cited reviews support them. A cited review supports
+    a clause when one of its segments (the same cut the drafting uses) has cosine similarity
+    ≥ SIMILAR with the clause (plain all-MiniLM-L6-v2 vectors) and the same polarity (our
+    verdict model reading both texts). A clause is faithful when at least half its cited
+    reviews support it and the film's critics at large do not contradict it: of all the
+    film's segments similar to the clause, at least half share its polarity.
+  - ``coverage``: of the aspects that at least 20% of a film's quotes speak of (our lexicon),
+    the share the consensus names (``text``), and the share the consensus or the aspect list
+    shows (``with_aspect_list``; LexRank has no list, so both are its sentence's).
+  - ``polarity``: the consensus read by the verdict model against the film's share of positive
+    verdicts (RT's labels): agreement on films clearly positive (≥ 60%) or negative (< 40%),
+    and Pearson's r over all films.
+- ``rouge``: ROUGE-1/2/L F1 (rouge-score, stemmed) against the staff-written critics consensus of
+  the rt-kaggle films that have both reviews and one (66), each draft made from that film's
+  reviews only, beside LexRank on the same reviews. ``--reference FILE`` scores against any
+  other CSV of (film, consensus) whose films match rt-kaggle titles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from reception.consensus.aspects import Quote, read, read_film, segments  # noqa: E402
+from reception.consensus.draft import Clause, draft  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SIMILAR = 0.3  # cosine at which a review segment speaks of what a clause says (MiniLM scale)
+MIN_QUOTES = 20
+COMMON = 0.2  # an aspect is "common" when this share of a film's quotes speak of it
+
+
+class _Sentences:
+    """sumy's tokenizer interface without nltk's punkt data (not available offline)."""
+
+    language = "english"
+
+    def to_sentences(self, text):
+        return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+    def to_words(self, sentence):
+        return re.findall(r"[A-Za-z0-9']+", sentence)
+
+
+def lexrank(quotes: list[Quote]) -> Clause:
+    """LexRank's most central sentence of all the film's quotes, citing the quote it came from."""
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.parsers.plaintext import PlaintextParser
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.utils import get_stop_words
+
+    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    document = PlaintextParser.from_string("\n".join(q.text for q in quotes), _Sentences()).document
+    picked = " ".join(str(s) for s in summarizer(document, 1))
+    cited = [q.review_id for q in quotes if picked and picked in q.text][:1]
+    return Clause(picked, cited, "positive")
+
+
+class Judge:
+    """Plain sentence vectors and the verdict model's polarity, cached per text."""
+
+    def __init__(self):
+        from sentence_transformers import SentenceTransformer
+
+        from reception.verdicts.encoder import base_path
+        from reception.verdicts.text import TextModel, prepare
+
+        self.encoder = SentenceTransformer(base_path(), device="cpu")
+        self.model = TextModel()
+        self.prepare = prepare
+        self.vectors: dict[str, np.ndarray] = {}
+        self.signs: dict[str, int] = {}
+
+    def polarity(self, texts: list[str]) -> np.ndarray:
+        return self.model.probabilities([self.prepare(t) for t in texts])
+
+    def load(self, texts):
+        new = sorted({t for t in texts if t not in self.vectors})
+        if new:
+            vecs = self.encoder.encode(new, batch_size=64, normalize_embeddings=True)
+            self.vectors.update(zip(new, vecs))
+        new = sorted({t for t in texts if t not in self.signs})
+        if new:
+            self.signs.update(zip(new, (1 if p >= 0.5 else -1 for p in self.polarity(new))))
+
+
+def faithful(clause: Clause, film_segments: dict[int, list[str]], judge: Judge) -> bool:
+    if not clause.text or not clause.review_ids:
+        return False
+    vec, sign = judge.vectors[clause.text], judge.signs[clause.text]
+
+    def similar(seg):
+        return float(vec @ judge.vectors[seg]) >= SIMILAR
+
+    supporting = 0
+    for rid in clause.review_ids:
+        segs = film_segments.get(rid) or []
+        if segs:
+            best = max(segs, key=lambda s: float(vec @ judge.vectors[s]))
+            supporting += similar(best) and judge.signs[best] == sign
+    if 2 * supporting < len(clause.review_ids):
+        return False
+    near = [judge.signs[s] == sign for segs in film_segments.values() for s in segs if similar(s)]
+    return 2 * sum(near) >= len(near)
+
+
+def load_rt_reviews(data: Path, limit: int | None) -> dict[str, list[Quote]]:
+    films: dict[str, list[Quote]] = defaultdict(list)
+    path = data / "rt-reviews" / "rt.reviews.tsv.gz"
+    with gzip.open(path, "rt", encoding="latin-1", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            text = (row["review"] or "").strip()
+            verdict = {"fresh": "positive", "rotten": "negative"}.get((row["fresh"] or "").strip().lower())
+            if text and verdict:
+                films[row["id"].strip()].append(Quote(line, text, verdict))
+    chosen = sorted((f for f, q in films.items() if len(q) >= MIN_QUOTES), key=int)
+    return {f: films[f] for f in chosen[:limit]}
+
+
+def rt_reviews(data: Path, judge: Judge, limit: int | None) -> dict:
+    films = load_rt_reviews(data, limit)
+    results = {"ours": defaultdict(list), "lexrank": defaultdict(list)}
+    started = time.perf_counter()
+    for quotes in films.values():
+        positive = sum(q.verdict == "positive" for q in quotes)
+        share = positive / len(quotes)
+        reading = read_film(quotes, judge.polarity)
+        ours = draft(reading, positive, len(quotes) - positive, None)
+        film_segments = {q.review_id: segments(q.text) for q in quotes}
+        common = {t.aspect for t in reading.tallies.values() if t.mentions() >= COMMON * len(quotes)}
+        listed = {a["aspect"] for a in ours.aspects}
+        pick = lexrank(quotes)
+        judge.load([s for segs in film_segments.values() for s in segs]
+                   + [c.text for c in ours.clauses] + [ours.text, pick.text])
+        for name, clauses, text, shown in (
+            ("ours", ours.clauses, ours.text, {a for c in ours.clauses for a in c.aspects}),
+            ("lexrank", [pick], pick.text, {m.aspect for m in read(pick.text).mentions}),
+        ):
+            r = results[name]
+            r["faithful"] += [faithful(c, film_segments, judge) for c in clauses]
+            if common:
+                r["coverage_text"].append(len(common & shown) / len(common))
+                r["coverage_list"].append(len(common & (shown | listed if name == "ours" else shown)) / len(common))
+            p = float(judge.polarity([text])[0])
+            r["p"].append(p)
+            r["share"].append(share)
+            if share >= 0.6 or share < 0.4:
+                r["clear"].append((p >= 0.5) == (share >= 0.6))
+    out = {"films": len(films), "quotes": sum(len(q) for q in films.values()), "similar_at": SIMILAR,
+           "seconds": round(time.perf_counter() - started, 1)}
+    for name, r in results.items():
+        out[name] = {
+            "faithfulness": round(float(np.mean(r["faithful"])), 4), "clauses": len(r["faithful"]),
+            "coverage": {"text": round(float(np.mean(r["coverage_text"])), 4),
+                         "with_aspect_list": round(float(np.mean(r["coverage_list"])), 4),
+                         "films_with_common_aspects": len(r["coverage_text"])},
+            "polarity": {"agreement_clear_films": round(float(np.mean(r["clear"])), 4), "clear_films": len(r["clear"]),
+                         "pearson_r": round(float(np.corrcoef(r["p"], r["share"])[0, 1]), 4)},
+        }
+    return out
+
+
+def load_kaggle(data: Path, reference: Path | None) -> list[tuple[str, str, list[Quote]]]:
+    folder = data / "rt-kaggle"
+    with open(folder / "rotten_tomatoes_movies.csv", encoding="utf-8", newline="") as handle:
+        movies = {r["rotten_tomatoes_link"]: r for r in csv.DictReader(handle)}
+    quotes: dict[str, list[Quote]] = defaultdict(list)
+    with open(folder / "rotten_tomatoes_critic_reviews.csv", encoding="utf-8", newline="") as handle:
+        for line, r in enumerate(csv.DictReader(handle), start=2):
+            text = (r["review_content"] or "").strip()
+            verdict = {"fresh": "positive", "rotten": "negative"}.get((r["review_type"] or "").strip().lower())
+            if text and verdict:
+                quotes[r["rotten_tomatoes_link"]].append(Quote(line, text, verdict))
+    if reference:
+        with open(reference, encoding="utf-8", newline="") as handle:
+            refs = {row[0].strip().lower(): row[1].strip() for row in csv.reader(handle) if len(row) >= 2}
+        by_title = {m["movie_title"].strip().lower(): link for link, m in movies.items()}
+        return [(movies[by_title[t]]["movie_title"], ref, quotes[by_title[t]])
+                for t, ref in refs.items() if t in by_title and quotes.get(by_title[t])]
+    return [(movies[link]["movie_title"], movies[link]["critics_consensus"].strip(), q)
+            for link, q in quotes.items() if movies.get(link, {}).get("critics_consensus", "").strip()]
+
+
+def rouge(data: Path, judge: Judge, reference: Path | None) -> dict:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    films = load_kaggle(data, reference)
+    sums = {"ours": defaultdict(float), "lexrank": defaultdict(float)}
+    examples = []
+    for title, ref, quotes in films:
+        positive = sum(q.verdict == "positive" for q in quotes)
+        ours = draft(read_film(quotes, judge.polarity, title), positive, len(quotes) - positive, title).text
+        theirs = lexrank(quotes).text
+        for name, text in (("ours", ours), ("lexrank", theirs)):
+            for key, value in scorer.score(ref, text).items():
+                sums[name][key] += value.fmeasure
+        if len(examples) < 3:
+            examples.append({"film": title, "reference": ref, "ours": ours, "lexrank": theirs})
+    out = {"films": len(films), "reference": str(reference) if reference else "rt-kaggle critics_consensus"}
+    for name, s in sums.items():
+        out[name] = {k: round(v / max(1, len(films)), 4) for k, v in s.items()}
+    out["rougeL_ratio"] = round(out["ours"]["rougeL"] / out["lexrank"]["rougeL"], 3) if out["lexrank"]["rougeL"] else None
+    out["examples"] = examples
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path(os.environ.get("RECEPTION_SHARED_DATA", ROOT.parent / "shared" / "data")))
+    parser.add_argument("--films", type=int, default=None, help="Only the first N rt.reviews films (by id).")
+    parser.add_argument("--reference", type=Path, default=None, help="CSV of (film title, reference consensus).")
+    args = parser.parse_args()
+    judge = Judge()
+    result = {"rouge": rouge(args.data, judge, args.reference), "rt_reviews": rt_reviews(args.data, judge, args.films)}
+    print(json.dumps(result, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""The critics consensus: one sentence in the aggregator's register, built from a film's reading.
+
+Its lead follows the film's share of positive verdicts: mostly positive (≥ 60%) leads with
+praise, mostly negative (< 40%) with faults, and a split film says both, joined by "but". Each
+clause names only aspects and adjectives that its cited reviews use, and stores their ids.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+from .aspects import Reading, Tally
+from .lexicon import BY_NAME, GENERIC, MASS, WORK_OF
+
+MIN_QUOTES = 3  # fewer quoted reviews are not a consensus of critics
+POSITIVE_FROM, NEGATIVE_BELOW = 0.6, 0.4
+MAX_CITED = 25  # per clause; the aspect list keeps every id
+
+
+@dataclass
+class Clause:
+    text: str
+    review_ids: list[int]
+    polarity: str  # "positive" or "negative": what the clause says of the film
+    aspects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    status: str  # "drafted" or "too-few-reviews"
+    text: str
+    clauses: list[Clause]
+    tone: str | None  # "positive", "mixed", "negative"
+    quotes: int
+    percent_positive: float | None
+    aspects: list[dict]
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def support_needed(quotes: int) -> int:
+    """Reviews an aspect or adjective needs before the draft names it: one in a handful of
+    reviews, then 5% of them (at least two), so one critic's pet word is not "the consensus"."""
+    return 1 if quotes < 10 else max(2, math.ceil(0.05 * quotes))
+
+
+def aspect_list(reading: Reading) -> list[dict]:
+    need = support_needed(reading.quotes)
+    return [
+        {"aspect": t.aspect, "label": t.label, "praised": len(t.praise), "faulted": len(t.fault),
+         "praise_review_ids": sorted(t.praise), "fault_review_ids": sorted(t.fault),
+         "words": {"praise": _words(t, 1), "fault": _words(t, -1)}}
+        for t in reading.aspects(need)
+    ]
+
+
+def _words(t: Tally, sign: int) -> list[str]:
+    phrases = [(n, f"{a} {_top(t.terms[sign], t.aspect)}") for a, n in t.adjectives[sign].items()]
+    phrases += list((n, p) for p, n in t.adverbs[sign].items())
+    return [p for _, p in sorted(phrases, key=lambda x: (-x[0], x[1]))[:5]]
+
+
+def draft(reading: Reading, positive: int, negative: int, title: str | None) -> Draft:
+    judged = positive + negative
+    share = positive / judged if judged else None
+    aspects = aspect_list(reading)
+    if reading.quotes < MIN_QUOTES or share is None:
+        why = (f"too few reviews: {reading.quotes} with a quote (a consensus needs {MIN_QUOTES})"
+               if reading.quotes < MIN_QUOTES else "no review has a verdict yet")
+        return Draft("too-few-reviews", "", [], None, reading.quotes, None, aspects, why)
+    tone = "positive" if share >= POSITIVE_FROM else "negative" if share < NEGATIVE_BELOW else "mixed"
+    clauses = _Writer(reading, title or "The film").write(tone)
+    text = _sentence([c.text for c in clauses])
+    return Draft("drafted", text, clauses, tone, reading.quotes, round(100 * share, 1), aspects)
+
+
+def _sentence(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        text += part if not text else (" " + part if part.startswith(("with ", "undone ")) else ", " + part)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _top(counter, aspect: str) -> str:
+    if counter:
+        return sorted(counter.items(), key=lambda x: (-x[1], x[0]))[0][0]
+    return BY_NAME[aspect].label
+
+
+def _telling(counter) -> str:
+    """The most used adjective, passing over generic praise ("good") for a telling word
+    ("witty") used at least half as often."""
+    ranked = sorted(counter.items(), key=lambda x: (-x[1], x[0]))
+    for word, n in ranked:
+        if word not in GENERIC and 2 * n >= ranked[0][1]:
+            return word
+    return ranked[0][0]
+
+
+def _plural(phrase: str) -> bool:
+    return phrase.endswith("s") and not phrase.endswith("ss")
+
+
+@dataclass
+class _Phrase:
+    text: str  # "gorgeous cinematography", "story" or "visually arresting"
+    kind: str  # "np": a noun phrase; "adj": an adjective phrase
+    ids: set[int]
+    aspect: str | None = None
+    noun: str | None = None
+
+    def with_determiner(self) -> str:
+        """"a clever script", "dazzling effects", "its story"."""
+        if self.noun == self.text:
+            return f"its {self.text}"
+        if self.noun in MASS or _plural(self.text):
+            return self.text
+        return f"{_article(self.text)} {self.text}"
+
+
+class _Writer:
+    def __init__(self, reading: Reading, title: str):
+        self.reading = reading
+        self.title = title
+        self.need = support_needed(reading.quotes)
+        kinds = [(n, k) for k, n in reading.kinds.items() if n >= max(2, self.need)]
+        self.kind = sorted(kinds, key=lambda x: (-x[0], x[1]))[0][1] if kinds else "film"
+
+    def aspect_phrases(self, sign: int, limit: int = 2) -> list[_Phrase]:
+        """The aspects most critics judge this way (and more praise than fault, or the reverse)."""
+        chosen = []
+        for t in self.reading.aspects(self.need):
+            mine, theirs = t.reviews(sign), t.reviews(-sign)
+            if len(mine) < self.need or len(mine) <= len(theirs):
+                continue
+            term = WORK_OF.get(_top(t.terms[sign], t.aspect), _top(t.terms[sign], t.aspect))
+            adjectives, adverbs = t.adjectives[sign], t.adverbs[sign]
+            best_adj = max(adjectives.values(), default=0)
+            best_adv = max(adverbs.values(), default=0)
+            if best_adv > best_adj:
+                chosen.append(_Phrase(_top(adverbs, t.aspect), "adj", set(mine), t.aspect))
+            elif best_adj:
+                chosen.append(_Phrase(f"{_telling(adjectives)} {term}", "np", set(mine), t.aspect, term))
+            else:
+                chosen.append(_Phrase(term, "np", set(mine), t.aspect, term))
+            if len(chosen) == limit:
+                break
+        return chosen
+
+    def judgements(self, sign: int, limit: int = 2) -> list[_Phrase]:
+        words = [(len(ids), w, ids) for w, ids in self.reading.judgements[sign].items() if len(ids) >= self.need]
+        words.sort(key=lambda x: (-x[0], x[1]))
+        top = words[0][0] if words else 0
+        # Telling words first, as long as critics use them at least half as often as the top one.
+        words.sort(key=lambda x: (x[1] in GENERIC or 2 * x[0] < top, -x[0], x[1]))
+        picked = []
+        for n, w, ids in words:
+            if w in GENERIC and any(p.text in GENERIC for p in picked):
+                continue  # "good, great" says nothing twice
+            picked.append(_Phrase(w, "adj", set(ids)))
+            if len(picked) == limit:
+                break
+        return picked
+
+    def clause(self, text: str, phrases: list[_Phrase], sign: int) -> "Clause":
+        ids = set().union(*(p.ids for p in phrases)) if phrases else set()
+        return Clause(text, sorted(ids)[:MAX_CITED], "positive" if sign > 0 else "negative",
+                      sorted({p.aspect for p in phrases if p.aspect}))
+
+    def describe(self, sign: int) -> tuple[str, list[_Phrase]] | None:
+        """"<title> is a witty, visually striking comedy" / "… is dull and predictable"."""
+        adjs = self.judgements(sign) + [p for p in self.aspect_phrases(sign) if p.kind == "adj"][:1]
+        if not adjs:
+            return None
+        words = [p.text for p in adjs]
+        if len(words) == 1 or self.kind != "film":
+            lead = f"{_article(words[0])} {', '.join(words)} {self.kind}"
+        else:
+            lead = _join(words)
+        return f"{self.title} is {lead}", adjs
+
+    def nouns(self, sign: int, own: bool = True) -> tuple[str, list[_Phrase]] | None:
+        """The aspects as noun phrases: "its thin plot and flat characters" (own) or
+        "a clever script and dazzling effects"."""
+        nps = [p for p in self.aspect_phrases(sign) if p.kind == "np"]
+        if not nps:
+            return None
+        if own:
+            return "its " + _join([p.text for p in nps]), nps
+        return _join([p.with_determiner() for p in nps]), nps
+
+    def write(self, tone: str) -> list[Clause]:
+        lead_sign = -1 if tone == "negative" else 1
+        other = -lead_sign
+        out: list[Clause] = []
+        described = self.describe(lead_sign)
+        lead_nouns = self.nouns(lead_sign, own=False)
+        if tone == "negative":
+            faults = self.nouns(-1)
+            if described:
+                out.append(self.clause(described[0], described[1], -1))
+                if faults:
+                    out.append(self.clause(f"undone by {faults[0]}", faults[1], -1))
+            elif faults:
+                out.append(self.clause(f"{self.title} is undone by {faults[0]}", faults[1], -1))
+            else:
+                out.append(self.clause(f"Most critics do not recommend {self.title}", [], -1))
+            praise = self.nouns(1)
+            if praise and self._notable(praise[1]):
+                out.append(self.clause(f"despite {praise[0]}", praise[1], 1))
+            return self._cite_fallback(out)
+        if described:
+            out.append(self.clause(described[0], described[1], 1))
+            if lead_nouns:
+                out.append(self.clause(f"with {lead_nouns[0]}", lead_nouns[1], 1))
+        elif lead_nouns:
+            out.append(self.clause(f"{self.title} impresses with {lead_nouns[0]}", lead_nouns[1], 1))
+        elif tone == "mixed":
+            out.append(self.clause(f"Critics are divided on {self.title}", [], 1))
+        else:
+            out.append(self.clause(f"Most critics recommend {self.title}", [], 1))
+        faults = self.nouns(other)
+        if tone == "mixed":
+            if faults:
+                verb = "let" if len(faults[1]) > 1 or _plural(faults[1][0].text) else "lets"
+                out.append(self.clause(f"but {faults[0]} {verb} it down", faults[1], other))
+            else:
+                plain = self.describe_plain(other)
+                if plain:
+                    out.append(self.clause(f"but it is also {plain[0]}", plain[1], other))
+        elif faults and self._notable(faults[1]):
+            out.append(self.clause(f"though some critics fault {faults[0]}", faults[1], other))
+        return self._cite_fallback(out)
+
+    def describe_plain(self, sign: int) -> tuple[str, list[_Phrase]] | None:
+        adjs = self.judgements(sign)
+        return (_join([p.text for p in adjs]), adjs) if adjs else None
+
+    def _notable(self, phrases: list[_Phrase]) -> bool:
+        """A counterpoint is worth a clause when at least 15% of the quoted reviews make it."""
+        ids = set().union(*(p.ids for p in phrases))
+        return len(ids) >= max(self.need, 0.15 * self.reading.quotes)
+
+    def _cite_fallback(self, clauses: list[Clause]) -> list[Clause]:
+        """A clause that speaks of verdicts alone ("Most critics recommend …") cites them."""
+        for c in clauses:
+            if not c.review_ids:
+                sign = 1 if c.polarity == "positive" else -1
+                c.review_ids = sorted(self.reading.verdicts[sign])[:MAX_CITED]
+        return clauses

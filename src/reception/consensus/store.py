@@ -1,0 +1,83 @@
+"""Drafting a film's consensus from its stored reviews, and keeping editors' work.
+
+A re-run rewrites only the machine's own draft. A consensus an editor has edited or approved
+keeps its text and citations; only its aspect tallies are refreshed.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ..catalog.models import Consensus, Film, Verdict
+from .aspects import Quote, read_film
+from .draft import Draft, draft
+
+AUTHOR = "reception-consensus/1"
+
+
+@functools.cache
+def _model():
+    from ..verdicts.text import TextModel
+
+    return TextModel()
+
+
+def polarity(texts: list[str]):
+    """P(positive) of each segment, by the verdict model."""
+    from ..verdicts.text import prepare
+
+    return _model().probabilities([prepare(t) for t in texts])
+
+
+@dataclass
+class Outcome:
+    draft: Draft
+    consensus: Consensus | None  # what the film page shows now
+    action: str  # "created", "updated", "kept" (an editor's), "none" (too few reviews)
+
+
+def read_reviews(film: Film) -> tuple[list[Quote], int, int]:
+    rows = list(film.reviews.values_list("id", "quote", "verdict"))
+    quotes = [Quote(i, q.strip(), v or None) for i, q, v in rows if q and q.strip()]
+    positive = sum(v == Verdict.POSITIVE for _, _, v in rows)
+    negative = sum(v == Verdict.NEGATIVE for _, _, v in rows)
+    return quotes, positive, negative
+
+
+def current(film: Film) -> Consensus | None:
+    """The consensus to show: the latest approved, else an editor's draft, else the machine's."""
+    rows = list(film.consensus.order_by("-updated_at", "-id"))
+    for wanted in (lambda c: c.status == Consensus.Status.APPROVED, lambda c: c.author != AUTHOR, lambda c: True):
+        for c in rows:
+            if wanted(c):
+                return c
+    return None
+
+
+def draft_film(film: Film) -> Outcome:
+    quotes, positive, negative = read_reviews(film)
+    reading = read_film(quotes, polarity if quotes else None, film.title)
+    result = draft(reading, positive, negative, film.title)
+    with transaction.atomic():
+        shown = current(film)
+        if shown is not None and (shown.status == Consensus.Status.APPROVED or shown.author != AUTHOR):
+            shown.aspects = result.aspects
+            shown.save(update_fields=["aspects"])
+            return Outcome(result, shown, "kept")
+        if result.status != "drafted":
+            if shown is not None:  # reviews were removed: a draft they no longer support goes
+                shown.delete()
+            return Outcome(result, None, "none")
+        clauses = [{"text": c.text, "review_ids": c.review_ids, "polarity": c.polarity, "aspects": c.aspects}
+                   for c in result.clauses]
+        values = {"text": result.text, "clauses": clauses, "aspects": result.aspects, "author": AUTHOR,
+                  "status": Consensus.Status.DRAFT}
+        if shown is None:
+            return Outcome(result, Consensus.objects.create(film=film, **values), "created")
+        for key, value in values.items():
+            setattr(shown, key, value)
+        shown.save()
+        return Outcome(result, shown, "updated")

@@ -1,0 +1,215 @@
+"""The critics consensus: aspects, a draft whose clauses cite their reviews, editors' approval."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from reception.cli import DEMO_DATA
+from reception.consensus.aspects import Quote, read, read_film, segments
+from reception.consensus.draft import draft
+from reception.ingest import ingest
+
+from .conftest import run_cli
+
+
+def write_csv(path, film, rows):
+    """rows: (critic, quote, verdict)."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["film", "year", "critic", "outlet", "quote", "verdict"])
+        for critic, quote, verdict in rows:
+            out.writerow([film, 2003, critic, f"{critic} Weekly", quote, verdict])
+    return path
+
+
+def by_critic(film):
+    return {r.critic.name: r.pk for r in film.reviews.select_related("critic")}
+
+
+def test_words_judge_the_aspect_they_are_attached_to():
+    seg = read("the plot is thin but the cast is never dull")
+    found = {(m.aspect, m.adjective, m.sign) for m in seg.mentions}
+    assert ("story", "thin", -1) in found
+    assert ("acting", "dull", 1) in found  # "never dull" is praise
+    assert {(m.aspect, m.sign) for m in read("a film that lacks story and tension").mentions} == {
+        ("story", -1), ("suspense", -1)}
+    assert [(m.aspect, m.adverb, m.adjective) for m in read("visually arresting throughout").mentions] == [
+        ("visuals", "visually", "arresting")]
+    assert segments("Despite a strong cast, the film drags. It is slow.") == [
+        "a strong cast", "the film drags.", "It is slow."]
+
+
+@pytest.mark.django_db
+def test_seed_film_praises_its_visuals_and_faults_its_story_and_characters(tmp_path):
+    from reception.catalog.models import Film
+    from reception.consensus.store import draft_film
+
+    ingest(DEMO_DATA, rejects_path=tmp_path / "r.tsv")
+    film = Film.objects.get(title="One from the Heart")
+    ids = by_critic(film)
+    outcome = draft_film(film)
+    d = outcome.draft
+    assert outcome.action == "created" and d.tone == "mixed"
+    praise, fault = d.clauses[0], d.clauses[-1]
+    assert praise.polarity == "positive" and "visually arresting" in praise.text and "visuals" in praise.aspects
+    assert ids["Susan King"] in praise.review_ids
+    assert fault.polarity == "negative" and {"story", "characters"} <= set(fault.aspects)
+    assert {ids["Janet Maslin"], ids["Warren Clements"]} <= set(fault.review_ids)
+    assert ids["Susan King"] not in fault.review_ids
+    assert d.text.startswith("One from the Heart is ") and ", but " in d.text
+    aspects = {a["aspect"]: a for a in d.aspects}
+    assert aspects["story"]["fault_review_ids"] == sorted([ids["Janet Maslin"], ids["Warren Clements"]])
+    assert ids["Susan King"] in aspects["visuals"]["praise_review_ids"]
+    # Stored, and shown on the film page with links to the cited reviews.
+    assert outcome.consensus.text == d.text and outcome.consensus.status == "draft"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_a_film_with_too_few_reviews_gets_no_consensus(tmp_path, n):
+    from reception.catalog.models import Consensus, Film
+    from reception.consensus.store import draft_film
+
+    rows = [(f"Critic {k}", "A gorgeous, moving and witty film.", "positive") for k in range(n)]
+    if n:
+        ingest(write_csv(tmp_path / "few.csv", "Sparse", rows), rejects_path=tmp_path / "r.tsv")
+        film = Film.objects.get(title="Sparse")
+    else:
+        film = Film.objects.create(title="Sparse", year=2003)
+    outcome = draft_film(film)
+    assert outcome.action == "none" and outcome.draft.status == "too-few-reviews"
+    assert outcome.draft.text == "" and outcome.draft.clauses == []
+    assert f"{n} with a quote" in outcome.draft.reason
+    assert not Consensus.objects.filter(film=film).exists()
+
+
+def _unanimous(verdict):
+    praise = ["A witty, gorgeous comedy with a clever script.", "Witty and gorgeous; the cast is superb.",
+              "A clever script and a superb cast.", "Gorgeous cinematography and a witty script."]
+    pans = ["A dull, predictable comedy with a thin plot.", "Dull and predictable; the acting is wooden.",
+            "A thin plot and wooden acting.", "The plot is predictable and the jokes are dull."]
+    quotes = praise if verdict == "positive" else pans
+    return [Quote(k, q, verdict) for k, q in enumerate(quotes, start=1)]
+
+
+def test_unanimous_films_lead_with_praise_or_with_faults():
+    good = draft(read_film(_unanimous("positive"), None), 4, 0, "Bright Film")
+    assert good.tone == "positive" and {c.polarity for c in good.clauses} == {"positive"}
+    assert " but " not in good.text and "witty" in good.text and "script" in good.text
+    bad = draft(read_film(_unanimous("negative"), None), 0, 4, "Dim Film")
+    assert bad.tone == "negative" and bad.clauses[0].polarity == "negative"
+    assert {c.polarity for c in bad.clauses} == {"negative"}
+    assert "dull" in bad.text and "predictable" in bad.text
+    for d in (good, bad):  # every clause rests on reviews that say so
+        assert all(c.review_ids for c in d.clauses)
+
+
+def test_no_review_text_reaches_a_draft_verbatim():
+    hostile = [Quote(1, "<script>alert('x')</script> A gorgeous film; '; DROP TABLE review; --", "positive"),
+               Quote(2, "<b onmouseover=alert(2)>gorgeous</b> and witty " + "very " * 5000 + "long", "positive"),
+               Quote(3, "Robert'); DELETE FROM film; gorgeous and witty", "positive")]
+    d = draft(read_film(hostile, None), 3, 0, "Plain")
+    assert d.status == "drafted" and "gorgeous" in d.text
+    for text in [d.text] + [c.text for c in d.clauses]:
+        assert not any(bad in text.lower() for bad in ("<", ">", "script", "drop", "delete", "alert", ";"))
+
+
+@pytest.mark.django_db
+def test_hostile_text_is_escaped_on_the_film_page(tmp_path, client):
+    from reception.catalog.models import Film
+    from reception.consensus.store import draft_film
+
+    rows = [("Mallory", "<script>alert(1)</script> gorgeous and witty", "positive"),
+            ("Oscar", "Gorgeous, witty <img src=x onerror=alert(2)>", "positive"),
+            ("Trent", "gorgeous and witty. " + "x" * 20000, "positive")]
+    ingest(write_csv(tmp_path / "evil.csv", "<script>alert(3)</script> Night", rows), rejects_path=tmp_path / "r.tsv")
+    film = Film.objects.get()
+    assert draft_film(film).action == "created"
+    html = client.get(f"/films/{film.slug}").content.decode()
+    assert "Critics consensus" in html
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt; Night is" in html
+
+
+@pytest.mark.django_db
+def test_approved_or_edited_consensus_is_never_overwritten(tmp_path, client, django_user_model):
+    from reception.catalog.models import Consensus, Film
+    from reception.consensus.store import draft_film
+
+    ingest(DEMO_DATA, rejects_path=tmp_path / "r.tsv")
+    film = Film.objects.get(title="One from the Heart")
+    first = draft_film(film).consensus
+    editor = django_user_model.objects.create_superuser("editor", "e@example.org", "pw")
+    client.force_login(editor)
+    done = client.post("/admin/catalog/consensus/", {"action": "approve", "_selected_action": [first.pk]})
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert (first.status, first.author) == ("approved", "editor")
+    approved_text = first.text
+    first.aspects = []
+    first.save()
+    again = draft_film(film)
+    assert again.action == "kept" and again.consensus.pk == first.pk
+    first.refresh_from_db()
+    assert first.text == approved_text and first.status == "approved" and first.aspects  # tallies refreshed
+    assert Consensus.objects.filter(film=film).count() == 1
+
+    # An editor's rewrite of a draft is theirs too, approved or not.
+    Consensus.objects.all().delete()
+    drafted = draft_film(film).consensus
+    page = client.post(f"/admin/catalog/consensus/{drafted.pk}/change/", {
+        "film": film.pk, "text": "Dazzling to look at, hard to care about.", "status": "draft"})
+    assert page.status_code == 302
+    assert draft_film(film).action == "kept"
+    drafted.refresh_from_db()
+    assert (drafted.text, drafted.author) == ("Dazzling to look at, hard to care about.", "editor")
+    html = client.get(f"/films/{film.slug}").content.decode()
+    assert "Dazzling to look at, hard to care about." in html
+
+
+def test_cli_consensus_prints_the_draft_with_its_citations(tmp_path, db_url):
+    run_cli("demo", "--no-serve", db=db_url)
+    done = run_cli("consensus", "One from the Heart", "--json", db=db_url)
+    out = json.loads(done.stdout)
+    reviews = json.loads(run_cli("reviews", "One from the Heart", "--json", db=db_url).stdout)["reviews"]
+    names = {r["id"]: r["critic"] for r in reviews}
+    shown = out["consensus"]
+    assert out["action"] == "updated" and shown["status"] == "draft"  # `demo` drafted it already
+    assert shown["text"] == out["draft"]["text"]
+    cited = {names[i] for c in shown["clauses"] for i in c["review_ids"]}
+    assert {"Janet Maslin", "Susan King", "Warren Clements"} <= cited
+    assert "".join(p["text"] for p in shown["parts"]) == shown["text"]
+    text = run_cli("consensus", "One from the Heart", db=db_url).stdout
+    assert "cites reviews" in text and "story: praised by 0, faulted by 2" in text
+    missing = run_cli("consensus", "No Such Film", db=db_url, check=False)
+    assert missing.returncode == 1 and "No Such Film" in missing.stderr
+
+
+@pytest.mark.shared_data
+def test_real_drafts_cite_reviews_that_speak_of_each_clause(shared_data):
+    """On the rt-kaggle films with a staff consensus: every cited review makes the clause's
+    judgement (of an aspect it names, or with an adjective it uses), and the lead follows the
+    film's share of positives."""
+    from bench.consensus import load_kaggle
+    from reception.consensus.store import polarity
+
+    films = load_kaggle(shared_data, None)
+    assert len(films) == 66
+    for title, _, quotes in films:
+        positive = sum(q.verdict == "positive" for q in quotes)
+        reading = read_film(quotes, polarity, title)
+        d = draft(reading, positive, len(quotes) - positive, title)
+        assert d.status == "drafted" and title in d.text
+        share = positive / len(quotes)
+        assert d.clauses[0].polarity == ("negative" if share < 0.4 else "positive"), title
+        for clause in d.clauses:
+            sign = 1 if clause.polarity == "positive" else -1
+            words = set(clause.text.lower().replace(",", " ").split())
+            backing = set().union(*(reading.tallies[a].reviews(sign) for a in clause.aspects),
+                                  *(ids for adj, ids in reading.judgements[sign].items() if adj in words))
+            if not backing:  # "Most critics recommend …" rests on the verdicts themselves
+                backing = reading.verdicts[sign]
+            assert clause.review_ids and set(clause.review_ids) <= backing, (title, clause.text)

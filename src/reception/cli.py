@@ -49,6 +49,24 @@ def with_db(func):
     return wrapper
 
 
+def film_or_all(every: str):
+    """The per-film commands' shape: FILM or --all (exactly one), and --json."""
+
+    def wrap(func):
+        @click.argument("film", required=False)
+        @click.option("--all", "every", is_flag=True, help=every)
+        @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+        @functools.wraps(func)
+        def run(film, every, as_json, **kwargs):
+            if bool(film) == every:
+                raise click.UsageError("give a FILM or --all")
+            return func(film=film, every=every, as_json=as_json, **kwargs)
+
+        return run
+
+    return wrap
+
+
 def migrate(verbose: bool = False):
     from django.core.management import call_command
 
@@ -169,11 +187,9 @@ def verdicts(redo_all, as_json):
 
 
 @main.command()
-@click.argument("film", required=False)
-@click.option("--all", "score_all", is_flag=True, help="Score every film.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@film_or_all("Score every film.")
 @with_db
-def score(film, score_all, as_json):
+def score(film, every, as_json):
     """Compute and store a film's figures (or every film's) and print them."""
     import time
 
@@ -181,10 +197,8 @@ def score(film, score_all, as_json):
     from .catalog.serialize import film_json
     from .scores.compute import score as run_score
 
-    if bool(film) == score_all:
-        raise click.UsageError("give a FILM or --all")
     migrate()
-    if score_all:
+    if every:
         started = time.perf_counter()
         scored = run_score()
         summary = {"films": len(scored), "seconds": round(time.perf_counter() - started, 2)}
@@ -203,21 +217,17 @@ def score(film, score_all, as_json):
 
 
 @main.command()
-@click.argument("film", required=False)
-@click.option("--all", "draft_all", is_flag=True, help="Draft every film's consensus.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@film_or_all("Draft every film's consensus.")
 @with_db
-def consensus(film, draft_all, as_json):
+def consensus(film, every, as_json):
     """Draft the critics consensus of FILM from its reviews and print it with its citations.
 
     A consensus an editor has edited or approved is never overwritten; its aspects are refreshed."""
     from .catalog.films import find_film
     from .catalog.models import Film
 
-    if bool(film) == draft_all:
-        raise click.UsageError("give a FILM or --all")
     migrate()
-    if draft_all:
+    if every:
         summary = _draft_consensus(Film.objects.order_by("id"), progress=not as_json)
         click.echo(json.dumps(summary) if as_json else ", ".join(f"{n} {k}" for k, n in summary.items()))
         return

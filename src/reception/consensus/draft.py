@@ -11,7 +11,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from .aspects import Reading, Tally
-from .lexicon import BY_NAME, GENERIC, MASS, WORK_OF
+from .lexicon import BY_NAME, GENERIC, KINDS, MASS, WORK_OF
 
 MIN_QUOTES = 3  # fewer quoted reviews are not a consensus of critics
 POSITIVE_FROM, NEGATIVE_BELOW = 0.6, 0.4
@@ -78,9 +78,11 @@ def draft(reading: Reading, positive: int, negative: int, title: str | None) -> 
 
 
 def _sentence(parts: list[str]) -> str:
+    """Clauses joined: "a witty comedy with a sharp script", but "witty and warm, with …"."""
     text = ""
     for part in parts:
-        text += part if not text else (" " + part if part.startswith(("with ", "undone ")) else ", " + part)
+        after_noun = text.rsplit(" ", 1)[-1] in KINDS | {"film"}
+        text += part if not text else (" " + part if after_noun and part.startswith(("with ", "undone ")) else ", " + part)
     return text[:1].upper() + text[1:] + "."
 
 

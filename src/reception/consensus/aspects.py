@@ -61,7 +61,7 @@ def segments(text: str, title: str | None = None) -> list[str]:
         start = 0
         for i, word in enumerate(words):
             bare = word.lower().strip(",.;:!?\"'()")
-            if i > start and bare in lexicon.CONTRASTS and not (bare == "while" and i > 0 and not words[i - 1].endswith(",")):
+            if i > start and bare in lexicon.CONTRASTS and not (bare == "while" and not words[i - 1].endswith(",")):
                 parts.append(" ".join(words[start:i]))
                 start = i + 1
             elif i == 0 and bare in lexicon.CONTRASTS:
@@ -75,7 +75,7 @@ def segments(text: str, title: str | None = None) -> list[str]:
 
 
 def _opened_with_concession(words: list[str], start: int) -> bool:
-    return start == 1 and words[0].lower().strip(",") in {"despite", "though", "although", "while", "if"}
+    return start == 1 and words[0].lower().strip(",") in {"despite", "though", "although", "while"}
 
 
 def tokens(text: str) -> list[str]:
@@ -96,9 +96,7 @@ def read(text: str) -> Segment:
     toks = tokens(text)
     seg = Segment(text)
     used: set[int] = set()
-    terms = {t for a in lexicon.ASPECTS for t in a.terms}
-    by_term = {t: a.name for a in lexicon.ASPECTS for t in a.terms}
-    by_adverb = {adv: a.name for a in lexicon.ASPECTS for adv in a.adverbs}
+    by_term, by_adverb = lexicon.ASPECT_OF_TERM, lexicon.ASPECT_OF_ADVERB
     i = 0
     while i < len(toks):
         tok = toks[i]
@@ -110,7 +108,7 @@ def read(text: str) -> Segment:
                 used.add(j)
                 i = j + 1
                 continue
-        term = pair if pair in terms else tok if tok in terms else None
+        term = pair if pair in by_term else tok if tok in by_term else None
         if term is None:
             if tok in lexicon.KINDS:
                 seg.kinds.append(tok)
@@ -193,8 +191,7 @@ class Reading:
 
     def aspects(self, min_reviews: int = 1) -> list[Tally]:
         found = [t for t in self.tallies.values() if t.mentions() >= min_reviews]
-        order = {a.name: k for k, a in enumerate(lexicon.ASPECTS)}
-        return sorted(found, key=lambda t: (-t.mentions(), order[t.aspect]))
+        return sorted(found, key=lambda t: (-t.mentions(), lexicon.RANK[t.aspect]))
 
 
 def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | None = None) -> Reading:
@@ -205,8 +202,9 @@ def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | N
         parts = segments(quote.text, title)
         parsed.append((quote, [read(p) for p in parts]))
     # Only segments of quotes that turn, and only those with an aspect the words leave open,
-    # need the model: the rest take the review's verdict.
-    open_segments = [s for q, segs in parsed if len(segs) > 1 or not q.verdict
+    # need the model: the rest take the review's verdict (a quote left without one is a quote
+    # the model declined to read).
+    open_segments = [s for q, segs in parsed if len(segs) > 1
                      for s in segs if any(m.sign is None for m in s.mentions)]
     read_signs: dict[int, int] = {}
     if open_segments and polarity is not None:

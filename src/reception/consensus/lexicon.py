@@ -47,6 +47,9 @@ ASPECTS: tuple[Aspect, ...] = (
 )
 
 BY_NAME = {a.name: a for a in ASPECTS}
+ASPECT_OF_TERM = {t: a.name for a in ASPECTS for t in a.terms}
+ASPECT_OF_ADVERB = {adv: a.name for a in ASPECTS for adv in a.adverbs}
+RANK = {a.name: k for k, a in enumerate(ASPECTS)}
 
 # Evaluative adjectives, with the sign of the judgement they carry on their own.
 POSITIVE = frozenset("""

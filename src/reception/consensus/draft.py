@@ -11,7 +11,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from .aspects import Reading, Tally
-from .lexicon import BY_NAME, GENERIC, KINDS, MASS, WORK_OF
+from .lexicon import BY_NAME, GENERIC, KINDS, MASS
 
 MIN_QUOTES = 3  # fewer quoted reviews are not a consensus of critics
 POSITIVE_FROM, NEGATIVE_BELOW = 0.6, 0.4
@@ -58,9 +58,9 @@ def aspect_list(reading: Reading) -> list[dict]:
 
 
 def _words(t: Tally, sign: int) -> list[str]:
-    phrases = [(n, f"{a} {_top(t.terms[sign], t.aspect)}") for a, n in t.adjectives[sign].items()]
-    phrases += list((n, p) for p, n in t.adverbs[sign].items())
-    return [p for _, p in sorted(phrases, key=lambda x: (-x[0], x[1]))[:5]]
+    term = _top(t.terms[sign], t.aspect)
+    counts = {f"{a} {term}": n for a, n in t.adjectives[sign].items()} | dict(t.adverbs[sign])
+    return [p for p, _ in _ranked(counts)[:5]]
 
 
 def draft(reading: Reading, positive: int, negative: int, title: str | None) -> Draft:
@@ -81,7 +81,8 @@ def _sentence(parts: list[str]) -> str:
     """Clauses joined: "a witty comedy with a sharp script", but "witty and warm, with …"."""
     text = ""
     for part in parts:
-        after_noun = text.rsplit(" ", 1)[-1] in KINDS | {"film"}
+        last = text.rsplit(" ", 1)[-1]
+        after_noun = last in KINDS or last == "film"
         text += part if not text else (" " + part if after_noun and part.startswith(("with ", "undone ")) else ", " + part)
     return text[:1].upper() + text[1:] + "."
 
@@ -94,16 +95,19 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
+def _ranked(counts) -> list[tuple[str, int]]:
+    """(word, count) pairs, most used first, ties alphabetical so drafts are reproducible."""
+    return sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+
+
 def _top(counter, aspect: str) -> str:
-    if counter:
-        return sorted(counter.items(), key=lambda x: (-x[1], x[0]))[0][0]
-    return BY_NAME[aspect].label
+    return _ranked(counter)[0][0] if counter else BY_NAME[aspect].label
 
 
 def _telling(counter) -> str:
     """The most used adjective, passing over generic praise ("good") for a telling word
     ("witty") used at least half as often."""
-    ranked = sorted(counter.items(), key=lambda x: (-x[1], x[0]))
+    ranked = _ranked(counter)
     for word, n in ranked:
         if word not in GENERIC and 2 * n >= ranked[0][1]:
             return word
@@ -136,17 +140,18 @@ class _Writer:
         self.reading = reading
         self.title = title
         self.need = support_needed(reading.quotes)
-        kinds = [(n, k) for k, n in reading.kinds.items() if n >= max(2, self.need)]
-        self.kind = sorted(kinds, key=lambda x: (-x[0], x[1]))[0][1] if kinds else "film"
+        kinds = [k for k, n in _ranked(reading.kinds) if n >= max(2, self.need)]
+        self.kind = kinds[0] if kinds else "film"
+        self.phrases = {sign: self._aspect_phrases(sign) for sign in (1, -1)}
 
-    def aspect_phrases(self, sign: int, limit: int = 2) -> list[_Phrase]:
+    def _aspect_phrases(self, sign: int, limit: int = 2) -> list[_Phrase]:
         """The aspects most critics judge this way (and more praise than fault, or the reverse)."""
         chosen = []
         for t in self.reading.aspects(self.need):
             mine, theirs = t.reviews(sign), t.reviews(-sign)
             if len(mine) < self.need or len(mine) <= len(theirs):
                 continue
-            term = WORK_OF.get(_top(t.terms[sign], t.aspect), _top(t.terms[sign], t.aspect))
+            term = _top(t.terms[sign], t.aspect)  # terms are tallied as the work ("acting", not "actors")
             adjectives, adverbs = t.adjectives[sign], t.adverbs[sign]
             best_adj = max(adjectives.values(), default=0)
             best_adv = max(adverbs.values(), default=0)
@@ -176,13 +181,14 @@ class _Writer:
         return picked
 
     def clause(self, text: str, phrases: list[_Phrase], sign: int) -> "Clause":
-        ids = set().union(*(p.ids for p in phrases)) if phrases else set()
+        # A clause of verdicts alone ("Most critics recommend …") cites those verdicts.
+        ids = set().union(*(p.ids for p in phrases)) if phrases else self.reading.verdicts[sign]
         return Clause(text, sorted(ids)[:MAX_CITED], "positive" if sign > 0 else "negative",
                       sorted({p.aspect for p in phrases if p.aspect}))
 
     def describe(self, sign: int) -> tuple[str, list[_Phrase]] | None:
         """"<title> is a witty, visually striking comedy" / "… is dull and predictable"."""
-        adjs = self.judgements(sign) + [p for p in self.aspect_phrases(sign) if p.kind == "adj"][:1]
+        adjs = self.judgements(sign) + [p for p in self.phrases[sign] if p.kind == "adj"][:1]
         if not adjs:
             return None
         words = [p.text for p in adjs]
@@ -195,7 +201,7 @@ class _Writer:
     def nouns(self, sign: int, own: bool = True) -> tuple[str, list[_Phrase]] | None:
         """The aspects as noun phrases: "its thin plot and flat characters" (own) or
         "a clever script and dazzling effects"."""
-        nps = [p for p in self.aspect_phrases(sign) if p.kind == "np"]
+        nps = [p for p in self.phrases[sign] if p.kind == "np"]
         if not nps:
             return None
         if own:
@@ -207,7 +213,6 @@ class _Writer:
         other = -lead_sign
         out: list[Clause] = []
         described = self.describe(lead_sign)
-        lead_nouns = self.nouns(lead_sign, own=False)
         if tone == "negative":
             faults = self.nouns(-1)
             if described:
@@ -221,7 +226,8 @@ class _Writer:
             praise = self.nouns(1)
             if praise and self._notable(praise[1]):
                 out.append(self.clause(f"despite {praise[0]}", praise[1], 1))
-            return self._cite_fallback(out)
+            return out
+        lead_nouns = self.nouns(lead_sign, own=False)
         if described:
             out.append(self.clause(described[0], described[1], 1))
             if lead_nouns:
@@ -243,7 +249,7 @@ class _Writer:
                     out.append(self.clause(f"but it is also {plain[0]}", plain[1], other))
         elif faults and self._notable(faults[1]):
             out.append(self.clause(f"though some critics fault {faults[0]}", faults[1], other))
-        return self._cite_fallback(out)
+        return out
 
     def describe_plain(self, sign: int) -> tuple[str, list[_Phrase]] | None:
         adjs = self.judgements(sign)
@@ -253,11 +259,3 @@ class _Writer:
         """A counterpoint is worth a clause when at least 15% of the quoted reviews make it."""
         ids = set().union(*(p.ids for p in phrases))
         return len(ids) >= max(self.need, 0.15 * self.reading.quotes)
-
-    def _cite_fallback(self, clauses: list[Clause]) -> list[Clause]:
-        """A clause that speaks of verdicts alone ("Most critics recommend …") cites them."""
-        for c in clauses:
-            if not c.review_ids:
-                sign = 1 if c.polarity == "positive" else -1
-                c.review_ids = sorted(self.reading.verdicts[sign])[:MAX_CITED]
-        return clauses

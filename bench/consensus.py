@@ -76,7 +76,7 @@ def lexrank(quotes: list[Quote]) -> Clause:
 
 
 class Judge:
-    """Plain sentence vectors and the verdict model's polarity, cached per text."""
+    """Plain sentence vectors and the verdict model's P(positive), cached per text."""
 
     def __init__(self):
         from sentence_transformers import SentenceTransformer
@@ -88,25 +88,28 @@ class Judge:
         self.model = TextModel()
         self.prepare = prepare
         self.vectors: dict[str, np.ndarray] = {}
-        self.signs: dict[str, int] = {}
+        self.probabilities: dict[str, float] = {}
 
     def polarity(self, texts: list[str]) -> np.ndarray:
         return self.model.probabilities([self.prepare(t) for t in texts])
+
+    def sign(self, text: str) -> int:
+        return 1 if self.probabilities[text] >= 0.5 else -1
 
     def load(self, texts):
         new = sorted({t for t in texts if t not in self.vectors})
         if new:
             vecs = self.encoder.encode(new, batch_size=64, normalize_embeddings=True)
             self.vectors.update(zip(new, vecs))
-        new = sorted({t for t in texts if t not in self.signs})
+        new = sorted({t for t in texts if t not in self.probabilities})
         if new:
-            self.signs.update(zip(new, (1 if p >= 0.5 else -1 for p in self.polarity(new))))
+            self.probabilities.update(zip(new, map(float, self.polarity(new))))
 
 
 def faithful(clause: Clause, film_segments: dict[int, list[str]], judge: Judge) -> bool:
     if not clause.text or not clause.review_ids:
         return False
-    vec, sign = judge.vectors[clause.text], judge.signs[clause.text]
+    vec, sign = judge.vectors[clause.text], judge.sign(clause.text)
 
     def similar(seg):
         return float(vec @ judge.vectors[seg]) >= SIMILAR
@@ -116,10 +119,10 @@ def faithful(clause: Clause, film_segments: dict[int, list[str]], judge: Judge) 
         segs = film_segments.get(rid) or []
         if segs:
             best = max(segs, key=lambda s: float(vec @ judge.vectors[s]))
-            supporting += similar(best) and judge.signs[best] == sign
+            supporting += similar(best) and judge.sign(best) == sign
     if 2 * supporting < len(clause.review_ids):
         return False
-    near = [judge.signs[s] == sign for segs in film_segments.values() for s in segs if similar(s)]
+    near = [judge.sign(s) == sign for segs in film_segments.values() for s in segs if similar(s)]
     return 2 * sum(near) >= len(near)
 
 
@@ -160,7 +163,7 @@ def rt_reviews(data: Path, judge: Judge, limit: int | None) -> dict:
             if common:
                 r["coverage_text"].append(len(common & shown) / len(common))
                 r["coverage_list"].append(len(common & (shown | listed if name == "ours" else shown)) / len(common))
-            p = float(judge.polarity([text])[0])
+            p = judge.probabilities[text]
             r["p"].append(p)
             r["share"].append(share)
             if share >= 0.6 or share < 0.4:

@@ -213,3 +213,18 @@ def test_real_drafts_cite_reviews_that_speak_of_each_clause(shared_data):
             if not backing:  # "Most critics recommend …" rests on the verdicts themselves
                 backing = reading.verdicts[sign]
             assert clause.review_ids and set(clause.review_ids) <= backing, (title, clause.text)
+
+
+@pytest.mark.django_db
+def test_an_editors_consensus_is_printed_even_when_reviews_are_too_few(tmp_path):
+    from reception.catalog.models import Consensus, Film
+    from reception.cli import _consensus_text
+    from reception.consensus.serialize import consensus_json
+    from reception.consensus.store import draft_film
+
+    film = Film.objects.create(title="Kept Alone", year=2001)
+    Consensus.objects.create(film=film, text="An editor's words.", status="approved", author="editor")
+    outcome = draft_film(film)
+    assert outcome.action == "kept" and outcome.draft.status == "too-few-reviews"
+    text = _consensus_text(film, outcome, consensus_json(outcome.consensus))
+    assert "An editor's words." in text and "approved, by editor: kept as the editor left it" in text

@@ -260,9 +260,11 @@ def _consensus_text(film, outcome, shown) -> str:
     lines = [f"{film}"]
     if shown is None:
         return "\n".join(lines + [f"  no consensus: {outcome.draft.reason}"])
-    note = {"kept": f"{shown['status']}, by {shown['author']}: kept as the editor left it"}.get(
-        outcome.action, f"{shown['status']} ({outcome.action}), {outcome.draft.percent_positive:g}% positive, "
-                        f"{outcome.draft.quotes} quoted reviews")
+    if outcome.action == "kept":  # the editor's text may outlive the reviews a draft needs
+        note = f"{shown['status']}, by {shown['author']}: kept as the editor left it"
+    else:
+        note = (f"{shown['status']} ({outcome.action}), {outcome.draft.percent_positive:g}% positive, "
+                f"{outcome.draft.quotes} quoted reviews")
     lines += [f"  {shown['text']}", f"  [{note}]"]
     for k, clause in enumerate(shown["clauses"], start=1):
         lines.append(f"  {k}. \"{clause['text']}\" ({clause['polarity']}) cites reviews "

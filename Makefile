@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.scores
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.consensus
+	$(BIN)/python -m bench.site
 
 clean:
 	rm -rf $(VENV) staticfiles reception.db *.rejects.tsv

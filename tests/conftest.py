@@ -74,3 +74,14 @@ def run_cli(*args, db: str, check: bool = True, cwd=None, **kwargs) -> subproces
     if check and done.returncode != 0:
         raise AssertionError(f"reception {' '.join(map(str, args))} failed:\n{done.stderr}")
     return done
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test's database starts over, and with it the data version the page cache keys on:
+    a page cached by an earlier test must not answer a later one (nor its rate-limit counts)."""
+    yield
+    from django.core.cache import caches
+
+    for name in ("default", "pages"):
+        caches[name].clear()

@@ -27,7 +27,7 @@ def test_web_film_page_and_its_json_twin(client, demo):
     html = client.get(url).content.decode()
     assert "Janet Maslin" in html and "Zoetrope Studios" in html and "One From the Heart: Reprise" in html
     data = client.get(url + ".json").json()
-    assert len(data["reviews"]) == 4 and data["year"] == 1982
+    assert data["reviews"]["count"] == 4 and len(data["reviews"]["items"]) == 4 and data["year"] == 1982
     assert client.get("/films/99999-nothing").status_code == 404
 
 

@@ -106,13 +106,14 @@ def init():
 @with_db
 def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
     """Import reviews or films from PATH (a file, or a folder of files)."""
+    from .ingest import after_import
     from .ingest import ingest as run_ingest
 
     if report and fmt != "article":
         raise click.UsageError("--report is for --format article")
     migrate()
     result = run_ingest(path, format=fmt, encoding=encoding, rejects_path=rejects, progress=not as_json)
-    verdicts = _after_import(result) if read_text else None
+    verdicts = after_import(result) if read_text else None
     if report:
         from .ingest.article import write_report
 
@@ -274,21 +275,6 @@ def _consensus_text(film, outcome, shown) -> str:
     return "\n".join(lines)
 
 
-def _after_import(result):
-    """Read the quotes the import left to the text model, then store the figures of the films it
-    touched (every film when there are many). Returns the verdicts' report, or None."""
-    from .scores.compute import score as run_score
-
-    verdicts = None
-    if result.awaiting_text_verdict:
-        from .verdicts.decide import decide
-
-        verdicts = decide()
-    if result.touched_films:
-        run_score(sorted(result.touched_films) if len(result.touched_films) <= 5000 else None)
-    return verdicts
-
-
 def _score_text(film, r: dict) -> str:
     def pct(value, interval=None):
         if value is None:
@@ -335,21 +321,56 @@ def train(data, out, epochs):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, help="Server worker processes.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log each request to stdout.")
 @with_db
-def serve(host, port, workers):
-    """Serve the site with gunicorn."""
-    _serve(host, port, workers)
+def serve(host, port, workers, access_log):
+    """Serve the site with gunicorn (static files by whitenoise, film pages cached until data changes)."""
+    _serve(host, port, workers, access_log)
 
 
-def _serve(host: str, port: int, workers: int):
+def _serve(host: str, port: int, workers: int, access_log: bool = True):
     from django.core.management import call_command
 
     migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)")
-    args = ["gunicorn", "reception.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--access-logfile", "-"]
+    args = ["gunicorn", "reception.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers)]
+    if access_log:
+        args += ["--access-logfile", "-"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
+
+
+@main.command()
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_db
+def editor(username, password_stdin):
+    """Create or update an editor: a staff user who may use the admin, the desk and the API's writes."""
+    from .web.editors import make_editor
+
+    migrate()
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    if not password_stdin and sys.stdin.isatty():
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    make_editor(username, password)
+    click.echo(f"editor {username} ready: sign in at /admin/login/ (the desk is /desk/)")
+
+
+@main.command()
+@click.argument("username")
+@click.option("--label", default="", help="What the token is for, shown in the admin.")
+@with_db
+def token(username, label):
+    """Issue an API token for an editor (printed once; only its hash is stored)."""
+    from django.contrib.auth import get_user_model
+
+    from .web.models import ApiToken
+
+    migrate()
+    user = get_user_model().objects.filter(username=username, is_staff=True).first()
+    if user is None:
+        raise ReceptionError("E003", f"no editor {username!r}; create one with `reception editor {username}`")
+    click.echo(ApiToken.issue(user, label))
 
 
 @main.command()
@@ -359,12 +380,13 @@ def _serve(host: str, port: int, workers: int):
 @with_db
 def demo(host, port, no_serve):
     """Load the demo data (idempotent) and serve it."""
+    from .ingest import after_import
     from .ingest import ingest as run_ingest
 
     migrate()
     report = run_ingest(DEMO_DATA)
     click.echo(f"demo data: {report.summary()}")
-    verdicts = _after_import(report)
+    verdicts = after_import(report)
     if verdicts:
         click.echo(f"verdicts: {verdicts.summary()}")
     click.echo(f"scores: {len(report.touched_films)} films scored")

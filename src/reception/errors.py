@@ -7,10 +7,11 @@ Codes: E001–E009 configuration, E100–E199 ingest (file level), E200–E299 c
 class ReceptionError(Exception):
     """An error a user can act on: ``[CODE] message``."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, details: list | None = None):
         super().__init__(f"[{code}] {message}")
         self.code = code
         self.message = message
+        self.details = details or []  # per-row problems, e.g. [{"row": 2, "reason": "..."}]
 
 
 class IngestError(ReceptionError):

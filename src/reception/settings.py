@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "reception.catalog",
     "reception.scores",
     "reception.web",
+    # Only for its bundled API docs pages (Swagger UI and ReDoc served from the package, no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -64,3 +66,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("RECEPTION_STATIC_ROOT", str(Path.cwd() / "staticfiles"))
 WHITENOISE_USE_FINDERS = True
+
+# Film pages are cached per process, keyed by the data version (see web/cache.py): a change
+# anywhere makes every cached page stale at once. "default" holds the API's rate-limit counts
+# (per process; point it at a shared cache to limit across workers).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reception-default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reception-pages",
+        "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+LOGIN_URL = "/admin/login/"

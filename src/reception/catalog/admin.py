@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from . import models
+from . import edits, models
 
 
 class CreditInline(admin.TabularInline):
@@ -67,6 +67,11 @@ class OutletAdmin(admin.ModelAdmin):
     list_display = ["name", "weight", "url"]
     search_fields = ["name", "name_key", "aliases__alias"]
     inlines = [AliasInline]
+    actions = ["merge"]
+
+    @admin.action(description="Merge selected outlets into the most reviewed one")
+    def merge(self, request, queryset):
+        _merge(self, request, queryset, edits.merge_outlets, "outlet")
 
 
 @admin.register(models.Critic)
@@ -74,6 +79,20 @@ class CriticAdmin(admin.ModelAdmin):
     list_display = ["name", "top_critic"]
     list_filter = ["top_critic"]
     search_fields = ["name", "name_key"]
+    actions = ["merge"]
+
+    @admin.action(description="Merge selected critics into the most reviewed one")
+    def merge(self, request, queryset):
+        _merge(self, request, queryset, edits.merge_critics, "critic")
+
+
+def _merge(model_admin, request, queryset, merge, kind):
+    try:
+        kept, merged = merge(queryset)
+    except edits.EditError as exc:
+        model_admin.message_user(request, str(exc), level="error")
+        return
+    model_admin.message_user(request, f"merged {merged} {kind}{'s' if merged != 1 else ''} into {kept}")
 
 
 @admin.register(models.Review)
@@ -93,18 +112,13 @@ class ReviewAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # A verdict set by hand is the editor's: re-runs of `reception verdicts` keep it.
         if "verdict" in form.changed_data:
-            editor_verdict(obj, obj.verdict)
+            edits.editor_verdict(obj, obj.verdict)
         super().save_model(request, obj, form, change)
-        rescore([obj.film_id])
+        edits.rescore([obj.film_id])
 
     def _mark(self, request, queryset, verdict):
-        films = set()
-        for review in queryset:
-            editor_verdict(review, verdict)
-            review.save(update_fields=EDITOR_FIELDS)
-            films.add(review.film_id)
-        rescore(films)
-        self.message_user(request, f"{queryset.count()} reviews marked {verdict} by an editor")
+        count = edits.override(queryset.select_related(None), verdict)
+        self.message_user(request, f"{count} reviews marked {verdict} by an editor")
 
     @admin.action(description="Mark positive (editor's verdict)")
     def mark_positive(self, request, queryset):
@@ -113,24 +127,6 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description="Mark negative (editor's verdict)")
     def mark_negative(self, request, queryset):
         self._mark(request, queryset, models.Verdict.NEGATIVE)
-
-
-def rescore(film_ids) -> None:
-    """The film's figures follow an editor's change at once."""
-    from ..scores.compute import score
-
-    score(sorted(film_ids))
-
-
-EDITOR_FIELDS = ["verdict", "verdict_source", "verdict_probability", "verdict_model", "needs_check"]
-
-
-def editor_verdict(review, verdict: str) -> None:
-    review.verdict = verdict
-    review.verdict_source = models.VerdictSource.EDITOR if verdict else ""
-    review.verdict_probability = None
-    review.verdict_model = ""
-    review.needs_check = False
 
 
 @admin.register(models.AudienceRating)
@@ -169,10 +165,7 @@ class ConsensusAdmin(admin.ModelAdmin):
     @admin.action(description="Approve (re-runs never overwrite it)")
     def approve(self, request, queryset):
         for c in queryset:
-            c.status = models.Consensus.Status.APPROVED
-            if c.author.startswith("reception-"):
-                c.author = request.user.get_username()
-            c.save(update_fields=["status", "author", "updated_at"])
+            edits.approve(c, request.user.get_username())
 
 
 @admin.register(models.PublishedScore)

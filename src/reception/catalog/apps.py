@@ -5,3 +5,8 @@ class CatalogConfig(AppConfig):
     name = "reception.catalog"
     label = "catalog"
     verbose_name = "Catalogue"
+
+    def ready(self):
+        from . import changes
+
+        changes.connect()

@@ -25,6 +25,10 @@ class NamedModel(models.Model):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
+    @property
+    def slug(self) -> str:
+        return f"{self.pk}-{slugify(self.name)[:60] or 'x'}"
+
 
 class Film(models.Model):
     title = models.CharField(max_length=300)
@@ -54,7 +58,7 @@ class Film(models.Model):
 
     @property
     def slug(self) -> str:
-        return f"{self.pk}-{slugify(self.title)[:60]}"
+        return f"{self.pk}-{slugify(self.title)[:60] or 'x'}"
 
 
 class FilmSourceId(models.Model):
@@ -328,3 +332,13 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.format})"
+
+
+class DataVersion(models.Model):
+    """One counter, raised by every change to what the site shows, so any process can tell
+    whether a page it cached is still current (see catalog.changes)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"

@@ -15,6 +15,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from ..catalog import changes
+
 from ..errors import IngestError
 from .formats import NAMES, Format, detect
 from .records import FilmRecord, RowError
@@ -147,6 +149,7 @@ def ingest(
                         report.rejects.append(Reject(str(file_path), line, str(exc), raw))
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
             store.finish()
+            changes.bump()
             report.verdicts_from_ratings, report.verdicts_from_labels = store.verdicts
             report.touched_films = store.touched
             report.awaiting_text_verdict = store.count_reviews("verdict = ''")
@@ -171,6 +174,48 @@ def ingest(
         ]
         report.rejects_path = str(write_rejects(listed, rejects_path or f"{path.name}.rejects.tsv"))
     return report
+
+
+def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportReport:
+    """Reviews of one known film, as fields of our own format (docs/formats.md): all are
+    stored, or none. Raises IngestError listing every row's problem."""
+    from .own import review_from_fields
+
+    records, problems = [], []
+    for number, fields in enumerate(rows, start=1):
+        try:
+            # The film is the one posted to: its title need not be repeated.
+            records.append(review_from_fields({**fields, "film": "-"}))
+        except RowError as exc:
+            problems.append({"row": number, "reason": str(exc)})
+    if problems:
+        raise IngestError("E110", f"{len(problems)} of {len(rows)} reviews refused", problems)
+    report = ImportReport(paths=[source], formats=[source])
+    with transaction.atomic():
+        store = Store(source=source)
+        before = store.count_reviews()
+        for number, record in enumerate(records, start=1):
+            store.add_review(record, number, film_id=film_id)
+        store.finish()
+        changes.bump()
+        report.read = len(records)
+        report.imported = store.count_reviews() - before
+        report.duplicates = report.read - report.imported
+        report.touched_films = store.touched | {film_id}
+        report.awaiting_text_verdict = store.count_reviews("verdict = ''")
+    return report
+
+
+def after_import(report: ImportReport):
+    """Read the quotes an import left to the text model, then store the figures of the films
+    it touched (every film when there are many). Returns the verdicts' report, or None."""
+    from ..scores.compute import score
+    from ..verdicts.decide import decide
+
+    verdicts = decide() if report.awaiting_text_verdict else None
+    if report.touched_films:
+        score(sorted(report.touched_films) if len(report.touched_films) <= 5000 else None)
+    return verdicts
 
 
 def _count_ratings(report: ImportReport, store: Store):

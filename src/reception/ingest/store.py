@@ -273,8 +273,9 @@ class Store:
 
     # reviews -------------------------------------------------------------------------------
 
-    def add_review(self, record: ReviewRecord, line: int):
-        film_id = self.film_for_review(record.film)
+    def add_review(self, record: ReviewRecord, line: int, film_id: int | None = None):
+        """`film_id` when the caller already knows the film (the API's POST to a film)."""
+        film_id = film_id or self.film_for_review(record.film)
         critic_id = self.critic_id(record.critic, record.top_critic)
         outlet_id = self.outlet_id(record.outlet)
         key = dedupe_key(film_id, critic_id, outlet_id, record)

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from ..catalog import changes
 from ..catalog.models import AudienceRating, ReleaseEvent
 from .audience import audience_score
 from .badges import CERTIFIED, BadgeRules, badge, percent_positive
@@ -236,6 +237,7 @@ def _store(changed: list[dict], snapshots: list[int], now) -> None:
         if snapshot_rows:
             c.executemany(f"INSERT INTO scores_scoresnapshot ({', '.join(snapshot_columns)}) "
                           f"VALUES ({', '.join(['%s'] * len(snapshot_columns))})", snapshot_rows)
+        changes.bump()
 
 
 def _audiences(film_ids, events) -> dict:

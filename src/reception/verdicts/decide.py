@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from ..catalog import changes
 from ..catalog.models import Verdict, VerdictSource
 from .modelfile import model_config
 from .rule import ANY, rating_verdict, split_shares
@@ -123,8 +124,11 @@ def reset(cursor) -> None:
     )
 
 
-def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH) -> VerdictReport:
-    """Give a verdict to every review that lacks one (all but editors' when `redo_all`)."""
+def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH,
+           film_ids: list[int] | None = None) -> VerdictReport:
+    """Give a verdict to every review that lacks one (all but editors' when `redo_all`);
+    with `film_ids`, the text model reads only those films' reviews (the API's few new ones,
+    not a whole database imported with --no-verdicts)."""
     report = VerdictReport()
     config = model.config if model is not None else model_config()
     with transaction.atomic(), connection.cursor() as c:
@@ -133,7 +137,8 @@ def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH
         report.by_rating, report.by_label = apply_rules(c, config)
     report.model = config["id"]
     with connection.cursor() as c:
-        c.execute("SELECT id FROM catalog_review WHERE verdict = '' ORDER BY id")
+        only = f" AND film_id IN ({', '.join(['%s'] * len(film_ids))})" if film_ids else ""
+        c.execute(f"SELECT id FROM catalog_review WHERE verdict = ''{only} ORDER BY id", film_ids or [])
         pending = [row[0] for row in c.fetchall()]
     if progress is not None:
         progress.reset(total=len(pending))
@@ -157,6 +162,7 @@ def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH
             )
         if progress is not None:
             progress.update(len(ids))
+    changes.bump()
     return report
 
 

@@ -1,39 +1,82 @@
-"""Pages with a JSON twin served by the same view (``/films/1-x`` and ``/films/1-x.json``)."""
+"""Pages, each with a JSON twin served by the same view (``/films/1-x`` and ``/films/1-x.json``)."""
 
 from __future__ import annotations
+
+import functools
 
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from ..catalog.models import Film
-from ..catalog.serialize import film_json, review_json
-from ..consensus.serialize import consensus_json
-from ..consensus.store import current
-from ..scores.models import FilmScore
-from ..scores.serialize import score_json
+from . import charts, pages
+from .cache import cached_page
+from .errors import json_error
+from .listing import SHOWS, SORTS, _int
+
+FILMS_PER_PAGE = 100
 
 
-def home(request, as_json: bool = False):
-    films = Film.objects.annotate(review_count=Count("reviews")).order_by("-review_count", "title")[:100]
-    if as_json:
-        return JsonResponse({"films": [
-            {"id": f.pk, "title": f.title, "year": f.year, "reviews": f.review_count, "sample": f.sample,
-             "url": f"/films/{f.slug}"} for f in films
-        ]})
-    return render(request, "web/home.html", {"films": films})
+def twin(template: str):
+    """Serve `build(request, ...)`'s dict as JSON when the URL ends in .json, else render it."""
+    def decorate(build):
+        @functools.wraps(build)
+        def view(request, *args, as_json: bool = False, **kwargs):
+            try:
+                data = build(request, *args, **kwargs)
+            except Http404 as exc:
+                if as_json:
+                    return json_error(404, str(exc))
+                raise
+            if as_json:
+                return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+            return render(request, template, {"data": data, **_extras(template, data)})
+        return cached_page(view)
+    return decorate
 
 
-def film(request, film_id: int, slug: str, as_json: bool = False):
-    found = Film.objects.filter(pk=film_id).first()
-    if found is None:
-        raise Http404("no such film")
-    reviews = found.reviews.select_related("critic", "outlet").order_by("published", "id")
-    stored = FilmScore.objects.filter(film=found).first()
-    figures = score_json(stored)
-    consensus = consensus_json(current(found))
-    if as_json:
-        return JsonResponse({**film_json(found), "score": figures, "consensus": consensus,
-                             "reviews": [review_json(r) for r in reviews]})
-    return render(request, "web/film.html", {"film": found, "data": film_json(found), "score": figures,
-                                             "consensus": consensus, "reviews": reviews})
+def _extras(template: str, data: dict) -> dict:
+    """What only the HTML needs: charts, and the filter and sort choices."""
+    extras = {"shows": list(SHOWS), "sorts": list(SORTS)}
+    if template == "web/film.html":
+        score = data["score"] or {}
+        extras["ratings_chart"] = charts.rating_distribution(data["rating_distribution"])
+        extras["over_time_chart"] = charts.reception_over_time(score.get("over_time") or [])
+    return extras
+
+
+@twin("web/home.html")
+def home(request):
+    return pages.home()
+
+
+@twin("web/films.html")
+def films(request):
+    everything = Film.objects.annotate(review_count=Count("reviews")).order_by("title", "year")
+    count = everything.count()
+    pages_total = max(1, -(-count // FILMS_PER_PAGE))
+    page = _int(request.GET.get("page"), 1, 1, pages_total)
+    start = (page - 1) * FILMS_PER_PAGE
+    return {"count": count, "page": page, "pages": pages_total, "films": [
+        pages.film_ref(f) | {"reviews": f.review_count} for f in everything[start:start + FILMS_PER_PAGE]
+    ]}
+
+
+@twin("web/film.html")
+def film(request, film_id: int, slug: str = ""):
+    return pages.film(film_id, request.GET)
+
+
+@twin("web/critic.html")
+def critic(request, critic_id: int, slug: str = ""):
+    return pages.critic(critic_id, request.GET)
+
+
+@twin("web/outlet.html")
+def outlet(request, outlet_id: int, slug: str = ""):
+    return pages.outlet(outlet_id, request.GET)
+
+
+@twin("web/search.html")
+def search(request):
+    return pages.search(request.GET.get("q", ""))

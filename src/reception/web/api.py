@@ -1,0 +1,228 @@
+"""``/api/v1``: the JSON twins of every page, review lists and exports, the badge, and the
+editors' writes. OpenAPI at ``/api/v1/openapi.json``, interactive docs at ``/api/v1/docs``
+(served from the package's own files, no CDN).
+
+Reads are public and rate-limited per client address. Writes need an editor: an API token
+(``Authorization: Bearer …``, see ``reception token``) or a signed-in staff session, which
+must then send its CSRF token."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+from django.http import Http404, HttpResponse
+from ninja import NinjaAPI, Query, Schema
+from ninja.responses import Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuthIsStaff
+from ninja.throttling import AnonRateThrottle
+
+from ..catalog import edits
+from ..catalog.models import Film, Review
+from ..catalog.serialize import review_json
+from ..errors import ReceptionError
+from ..scores.models import FilmScore
+from ..scores.serialize import score_json
+from . import charts, pages
+from .errors import json_error
+from .listing import SHOWS, SORTS, listing
+from .models import ApiToken
+
+READ_RATE = os.environ.get("RECEPTION_API_RATE", "120/m")
+
+
+class EditorToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = ApiToken.editor_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+EDITOR = [EditorToken(), SessionAuthIsStaff()]
+
+api = NinjaAPI(
+    title="Reception API", version="1", urls_namespace="api-v1",
+    description="Film reviews aggregated in the open. Reads are public; writes need an editor.",
+    throttle=[AnonRateThrottle(READ_RATE)],
+)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return json_error(404, str(exc) or "not found")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    return json_error(422, "invalid request", exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return json_error(401, "an editor's API token or a signed-in staff session (with its CSRF token) is needed",
+                      WWW_Authenticate="Bearer")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    headers = {}
+    if exc.status_code == 429:
+        headers["Retry_After"] = str(getattr(exc, "wait", None) or 60)
+    return json_error(exc.status_code, str(exc), **headers)
+
+
+@api.exception_handler(edits.EditError)
+def _edit_refused(request, exc):
+    return json_error(400, str(exc))
+
+
+@api.exception_handler(ReceptionError)
+def _refused(request, exc):
+    return json_error(400, exc.message, exc.details)
+
+
+class ReviewFilters(Schema):
+    show: str = "all"
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = 50
+
+
+# --- reads -------------------------------------------------------------------------------
+
+@api.get("/home", summary="The home page: best and most reviewed films, recent reviews")
+def home(request):
+    return pages.home()
+
+
+@api.get("/search", summary="Films, people, critics and outlets matching q")
+def search(request, q: str = ""):
+    return pages.search(q)
+
+
+@api.get("/films/{film_id}", summary="A film with its figures, consensus and first page of reviews")
+def film(request, film_id: int, filters: Query[ReviewFilters]):
+    return pages.film(film_id, filters.dict())
+
+
+@api.get("/films/{film_id}/reviews", summary=f"A film's reviews; show: {', '.join(SHOWS)}; sort: {', '.join(SORTS)}")
+def film_reviews(request, film_id: int, filters: Query[ReviewFilters]):
+    return listing(pages.get(Film, film_id).reviews.all(), filters.dict()).as_dict()
+
+
+EXPORT_COLUMNS = ["id", "critic", "outlet", "published", "top_critic", "rating_raw", "rating", "verdict",
+                  "verdict_source", "verdict_probability", "quote", "url"]
+
+
+@api.get("/films/{film_id}/reviews/export", summary="Every review of a film as CSV or JSON")
+def export(request, film_id: int, format: str = "csv"):
+    found = pages.get(Film, film_id)
+    reviews = found.reviews.select_related("critic", "outlet").order_by("published", "id")
+    name = f"reception-{found.slug}-reviews"
+    if format == "json":
+        body = json.dumps({"film": pages.film_ref(found), "reviews": [review_json(r) for r in reviews]},
+                          ensure_ascii=False, indent=1)
+        response = HttpResponse(body, content_type="application/json")
+    elif format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(EXPORT_COLUMNS)
+        for r in reviews:
+            d = review_json(r)
+            writer.writerow([r.pk, d["critic"] or "", d["outlet"] or "", d["published"] or "", r.top_critic,
+                             r.rating_raw, "" if r.rating is None else r.rating, r.verdict, r.verdict_source,
+                             "" if r.verdict_probability is None else r.verdict_probability,
+                             _inert(r.quote), r.url])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        return json_error(400, f"format must be csv or json, not {format!r}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    return response
+
+
+def _inert(text: str) -> str:
+    """A cell a spreadsheet would run as a formula ("=HYPERLINK(…)") is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@api.get("/films/{film_id}/badge.svg", summary="An embeddable SVG badge with the film's % positive")
+def badge(request, film_id: int):
+    pages.get(Film, film_id)
+    score = FilmScore.objects.filter(film_id=film_id).first()
+    svg = charts.badge(score.percent if score else None, score.badge if score else None,
+                       score.reviews if score else 0)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+@api.get("/critics/{critic_id}", summary="A critic, their outlets, agreement and reviews")
+def critic(request, critic_id: int, filters: Query[ReviewFilters]):
+    return pages.critic(critic_id, filters.dict())
+
+
+@api.get("/outlets/{outlet_id}", summary="An outlet, its critics, agreement and reviews")
+def outlet(request, outlet_id: int, filters: Query[ReviewFilters]):
+    return pages.outlet(outlet_id, filters.dict())
+
+
+# --- writes (editors) ---------------------------------------------------------------------
+
+class ReviewIn(Schema):
+    critic: str = ""
+    outlet: str = ""
+    date: str = ""
+    quote: str = ""
+    url: str = ""
+    rating: str = ""
+    verdict: str = ""
+    top_critic: bool = False
+
+
+class VerdictIn(Schema):
+    verdict: str
+
+
+@api.post("/films/{film_id}/reviews", auth=EDITOR, throttle=[], response={201: dict},
+          summary="Add reviews to a film (one object or a list); all are stored or none")
+def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
+    from ..ingest import add_reviews as store_reviews
+    from ..scores.compute import score
+    from ..verdicts.decide import decide
+
+    pages.get(Film, film_id)
+    rows = payload if isinstance(payload, list) else [payload]
+    report = store_reviews(film_id, [r.dict() for r in rows])
+    if report.awaiting_text_verdict:
+        decide(film_ids=[film_id])
+    score([film_id])
+    return Status(201, {"ok": True, "read": report.read, "imported": report.imported, "duplicates": report.duplicates,
+                 "film": pages.film_ref(Film.objects.get(pk=film_id))})
+
+
+@api.post("/reviews/{review_id}/verdict", auth=EDITOR, throttle=[],
+          summary="Override a review's verdict; kept through every re-run")
+def override(request, review_id: int, payload: VerdictIn):
+    review = pages.get(Review, review_id)
+    edits.override([review], payload.verdict)
+    review.refresh_from_db()
+    return {"ok": True, "review": review_json(review), "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
+
+
+@api.post("/films/{film_id}/consensus/approve", auth=EDITOR, throttle=[],
+          summary="Approve the film's current consensus")
+def approve(request, film_id: int):
+    from ..consensus.serialize import consensus_json
+    from ..consensus.store import current
+
+    found = pages.get(Film, film_id)
+    consensus = current(found)
+    if consensus is None:
+        return json_error(404, "this film has no consensus to approve: run `reception consensus`")
+    edits.approve(consensus, request.user.get_username())
+    return {"ok": True, "consensus": consensus_json(consensus)}
+

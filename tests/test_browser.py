@@ -1,0 +1,112 @@
+"""The demo site in a real browser (Debian's chromium driven by Playwright), served by
+`reception serve` exactly as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, cli_env, run_cli
+
+ARTIFACTS = Path(os.environ.get("RECEPTION_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+PASSWORD = "an-editor-password-for-tests"
+
+
+def _chromium() -> str:
+    found = os.environ.get("RECEPTION_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        reason = "no chromium found (apt install chromium, or set RECEPTION_CHROMIUM)"
+        if os.environ.get("RECEPTION_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    run_cli("demo", "--no-serve", db=db, cwd=tmp_path)
+    run_cli("editor", "edna", "--password-stdin", db=db, input=PASSWORD + "\n", cwd=tmp_path)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "reception.cli", "serve", "--port", str(port), "--no-access-log"],
+            env=cli_env(db) | {"RECEPTION_STATIC_ROOT": str(tmp_path / "static")}, cwd=tmp_path,
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise AssertionError("reception serve did not start:\n" + log.read_text())
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_browser_search_filter_sign_in_and_override(served):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(served + "/")
+        expect(page.get_by_role("heading", name="Best reviewed")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+
+        page.get_by_label("Search films, people, critics").fill("One from the Heart")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("link", name="One from the Heart").first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("One from the Heart (1982)")
+        film_url = page.url
+        # The figures and the consensus, with its citations linking to reviews on the page.
+        expect(page.locator('[data-figure="positive"]')).to_have_text("2 positive")
+        expect(page.locator('[data-figure="negative"]')).to_have_text("2 negative")
+        expect(page.locator(".consensus")).to_contain_text("visually arresting")
+        cite = page.locator(".consensus a.cite").first
+        assert page.locator(cite.get_attribute("href")).count() == 1
+        expect(page.locator("svg.over-time")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "film.png"), full_page=True)
+
+        page.get_by_role("link", name="Top critics").click()
+        expect(page.locator("tr.review")).to_have_count(3)
+        expect(page.locator("tr.review", has_text="Warren Clements")).to_have_count(0)
+
+        page.goto(served + "/admin/login/?next=" + film_url.removeprefix(served))
+        page.get_by_label("Username").fill("edna")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("One from the Heart (1982)")
+        maslin = page.locator("tr.review", has_text="Janet Maslin")
+        expect(maslin.locator(".verdict")).to_have_text("negative")
+        maslin.get_by_role("button", name="Mark positive").click()
+        expect(page.locator(".messages")).to_contain_text("marked positive by edna")
+        expect(page.locator('[data-figure="positive"]')).to_have_text("3 positive")
+        expect(page.locator("tr.review", has_text="Janet Maslin").locator(".verdict")).to_have_text("positive")
+        page.screenshot(path=str(ARTIFACTS / "film-after-override.png"), full_page=True)
+
+        # A visitor (no session) sees the new figure too: the cached page was dropped.
+        visitor = browser.new_context().new_page()
+        visitor.goto(film_url)
+        expect(visitor.locator('[data-figure="positive"]')).to_have_text("3 positive")
+        browser.close()

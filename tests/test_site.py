@@ -1,0 +1,245 @@
+"""The site and its JSON twins, the API, the editors' desk and the page cache, in-process
+against a real SQLite file loaded with the demo data."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from reception.catalog import edits
+from reception.catalog.models import Critic, Film, Outlet, Review
+from reception.cli import DEMO_DATA
+from reception.consensus.store import draft_film
+from reception.ingest import ingest
+from reception.scores.compute import score
+from reception.web.editors import make_editor
+from reception.web.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(tmp_path):
+    ingest(DEMO_DATA, rejects_path=tmp_path / "r.tsv")
+    score()
+    for film in Film.objects.all():
+        draft_film(film)
+    return {f.title: f for f in Film.objects.all()}
+
+
+@pytest.fixture
+def heart(site):
+    return site["One from the Heart"]
+
+
+@pytest.fixture
+def editor():
+    return make_editor("edna", "a-long-editor-password")
+
+
+def test_site_film_filters_top_critics_and_verdicts(client, heart):
+    url = f"/films/{heart.slug}"
+    top = client.get(url + ".json?show=top").json()["reviews"]
+    assert top["count"] == 3 and {r["critic"] for r in top["items"]} == {"Janet Maslin", "Susan King", "Gene Siskel"}
+    html = client.get(url + "?show=top").content.decode()
+    assert "Warren Clements" not in html.split('id="reviews"')[1] and "Janet Maslin" in html
+    negative = client.get(url + ".json?show=negative").json()["reviews"]["items"]
+    assert negative and all(r["verdict"] == "negative" for r in negative)
+    # A typo in the filter falls back to all reviews rather than failing.
+    assert client.get(url + ".json?show=nonsense").json()["reviews"]["count"] == 4
+
+
+def test_site_reviews_sort_and_pages(client, site):
+    film = max(site.values(), key=lambda f: f.reviews.count())
+    url = f"/films/{film.slug}.json"
+    ratings = [r["rating"]["score"] for r in client.get(url + "?sort=highest&per_page=200").json()["reviews"]["items"]]
+    rated = [x for x in ratings if x is not None]
+    assert rated == sorted(rated, reverse=True) and ratings[:len(rated)] == rated
+    first = client.get(url + "?per_page=2&page=1").json()["reviews"]
+    second = client.get(url + "?per_page=2&page=2").json()["reviews"]
+    assert first["pages"] == -(-first["count"] // 2) and len(first["items"]) == 2
+    assert {r["id"] for r in first["items"]}.isdisjoint(r["id"] for r in second["items"])
+
+
+def test_site_film_page_draws_its_charts(client, site):
+    film = site["Salt and Thunder"]
+    html = client.get(f"/films/{film.slug}").content.decode()
+    rated = film.reviews.filter(rating__isnull=False).count()
+    assert f"<title>Distribution of {rated} normalized ratings</title>" in html
+    assert "<title>Reception over time</title>" in html
+    assert "cdn" not in html.lower() and "<script" not in html
+
+
+def test_site_search_finds_titles_people_critics_and_outlets(client, heart):
+    data = client.get("/search.json?q=heart").json()
+    assert [f["title"] for f in data["films"]] == ["One from the Heart"]
+    people = client.get("/search.json?q=coppola").json()["people"]
+    assert people[0]["name"] == "Francis Ford Coppola" and people[0]["films"][0]["title"] == "One from the Heart"
+    assert client.get("/search.json?q=maslin").json()["critics"][0]["name"] == "Janet Maslin"
+    assert client.get("/search.json?q=globe").json()["outlets"][0]["name"] == "The Globe and Mail"
+    html = client.get("/search?q=heart").content.decode()
+    assert f'href="/films/{heart.slug}"' in html
+    assert client.get("/search.json?q=").json()["films"] == []
+
+
+def test_site_critic_and_outlet_pages_with_agreement(client, site):
+    critic = Critic.objects.get(name="Ruth Abernathy")
+    data = client.get(f"/critics/{critic.slug}.json").json()
+    assert data["reviews"]["count"] == critic.reviews.count()
+    # Agreement is counted by hand here: the critic's verdicts against each film's badge.
+    agree = total = 0
+    for review in critic.reviews.exclude(verdict=""):
+        figure = getattr(review.film, "score", None)
+        if figure is not None and figure.percent is not None:
+            total += 1
+            agree += (review.verdict == "positive") == (figure.percent >= 60)
+    assert data["agreement"]["films"] == total > 0 and data["agreement"]["agree"] == agree
+    html = client.get(f"/critics/{critic.slug}").content.decode()
+    assert f"{agree} of {total}" in html
+    outlet = Outlet.objects.get(name="The Evening Ledger")
+    page = client.get(f"/outlets/{outlet.slug}.json").json()
+    assert page["reviews"]["count"] == 11 and page["critics"]
+
+
+def test_site_home_ranks_best_reviewed_by_the_interval(client, site):
+    data = client.get("/index.json").json()
+    lows = [Film.objects.get(pk=f["id"]).score.low for f in data["best_reviewed"]]
+    assert lows and lows == sorted(lows, reverse=True)
+    most = [f["reviews"] for f in data["most_reviewed"]]
+    assert most == sorted(most, reverse=True)
+    assert data["recent_reviews"] and data["films"] == len(site)
+    assert "Best reviewed" in client.get("/").content.decode()
+
+
+def test_site_json_errors_share_one_shape(client, site):
+    expected = {"ok": False, "error": "no such film", "errors": [], "status": 404}
+    assert client.get("/films/99999-x.json").json() == expected
+    assert client.get("/api/v1/films/99999").json() == expected
+    bad = client.get("/api/v1/films/1/reviews?page=abc")
+    assert bad.status_code == 422 and bad.json()["ok"] is False and bad.json()["errors"]
+
+
+def test_api_openapi_and_offline_docs(client, site):
+    spec = client.get("/api/v1/openapi.json").json()
+    for route in ("/api/v1/films/{film_id}", "/api/v1/films/{film_id}/reviews", "/api/v1/search",
+                  "/api/v1/films/{film_id}/badge.svg", "/api/v1/reviews/{review_id}/verdict"):
+        assert route in spec["paths"]
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+
+
+def test_api_export_and_badge(client, heart):
+    Review.objects.filter(film=heart, critic__name="Janet Maslin").update(quote="=HYPERLINK(\"http://x\")")
+    body = client.get(f"/api/v1/films/{heart.pk}/reviews/export?format=csv")
+    assert body["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.DictReader(io.StringIO(body.content.decode())))
+    assert len(rows) == 4 and {r["critic"] for r in rows} >= {"Janet Maslin", "Susan King"}
+    assert next(r for r in rows if r["critic"] == "Janet Maslin")["quote"].startswith("'=")
+    exported = client.get(f"/api/v1/films/{heart.pk}/reviews/export?format=json").json()
+    assert len(exported["reviews"]) == 4
+    badge = client.get(f"/api/v1/films/{heart.pk}/badge.svg")
+    assert badge["Content-Type"] == "image/svg+xml" and "4 reviews" in badge.content.decode()
+
+
+def test_api_token_writes_override_add_and_approve(client, heart, editor):
+    token = ApiToken.issue(editor, "test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    maslin = Review.objects.get(film=heart, critic__name="Janet Maslin")
+    before = client.get(f"/api/v1/films/{heart.pk}").json()["score"]
+    done = client.post(f"/api/v1/reviews/{maslin.pk}/verdict", {"verdict": "positive"},
+                       content_type="application/json", **auth).json()
+    assert done["review"]["verdict_source"] == "editor" and done["score"]["positive"] == before["positive"] + 1
+    added = client.post(f"/api/v1/films/{heart.pk}/reviews", [
+        {"critic": "Roger Ebert", "outlet": "Chicago Sun-Times", "date": "1982-02-12", "rating": "2/4",
+         "quote": "Too much style."}], content_type="application/json", **auth)
+    assert added.status_code == 201 and added.json()["imported"] == 1
+    again = client.post(f"/api/v1/films/{heart.pk}/reviews", {"critic": "Roger Ebert", "outlet": "Chicago Sun-Times",
+                        "date": "1982-02-12", "rating": "2/4", "quote": "Too much style."},
+                        content_type="application/json", **auth).json()
+    assert again["imported"] == 0 and again["duplicates"] == 1
+    after = client.get(f"/api/v1/films/{heart.pk}").json()["score"]
+    assert after["reviews"] == 5 and after["percent_positive"] is not None
+    refused = client.post(f"/api/v1/films/{heart.pk}/reviews", [{"critic": "X", "quote": "fine"}, {"quote": "no one"}],
+                          content_type="application/json", **auth)
+    assert refused.status_code == 400 and refused.json()["errors"] == [
+        {"row": 2, "reason": "a review needs a critic or an outlet"}]
+    assert heart.reviews.count() == 5  # the good row of a refused batch is not stored either
+    approved = client.post(f"/api/v1/films/{heart.pk}/consensus/approve", **auth).json()
+    assert approved["consensus"]["status"] == "approved" and approved["consensus"]["author"] == "edna"
+
+
+def test_api_rejects_a_token_of_a_non_editor(client, heart):
+    user = get_user_model().objects.create_user("visitor", password="pw-visitor-123")
+    token = ApiToken.issue(user)
+    review = heart.reviews.first()
+    refused = client.post(f"/api/v1/reviews/{review.pk}/verdict", {"verdict": "positive"},
+                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert refused.status_code == 401
+
+
+def test_desk_queue_and_one_click_override(client, heart, editor):
+    review = Review.objects.get(film=heart, critic__name="Warren Clements")
+    Review.objects.filter(pk=review.pk).update(needs_check=True)
+    assert client.get("/desk/").status_code == 302  # to the login page
+    client.force_login(editor)
+    queue = client.get("/desk/").content.decode()
+    assert f'id="review-{review.pk}"' in queue and "Warren Clements" in queue
+    done = client.post(f"/desk/reviews/{review.pk}/verdict", {"verdict": "positive", "next": f"/films/{heart.slug}"})
+    assert done.status_code == 302 and done["Location"] == f"/films/{heart.slug}"
+    review.refresh_from_db()
+    assert (review.verdict, review.verdict_source, review.needs_check) == ("positive", "editor", False)
+    assert f'id="review-{review.pk}"' not in client.get("/desk/").content.decode()
+    # Elsewhere is never a place the desk sends an editor back to.
+    away = client.post(f"/desk/reviews/{review.pk}/verdict", {"verdict": "negative", "next": "https://evil.example/"})
+    assert away["Location"] == "/desk/"
+
+
+def test_cached_film_page_changes_when_a_verdict_is_overridden(client, heart, editor):
+    url = f"/films/{heart.slug}"
+    first, second = client.get(url), client.get(url)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit") and first.content == second.content
+    assert "2 positive</span>" in second.content.decode()
+    edits.override(Review.objects.filter(film=heart, critic__name="Janet Maslin"), "positive")
+    third = client.get(url)
+    assert third["X-Cache"] == "miss" and "3 positive</span>" in third.content.decode()
+
+
+def test_merge_critics_and_outlets(client, heart):
+    nyt = Outlet.objects.get(name="The New York Times")
+    copy = Outlet.objects.create(name="New York Times Co")
+    Review.objects.filter(film=heart, critic__name="Susan King").update(outlet=copy)
+    kept, merged = edits.merge_outlets(Outlet.objects.filter(pk__in=[nyt.pk, copy.pk]))
+    assert merged == 1 and not Outlet.objects.filter(pk=copy.pk).exists()
+    assert kept.reviews.filter(critic__name="Susan King").exists()
+    assert "New York Times Co" in kept.aliases.values_list("alias", flat=True)
+    maslin = Critic.objects.get(name="Janet Maslin")
+    twin = Critic.objects.create(name="J. Maslin")
+    Review.objects.create(film=heart, critic=twin, quote="A second take.", dedupe_key=42)
+    kept, merged = edits.merge_critics(Critic.objects.filter(pk__in=[maslin.pk, twin.pk]))
+    assert kept == maslin and merged == 1 and maslin.reviews.count() == 2
+    with pytest.raises(edits.EditError):
+        edits.merge_critics(Critic.objects.filter(pk=maslin.pk))
+
+
+def test_cache_keys_on_what_the_page_reads(client, heart):
+    url = f"/films/{heart.slug}"
+    assert client.get(url + "?show=top")["X-Cache"] == "miss"
+    # An unknown parameter is the same page, not a new cache entry.
+    assert client.get(url + "?show=top&utm=1")["X-Cache"] == "hit"
+    # A repeated parameter is read as its last value, by the page and by the cache alike.
+    both = client.get(url + "?show=top&show=all")
+    assert both["X-Cache"] == "miss" and "Warren Clements" in both.content.decode().split('id="reviews"')[1]
+
+
+def test_api_added_review_without_rating_gets_the_models_verdict(client, heart, editor):
+    token = ApiToken.issue(editor)
+    added = client.post(f"/api/v1/films/{heart.pk}/reviews", {"critic": "Pauline Vale", "outlet": "The Weekly Reel",
+                        "quote": "A dazzling, joyous triumph: one of the most beautiful films of the decade."},
+                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert added.status_code == 201
+    review = Review.objects.get(critic__name="Pauline Vale")
+    assert review.verdict == "positive" and review.verdict_source == "model" and review.verdict_probability > 0.5
+    assert client.get(f"/api/v1/films/{heart.pk}").json()["score"]["reviews"] == 5

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from ..catalog.models import Review, Verdict
+from ..catalog.models import Verdict
 from ..catalog.serialize import review_json
 
 SHOWS = {
@@ -38,7 +38,7 @@ class Listing:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.per_page))
+        return page_count(self.count, self.per_page)
 
     def as_dict(self) -> dict:
         return {
@@ -48,11 +48,16 @@ class Listing:
         }
 
 
+def film_ref(film) -> dict:
+    """A film as lists show it: enough to name it and link to its page."""
+    return {"id": film.pk, "title": film.title, "year": film.year, "url": f"/films/{film.slug}",
+            "sample": film.sample}
+
+
 def _refs(review) -> dict:
     """Where a review's film, critic and outlet have their pages, and its own link."""
-    film = review.film
     return {
-        "film": {"id": film.pk, "title": film.title, "year": film.year, "url": f"/films/{film.slug}"},
+        "film": film_ref(review.film),
         "critic_url": f"/critics/{review.critic.slug}" if review.critic else None,
         "outlet_url": f"/outlets/{review.outlet.slug}" if review.outlet else None,
         "link": _link(review.url),
@@ -71,6 +76,17 @@ def _int(value, default: int, low: int, high: int) -> int:
         return default
 
 
+def page_count(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
+
+
+def page_of(requested, count: int, per_page: int) -> tuple[int, int]:
+    """The page to show (a bad or out-of-range number gives the nearest real page) and
+    the index of its first row."""
+    page = _int(requested, 1, 1, page_count(count, per_page))
+    return page, (page - 1) * per_page
+
+
 def listing(reviews: QuerySet, params, per_page: int = PER_PAGE) -> Listing:
     """`params` is a request's GET (or any mapping): show, sort, page, per_page. Unknown
     values fall back to the defaults rather than failing, as a visitor's typo should."""
@@ -79,12 +95,7 @@ def listing(reviews: QuerySet, params, per_page: int = PER_PAGE) -> Listing:
     per_page = _int(params.get("per_page"), per_page, 1, MAX_PER_PAGE)
     chosen = reviews.filter(**SHOWS[show])
     count = chosen.count()
-    pages = max(1, -(-count // per_page))
-    page = _int(params.get("page"), 1, 1, pages)
-    start = (page - 1) * per_page
+    page, start = page_of(params.get("page"), count, per_page)
     rows = list(chosen.select_related("film", "critic", "outlet").order_by(*SORTS[sort])[start:start + per_page])
     return Listing(show, sort, page, per_page, count, rows)
 
-
-def film_reviews(film_id: int) -> QuerySet:
-    return Review.objects.filter(film_id=film_id)

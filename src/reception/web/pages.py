@@ -13,6 +13,7 @@ from ..consensus.store import current
 from ..scores.badges import BadgeRules
 from ..scores.models import Badge, FilmScore
 from ..scores.serialize import score_json
+from .listing import film_ref as listed_film
 from .listing import listing
 
 HOME_LIMIT = 10
@@ -28,8 +29,7 @@ def get(model, pk):
 
 
 def film_ref(film: Film, score: FilmScore | None = None) -> dict:
-    ref = {"id": film.pk, "title": film.title, "year": film.year, "url": f"/films/{film.slug}",
-           "sample": film.sample}
+    ref = listed_film(film)
     if score is not None:
         ref |= {"percent_positive": score.percent, "reviews": score.reviews, "badge": score.badge or None}
     return ref

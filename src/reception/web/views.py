@@ -12,7 +12,7 @@ from ..catalog.models import Film
 from . import charts, pages
 from .cache import cached_page
 from .errors import json_error
-from .listing import SHOWS, SORTS, _int
+from .listing import SHOWS, SORTS, page_count, page_of
 
 FILMS_PER_PAGE = 100
 
@@ -54,10 +54,8 @@ def home(request):
 def films(request):
     everything = Film.objects.annotate(review_count=Count("reviews")).order_by("title", "year")
     count = everything.count()
-    pages_total = max(1, -(-count // FILMS_PER_PAGE))
-    page = _int(request.GET.get("page"), 1, 1, pages_total)
-    start = (page - 1) * FILMS_PER_PAGE
-    return {"count": count, "page": page, "pages": pages_total, "films": [
+    page, start = page_of(request.GET.get("page"), count, FILMS_PER_PAGE)
+    return {"count": count, "page": page, "pages": page_count(count, FILMS_PER_PAGE), "films": [
         pages.film_ref(f) | {"reviews": f.review_count} for f in everything[start:start + FILMS_PER_PAGE]
     ]}
 

@@ -168,6 +168,80 @@ def test_audience_score_stored_with_both_figures():
     assert FilmScore.objects.get(film=film).audience_percent == 100.0
 
 
+def _stored(film):
+    return FilmScore.objects.values().get(film=film)
+
+
+def _raw(sql, params=()):
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_score_all_computes_only_what_changed_and_agrees_with_a_full_run():
+    steady = _film_with(6, 2, title="Steady")
+    turned = _film_with(3, 3, title="Turned")
+    # One of Turned's reviews came ten years later: its periods are "release" and "2010s".
+    late = turned.reviews.filter(verdict="negative").first()
+    Review.objects.filter(pk=late.pk).update(published=date(2011, 3, 1))
+    first = score()
+    assert set(first) == {steady.pk, turned.pk} and first.checked == 2
+    again = score()
+    assert len(again) == 0 and again.checked == 2  # nothing changed: nothing computed
+    # Behind the scorer's back (SQL, no signal): the late review and an early one trade
+    # verdicts. The counts stay 3/3; the periods do not.
+    early = turned.reviews.filter(verdict="positive").first()
+    _raw("UPDATE catalog_review SET verdict = 'positive' WHERE id = %s", [late.pk])
+    _raw("UPDATE catalog_review SET verdict = 'negative' WHERE id = %s", [early.pk])
+    changed = score()
+    assert set(changed) == {turned.pk}
+    over_time = {p["label"]: (p["positive"], p["negative"]) for p in changed[turned.pk]["over_time"]}
+    assert over_time == {"release": (2, 3), "2010s": (1, 0)}
+    incremental = {f.pk: _stored(f) for f in (steady, turned)}
+    full = score(full=True)
+    assert set(full) == {steady.pk, turned.pk}
+    for film in (steady, turned):
+        stored = _stored(film)
+        assert stored == incremental[film.pk]
+        assert full[film.pk]["over_time"] == json.loads(stored["detail"])["over_time"] \
+            if isinstance(stored["detail"], str) else stored["detail"]["over_time"]
+
+
+@pytest.mark.django_db
+def test_score_all_sees_ratings_dates_events_weights_and_rules(monkeypatch):
+    film = _film_with(4, 4, title="Inputs")
+    other = _film_with(5, 0, title="Bystander")
+    score()
+    review = film.reviews.first()
+    _raw("UPDATE catalog_review SET rating = 10.0 WHERE id = %s", [review.pk])
+    assert set(score()) == {film.pk}
+    _raw("UPDATE catalog_review SET published = '2002-06-01' WHERE id = %s", [review.pk])
+    assert set(score()) == {film.pk}
+    ReleaseEvent.objects.create(film=film, kind="restoration", date=date(2020, 1, 1))
+    assert set(score()) == {film.pk}
+    Outlet.objects.filter(name="Inputs Daily").update(weight=2.0)
+    assert set(score()) == {film.pk, other.pk}  # a weight enters every film's digest
+    assert score().checked == 2 and len(score()) == 0
+    monkeypatch.setenv("RECEPTION_BADGE_RULES", '{"fresh": 70}')
+    assert set(score()) == {film.pk, other.pk}
+
+
+def _sql_on(db: str, sql: str):
+    """Run one statement on a CLI test's database, SQLite file or PostgreSQL server."""
+    if db.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(db[len("sqlite:///"):]) as conn:
+            conn.execute(sql)
+        return
+    import psycopg
+
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(sql)
+
+
 def test_cli_score_on_the_demo_never_invents_a_percent(db_url):
     db = db_url
     run_cli("demo", "--no-serve", db=db)
@@ -182,3 +256,14 @@ def test_cli_score_on_the_demo_never_invents_a_percent(db_url):
     assert "not enough reviews" in text and "%" not in text.split("\n")[1].split("—")[0]
     everything = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
     assert everything["films"] == 7
+    # Nothing changed since: every film checked, none computed; a verdict changed in SQL is seen.
+    again = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
+    assert (again["films"], again["computed"]) == (7, 0)
+    _sql_on(db, "UPDATE catalog_review SET verdict = 'positive' WHERE id = "
+                "(SELECT min(r.id) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
+                "WHERE f.title = 'One from the Heart' AND r.verdict = 'negative')")
+    seen = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
+    assert (seen["films"], seen["computed"]) == (7, 1)
+    full = json.loads(run_cli("score", "--all", "--full", "--json", db=db).stdout)
+    assert (full["films"], full["computed"]) == (7, 7)
+    assert json.loads(run_cli("score", "One from the Heart", "--json", db=db).stdout)["score"]["positive"] == 3

@@ -189,9 +189,14 @@ def verdicts(redo_all, as_json):
 
 @main.command()
 @film_or_all("Score every film.")
+@click.option("--full", is_flag=True,
+              help="With --all: compute every film's figures, not only those whose inputs changed.")
 @with_db
-def score(film, every, as_json):
-    """Compute and store a film's figures (or every film's) and print them."""
+def score(film, every, as_json, full):
+    """Compute and store a film's figures (or every film's) and print them.
+
+    With --all, every film's reviews, events and audience ratings are checked in one pass, and
+    the figures of films whose inputs changed since they were stored are computed again."""
     import time
 
     from .catalog.films import find_film
@@ -201,10 +206,14 @@ def score(film, every, as_json):
     migrate()
     if every:
         started = time.perf_counter()
-        scored = run_score()
-        summary = {"films": len(scored), "seconds": round(time.perf_counter() - started, 2)}
-        click.echo(json.dumps(summary) if as_json else f"scored {summary['films']} films in {summary['seconds']} s")
+        scored = run_score(full=full)
+        summary = {"films": scored.checked, "computed": len(scored), "seconds": round(time.perf_counter() - started, 2)}
+        click.echo(json.dumps(summary) if as_json else
+                   f"scored {summary['films']} films ({summary['computed']} computed, the rest unchanged) "
+                   f"in {summary['seconds']} s")
         return
+    if full:
+        raise click.UsageError("--full goes with --all")
     from .scores.models import FilmScore
     from .scores.serialize import score_json
 

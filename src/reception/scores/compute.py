@@ -1,18 +1,28 @@
-"""Scoring films, set-based: one GROUP BY over the reviews (film × month), then one pass per film
-(never per review) to apply the rules, and raw writes of the rows that changed.
+"""Scoring films, set-based: sums per film and month in SQL (scores.sums), then one pass per
+film (never per review) to apply the rules, and raw writes of the rows that changed.
 
-    figures = score(film_ids=None)   # every film with reviews or a stored score
+    scored = score(film_ids=None)   # every film with reviews or a stored score
 
 Figures per film (`figures()`): % positive with its 90% Wilson interval (from `min_reviews`
 reviews), the same for top critics, average normalized rating and the outlet-weighted average
 (Outlet.weight, public, default 1), the badge, the audience score with flood protection and
 reception over time. `timeline()` gives the % as reviews arrived, computed when asked.
+
+A film's figures are a function of its inputs: its reviews, release events, audience ratings and
+limited-release flag, the badge rules and the outlet weights. Each stored score keeps a digest of
+them (`FilmScore.inputs`). Scoring every film therefore starts with one cheap pass that checks
+every film's reviews (scores.sums.checks) and computes again only the films whose inputs differ
+from the stored digest: the result is the same as computing all of them, which `full=True` does.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
 from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,55 +30,28 @@ from django.utils.dateparse import parse_datetime
 
 from ..catalog import changes
 from ..catalog.models import AudienceRating, ReleaseEvent
+from . import sums
 from .audience import audience_score
 from .badges import CERTIFIED, BadgeRules, badge, percent_positive
 from .interval import wilson
-from .periods import FIRST_SHOWING, build_periods
+from .periods import FIRST_SHOWING, build_periods, month_label
 
 # FilmScore's columns as this module writes and compares them.
 STORED = ("reviews", "positive", "negative", "percent", "low", "high", "top_reviews", "top_positive",
           "top_percent", "rated", "average", "weighted", "badge", "certified_since", "audience_percent",
-          "audience_mean", "audience_count", "detail")
+          "audience_mean", "audience_count", "detail", "inputs")
 DETAIL = ("audience", "over_time", "top_critics", "interval_method", "note", "rules")
 SNAPSHOT_FIELDS = ("reviews", "positive", "percent", "top_percent", "average", "weighted", "badge",
                    "audience_percent", "audience_count")
-
-# One pass over the reviews: per film and month of publication, everything the figures need
-# (totals are the months summed; the periods and the timeline are the months grouped).
-_MONTHLY = """
-SELECT r.film_id, {month},
-       SUM(CASE WHEN r.verdict = 'positive' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN r.verdict = 'negative' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN r.top_critic AND r.verdict = 'positive' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN r.top_critic AND r.verdict = 'negative' THEN 1 ELSE 0 END),
-       SUM(r.rating), COUNT(r.rating),
-       SUM(r.rating * {weight}),
-       SUM(CASE WHEN r.rating IS NOT NULL THEN {weight} END)
-FROM catalog_review r {join}
-{where}
-GROUP BY r.film_id, {month}
-"""
+# Checking first pays when most films already have a stored score to compare with.
+CHECK_WHEN_STORED = 0.5
 
 
-def _monthly_sql(cursor, where: str) -> str:
-    # With every outlet at the default weight the weighted average is the plain one: skip the join.
-    cursor.execute("SELECT 1 FROM catalog_outlet WHERE weight <> 1.0 LIMIT 1")
-    if cursor.fetchone() is None:
-        return _MONTHLY.format(month=_month_sql(), where=where, weight="1.0", join="")
-    return _MONTHLY.format(month=_month_sql(), where=where, weight="COALESCE(o.weight, 1.0)",
-                           join="LEFT JOIN catalog_outlet o ON o.id = r.outlet_id")
+class Scored(dict):
+    """{film id: figures} of the films computed in this run; `checked` counts every film whose
+    stored figures were confirmed or computed."""
 
-
-def _month_sql() -> str:
-    # SQLite keeps dates as 'YYYY-MM-DD' text; PostgreSQL has real dates.
-    return "substr(r.published, 1, 7)" if connection.vendor == "sqlite" else "to_char(r.published, 'YYYY-MM')"
-
-
-def _in(column: str, ids) -> tuple[str, list]:
-    if ids is None:
-        return "", []
-    ids = list(ids)
-    return f"WHERE {column} IN ({', '.join(['%s'] * len(ids))})", ids
+    checked: int = 0
 
 
 def _round(value, digits=1):
@@ -76,8 +59,9 @@ def _round(value, digits=1):
 
 
 def figures(limited: bool, totals, months, events, audience, previous: dict | None,
-            rules: BadgeRules, now) -> dict:
-    """One film's figures from its aggregates (see module docstring)."""
+            rules: BadgeRules, now, rules_dict: dict | None = None) -> dict:
+    """One film's figures from its aggregates (see module docstring). `months`: (month, positive,
+    negative, rating sum, rated) per month, month as months since year 0 or 'YYYY-MM'."""
     pos, neg, top_pos, top_neg, rated, average, weighted = totals
     total, top_total = pos + neg, top_pos + top_neg
     pct = percent_positive(pos, total, rules)
@@ -103,7 +87,7 @@ def figures(limited: bool, totals, months, events, audience, previous: dict | No
         "certified_since": _certified_since(the_badge, previous, now),
         "audience": audience.as_dict() if audience else None,
         "over_time": [p.as_dict(rules) for p in periods],
-        "rules": rules.as_dict(),
+        "rules": rules_dict if rules_dict is not None else rules.as_dict(),
     }
 
 
@@ -112,12 +96,13 @@ def timeline(film_id: int, rules: BadgeRules | None = None) -> list[dict]:
     one small query, not worth storing for every film)."""
     rules = rules or BadgeRules.from_settings()
     with connection.cursor() as c:
-        c.execute(_monthly_sql(c, "WHERE r.film_id = %s"), [film_id])
-        months = sorted((row[1], int(row[2] or 0), int(row[3] or 0)) for row in c.fetchall() if row[1])
+        rows = sums.monthly(c, [film_id])
+    months = sorted((row[1], int(row[2] or 0), int(row[3] or 0)) for row in rows if row[1] is not None)
     out, run_pos, run_total = [], 0, 0
     for month, pos, neg in months:
         run_pos, run_total = run_pos + pos, run_total + pos + neg
-        out.append({"month": month, "reviews": run_total, "percent_positive": percent_positive(run_pos, run_total, rules)})
+        out.append({"month": month_label(month), "reviews": run_total,
+                    "percent_positive": percent_positive(run_pos, run_total, rules)})
     return out
 
 
@@ -136,6 +121,13 @@ def _iso(value) -> str | None:
     return moment.isoformat()
 
 
+def _in(column: str, ids) -> tuple[str, list]:
+    if ids is None:
+        return "", []
+    ids = list(ids)
+    return f"WHERE {column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def _previous(cursor, film_ids) -> dict[int, dict]:
     """Stored scores by film, with certified_since as ISO text and detail as canonical JSON."""
     where, params = _in("film_id", film_ids)
@@ -150,50 +142,117 @@ def _previous(cursor, film_ids) -> dict[int, dict]:
     return out
 
 
-def score(film_ids=None, rules: BadgeRules | None = None) -> dict[int, dict]:
-    """Compute and return the figures of the given films (default: all); store those that changed,
-    with a snapshot of the headline figures when they did."""
+def _context(cursor, rules: BadgeRules) -> tuple[bool, str]:
+    """(are any outlet weights not 1, what every film's figures share: the rules, the weights
+    and the scoring code itself, so that a new version computes every film again)."""
+    cursor.execute("SELECT id, weight FROM catalog_outlet WHERE weight <> 1.0 ORDER BY id")
+    weights = cursor.fetchall()
+    return bool(weights), repr((sorted(rules.as_dict().items()), weights, _code_digest()))
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    from . import audience, badges, interval, periods, sums
+
+    digest = hashlib.blake2b(digest_size=12)
+    for module in (audience, badges, interval, periods, sums, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(check, film_id, limited, events, audience, context) -> str:
+    """What a film's figures are made of, in 24 hex digits (FilmScore.inputs)."""
+    text = repr((check, limited.get(film_id, False), events.get(film_id),
+                 audience.as_dict() if audience else None, context))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) -> Scored:
+    """Compute and return the figures of the given films, or of every film; store those that
+    changed, with a snapshot of the headline figures when they did.
+
+    For every film (no `film_ids`), films whose inputs match their stored digest keep their
+    stored figures and are not in the result; `full=True` computes them all the same."""
     rules = rules or BadgeRules.from_settings()
+    rules_dict = rules.as_dict()
     now = timezone.now()
-    sums: dict[int, list] = {}
-    months: dict[int, list] = defaultdict(list)
     with connection.cursor() as c:
-        where, params = _in("r.film_id", film_ids)
-        c.execute(_monthly_sql(c, where), params)
-        for film_id, month, pos, neg, top_pos, top_neg, rating_sum, rated, w_sum, w_total in c.fetchall():
-            months[film_id].append((month, int(pos or 0), int(neg or 0), float(rating_sum or 0), int(rated or 0)))
-            total = sums.setdefault(film_id, [0, 0, 0, 0, 0, 0.0, 0.0, 0.0])
-            # PostgreSQL sums numeric literals as Decimal: floats for the float slots.
-            for i, value in enumerate((pos, neg, top_pos, top_neg, rated)):
-                total[i] += int(value or 0)
-            for i, value in enumerate((rating_sum, w_sum, w_total), start=5):
-                total[i] += float(value or 0)
+        weighted, context = _context(c, rules)
         previous = _previous(c, film_ids)
-        ids = set(sums) | set(previous) | set(film_ids or ())  # a film asked for by name gets an answer
-        where, params = _in("id", sorted(ids) if film_ids is not None else None)
+        checks = None
+        if film_ids is None and not full and len(previous) >= CHECK_WHEN_STORED * _count(c, "catalog_film"):
+            checks = sums.checks(c)
+        where, params = _in("id", sorted(film_ids) if film_ids is not None else None)
         c.execute(f"SELECT id, limited_release FROM catalog_film {where}", params)
-        limited = {film_id: bool(flag) for film_id, flag in c.fetchall() if film_id in ids}
+        limited = {film_id: bool(flag) for film_id, flag in c.fetchall()}
     events = defaultdict(list)
     for film_id, kind, day, title in ReleaseEvent.objects.filter(date__isnull=False, **(
-            {"film_id__in": film_ids} if film_ids is not None else {})).values_list("film_id", "kind", "date", "title"):
+            {"film_id__in": film_ids} if film_ids is not None else {})).order_by("film_id", "date", "kind", "id") \
+            .values_list("film_id", "kind", "date", "title"):
         events[film_id].append((kind, day, title))
     audiences = _audiences(film_ids, events)
-    out, changed, snapshots = {}, [], []
-    for film_id, is_limited in limited.items():
-        pos, neg, top_pos, top_neg, rated, rating_sum, w_sum, w_total = sums.get(film_id, [0] * 8)
-        totals = (pos, neg, top_pos, top_neg, rated, rating_sum / rated if rated else None,
-                  w_sum / w_total if w_total else None)
+    result = Scored()
+    if checks is not None:
+        ids = (set(checks) | set(previous)) & set(limited)
+        digests = {f: _digest(checks.get(f, (0, 0)), f, limited, events, audiences.get(f), context) for f in ids}
+        stale = {f for f in ids if previous.get(f, {}).get("inputs") != digests[f]}
+        result.checked = len(ids)
+        if not stale:
+            return result
+        # A few films: ask for them; many: one pass over all is cheaper than many IN lists.
+        with connection.cursor() as c:
+            rows = sums.monthly(c, stale if len(stale) * 4 < len(ids) else None, weights=weighted)
+    else:
+        with connection.cursor() as c:
+            rows = sums.monthly(c, film_ids, weights=weighted)
+        stale = None
+    per_film: dict[int, list] = defaultdict(list)
+    for row in rows:
+        per_film[row[0]].append(row)
+    if stale is None:
+        # A film asked for by name gets an answer, reviews or not.
+        stale = (set(per_film) | set(previous) | set(film_ids or ())) & set(limited)
+        result.checked = len(stale)
+        digests = {}
+    changed, snapshots = [], []
+    for film_id in stale:
+        months = per_film.get(film_id, ())
         old = previous.get(film_id)
-        result = figures(is_limited, totals, months.get(film_id, []), events.get(film_id, []),
-                         audiences.get(film_id), old, rules, now)
-        out[film_id] = result
-        row = _row(result)
+        figures_, check = _film_figures(film_id, months, limited, events, audiences.get(film_id), old, rules,
+                                        now, rules_dict)
+        result[film_id] = figures_
+        row = _row(figures_)
+        row["inputs"] = digests.get(film_id) or _digest(check, film_id, limited, events, audiences.get(film_id),
+                                                        context)
         if old is None or any(row[k] != old[k] for k in STORED):
             changed.append(row | {"film_id": film_id})
             if old is None or any(row[k] != old[k] for k in SNAPSHOT_FIELDS):
                 snapshots.append(film_id)
     _store(changed, snapshots, now)
-    return out
+    return result
+
+
+def _film_figures(film_id, months, limited, events, audience, old, rules, now, rules_dict):
+    """(figures, review check) of one film from its rows of sums.monthly."""
+    if months:
+        _, month, pos, neg, top_pos, top_neg, rating_sum, rated, w_sum, w_total, count, check = zip(*months)
+        periods = list(zip(month, pos, neg, rating_sum, rated))
+        pos, neg, top_pos, top_neg, rated, count, check = map(sum, (pos, neg, top_pos, top_neg, rated, count, check))
+        # A month with no rating sums to NULL.
+        rating_sum, w_sum, w_total = (sum(filter(None, column)) for column in (rating_sum, w_sum, w_total))
+    else:
+        pos = neg = top_pos = top_neg = rated = count = check = rating_sum = w_sum = w_total = 0
+        periods = []
+    totals = (pos, neg, top_pos, top_neg, rated, rating_sum / rated if rated else None,
+              w_sum / w_total if w_total else None)
+    result = figures(limited.get(film_id, False), totals, periods, events.get(film_id, []), audience, old, rules,
+                     now, rules_dict)
+    return result, (count, check)
+
+
+def _count(cursor, table: str) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {table}")
+    return cursor.fetchone()[0]
 
 
 def _row(result: dict) -> dict:
@@ -243,6 +302,7 @@ def _store(changed: list[dict], snapshots: list[int], now) -> None:
 def _audiences(film_ids, events) -> dict:
     ratings = defaultdict(list)
     query = AudienceRating.objects.all() if film_ids is None else AudienceRating.objects.filter(film_id__in=film_ids)
+    query = query.order_by("id")  # the same sums in the same order: the same digest
     for film_id, stars, rated_at, created in query.values_list("film_id", "stars", "rated_at", "account_created_at"):
         ratings[film_id].append((stars, rated_at, created))
     out = {}

@@ -36,6 +36,9 @@ class FilmScore(models.Model):
     audience_count = models.PositiveIntegerField(default=0)
     # Periods, audience detail, timeline, the rules used: see scores.compute.figures.
     detail = models.JSONField(default=dict, blank=True)
+    # A digest of everything the figures were computed from (scores.compute): `score --all`
+    # computes again only the films whose inputs no longer match it.
+    inputs = models.CharField(max_length=32, blank=True)
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -25,9 +25,11 @@ WINDOW_MONTHS = 12
 
 
 def month_index(value) -> int | None:
-    """'1982-02' / a date → months since year 0, or None."""
+    """'1982-02' / a date / months since year 0 → months since year 0, or None."""
     if value is None or value == "":
         return None
+    if isinstance(value, int):
+        return value
     if isinstance(value, date):
         return value.year * 12 + value.month - 1
     return _month_of(str(value)[:7])
@@ -70,10 +72,12 @@ class Period:
 
 
 def build_periods(events, months) -> list[Period]:
-    """events: (kind, date, title); months: (month 'YYYY-MM' or None, positive, negative,
-    rating_sum, rated) per month with reviews. Returns the periods with reviews, in time order."""
+    """events: (kind, date, title); months: (month or None, positive, negative, rating_sum,
+    rated) per month with reviews, the month as months since year 0 or 'YYYY-MM'.
+    Returns the periods with reviews, in time order."""
+    months = [(month_index(m), *rest) for m, *rest in months]
     showings = [month_index(d) for kind, d, _ in events if kind in FIRST_SHOWING and d]
-    dated = [month_index(m) for m, *_ in months if m]
+    dated = [m for m, *_ in months if m is not None]
     first = min(showings) if showings else (min(dated) if dated else None)
     windows: list[Period] = []
     if first is not None:
@@ -85,24 +89,41 @@ def build_periods(events, months) -> list[Period]:
                 name = f"{d.year} {kind}" + (f" ({title})" if title else "")
                 windows.append(Period(name, "return", start, start + WINDOW_MONTHS))
     extra: dict[str, Period] = {}
-    for month, positive, negative, rating_sum, rated in months:
-        index = month_index(month)
-        target = next((w for w in windows if index is not None and w.start <= index < w.end), None)
+    for index, positive, negative, rating_sum, rated in months:
+        target = None
+        if index is not None:
+            for window in windows:
+                if window.start <= index < window.end:
+                    target = window
+                    break
         if target is None:
-            if index is None:
-                key, kind = "undated", "undated"
-            elif first is not None and index < first:
-                key, kind = "before release", "before-release"
-            else:
-                key, kind = f"{(index // 12) // 10 * 10}s", "decade"
-            target = extra.setdefault(key, Period(key, kind))
-            if kind == "decade":
-                decade = (index // 12) // 10 * 10
-                target.start, target.end = decade * 12, (decade + 10) * 12
+            target = _outside(extra, index, first)
         target.positive += positive
         target.negative += negative
         target.rating_sum += rating_sum or 0.0
         target.rated += rated
     found = [p for p in windows + list(extra.values()) if p.positive + p.negative + p.rated]
-    order = {"before-release": 0, "undated": 2}
-    return sorted(found, key=lambda p: (order.get(p.kind, 1), p.start if p.start is not None else 0))
+    if len(found) > 1:
+        found.sort(key=_time_order)
+    return found
+
+
+def _time_order(period: Period) -> tuple[int, int]:
+    return ({"before-release": 0, "undated": 2}.get(period.kind, 1), period.start if period.start is not None else 0)
+
+
+def _outside(extra: dict[str, Period], index: int | None, first: int | None) -> Period:
+    """The period of a month outside every window: undated, before release, or its decade."""
+    if index is None:
+        key, kind = "undated", "undated"
+    elif first is not None and index < first:
+        key, kind = "before release", "before-release"
+    else:
+        decade = (index // 12) // 10 * 10
+        key, kind = f"{decade}s", "decade"
+    period = extra.get(key)
+    if period is None:
+        period = extra[key] = Period(key, kind)
+        if kind == "decade":
+            period.start, period.end = decade * 12, (decade + 10) * 12
+    return period

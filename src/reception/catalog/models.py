@@ -237,11 +237,17 @@ class Review(models.Model):
     source_key = models.CharField(max_length=100, blank=True, help_text="The review's id in its source.")
     # 63 bits of a SHA-1 of the identifying fields: re-imports add nothing. An integer
     # key indexes ~2x faster than hex text; a collision needs ~3e9 reviews to be likely.
-    dedupe_key = models.BigIntegerField(unique=True, editable=False)
+    # Unique through a named index (Meta), which a large import can drop and build again.
+    dedupe_key = models.BigIntegerField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["film", "-published", "id"]
+        constraints = [
+            # On an expression, so both databases make it a plain unique index (not a table
+            # constraint): ingest.store drops it for a load larger than the table.
+            models.UniqueConstraint(models.F("dedupe_key"), name="review_dedupe_key"),
+        ]
         indexes = [
             models.Index(fields=["film", "verdict"], name="review_film_verdict"),
             # Partial indexes: the editors' queue and flagged ratings are a small share of rows.

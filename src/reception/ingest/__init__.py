@@ -18,6 +18,7 @@ from django.utils import timezone
 from ..catalog import changes
 
 from ..errors import IngestError
+from .columns import ReviewBatch
 from .formats import NAMES, Format, detect
 from .records import FilmRecord, RowError
 from .store import Store
@@ -134,6 +135,13 @@ def ingest(
                 store.seen.clear()  # in-file duplicates are per file; the database catches the rest
                 found_before = len(store.duplicates)
                 for line, item, raw in fmt.read(file_path, encoding or fmt.encoding):
+                    if isinstance(item, ReviewBatch):
+                        refused = item.rejects + store.add_batch(item)
+                        report.read += len(item) + len(item.rejects)
+                        report.rejects += [Reject(str(file_path), at, reason, text) for at, reason, text in refused]
+                        if bar is not None:
+                            bar.update(len(item) + len(item.rejects))
+                        continue
                     report.read += 1
                     if bar is not None:
                         bar.update()

@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -49,34 +50,90 @@ def encoding_error(path: Path, line: int, exc: UnicodeDecodeError, encoding: str
     )
 
 
+def table_reader(path: Path, encoding: str, delimiter: str, required: list[str],
+                 chunk: int = 0) -> tuple[list[str], Iterator]:
+    """(header, an iterator of (line, row list) per non-blank data row); with `chunk`, an
+    iterator of (lines, rows) per `chunk` rows instead (much cheaper per row).
+
+    Raises IngestError for an empty file, a missing column, a decoding error or malformed CSV
+    (the last two as the rows are read).
+    """
+    handle = open_text(path, encoding)
+    reader = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+    try:
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        handle.close()
+        raise _read_error(path, 1, exc, encoding) from None
+    if not header or not any(h.strip() for h in header):
+        handle.close()
+        raise IngestError("E101", f"{path}: the file is empty; nothing was imported")
+    header = [h.strip() for h in header]
+    missing = [c for c in required if c not in header]
+    if missing:
+        handle.close()
+        raise IngestError(
+            "E103",
+            f"{path}, line 1: missing column(s) {', '.join(missing)} (found: {', '.join(header)})",
+        )
+    if chunk:
+        return header, _data_chunks(path, encoding, handle, reader, chunk)
+    return header, _data_rows(path, encoding, handle, reader)
+
+
+def _data_chunks(path, encoding, handle, reader, size):
+    with handle:
+        try:
+            while True:
+                start = reader.line_num
+                rows = list(islice(reader, size))
+                if not rows:
+                    return
+                if reader.line_num - start == len(rows):
+                    # One line a row (no blank lines, no line breaks in cells): lines in order.
+                    yield range(start + 1, start + 1 + len(rows)), rows
+                    continue
+                lines, kept, line = [], [], start + 1
+                for row in rows:
+                    if row:
+                        lines.append(line)
+                        kept.append(row)
+                    line += 1 + sum(_breaks(cell) for cell in row)
+                yield lines, kept
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _read_error(path, reader.line_num, exc, encoding) from None
+
+
+def _breaks(cell: str) -> int:
+    """Line breaks inside a quoted cell, as the reader counts lines (\\n, \\r or \\r\\n)."""
+    return cell.count("\n") + cell.count("\r") - cell.count("\r\n") if "\n" in cell or "\r" in cell else 0
+
+
+def _data_rows(path, encoding, handle, reader):
+    with handle:
+        # A row starts on the line after the one the previous row ended on.
+        line = reader.line_num + 1
+        try:
+            for row in reader:
+                if row:
+                    yield line, row
+                line = reader.line_num + 1
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _read_error(path, line, exc, encoding) from None
+
+
+def _read_error(path, line, exc, encoding) -> IngestError:
+    if isinstance(exc, UnicodeDecodeError):
+        return encoding_error(path, line, exc, encoding)
+    return IngestError("E105", f"{path}, line {line}: malformed CSV ({exc}); nothing was imported")
+
+
 def table_rows(path: Path, encoding: str, delimiter: str, required: list[str]) -> Iterator[tuple[int, dict | list]]:
     """Yield (line, row dict) per data row; a row with the wrong field count comes as a list.
 
     Raises IngestError for an empty file, a missing column or a decoding error.
     """
-    with open_text(path, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
-        line = 1
-        try:
-            header = next(reader, None)
-            if not header or not any(h.strip() for h in header):
-                raise IngestError("E101", f"{path}: the file is empty; nothing was imported")
-            header = [h.strip() for h in header]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise IngestError(
-                    "E103",
-                    f"{path}, line 1: missing column(s) {', '.join(missing)} (found: {', '.join(header)})",
-                )
-            width = len(header)
-            line = reader.line_num + 1
-            for row in reader:
-                if len(row) == width:
-                    yield line, dict(zip(header, row, strict=True))
-                elif row:
-                    yield line, row
-                line = reader.line_num + 1
-        except UnicodeDecodeError as exc:
-            raise encoding_error(path, line, exc, encoding) from None
-        except csv.Error as exc:
-            raise IngestError("E105", f"{path}, line {line}: malformed CSV ({exc}); nothing was imported") from None
+    header, rows = table_reader(path, encoding, delimiter, required)
+    width = len(header)
+    for line, row in rows:
+        yield line, (dict(zip(header, row, strict=True)) if len(row) == width else row)

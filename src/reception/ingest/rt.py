@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 from ..catalog.identity import clean_name
+from .columns import Column, review_batches
 from .files import table_rows
-from .records import (
-    FilmRecord, FilmRef, ReviewRecord, RowError, parse_bool, parse_date, parse_int, parse_verdict, split_list,
-)
+from .records import FilmRecord, FilmRef, RowError, parse_bool, parse_date, parse_int, parse_verdict, split_list
 
+# Each file's columns in the order its header has them.
 RT_REVIEWS_COLUMNS = ["id", "review", "rating", "fresh", "critic", "top_critic", "publisher", "date"]
 RT_MOVIE_INFO_COLUMNS = ["id", "synopsis", "rating", "genre", "director", "writer", "theater_date", "runtime", "studio"]
 RT_MOVIES_COLUMNS = ["movie_title", "rating", "genre", "in_theaters_date", "runtime_in_minutes",
@@ -71,24 +71,38 @@ def _rt_link(url: str) -> str:
 
 # rt.reviews.tsv ---------------------------------------------------------------------------
 
-def _rt_review(row: dict) -> ReviewRecord:
-    film_id = row["id"].strip()
+def _rt_film(cell: str) -> FilmRef:
+    film_id = cell.strip()
     if not film_id.isdigit():
         raise RowError(f"film id must be a number, not {film_id!r}")
-    return ReviewRecord(
-        film=FilmRef(source="rt-reviews", key=film_id),
-        critic=clean_name(row["critic"]),
-        outlet=clean_name(row["publisher"]),
-        published=parse_date(row["date"]),
-        quote=row["review"].strip(),
-        rating_raw=row["rating"].strip(),
-        source_verdict=parse_verdict(row["fresh"]),
-        top_critic=parse_bool(row["top_critic"], "top_critic"),
-    )
+    return FilmRef(source="rt-reviews", key=film_id)
+
+
+def _flag(name: str):
+    def convert(cell: str) -> bool:
+        return parse_bool(cell, name)
+    return convert
+
+
+def _verdict(cell: str) -> str:
+    return parse_verdict(cell)
+
+
+# Listed in the order a row's cells are checked: a row's reason is its first unreadable cell.
+RT_REVIEWS = [
+    Column("film", "id", _rt_film),
+    Column("critic", "critic", clean_name),
+    Column("outlet", "publisher", clean_name),
+    Column("published", "date", parse_date),
+    Column("quote", "review", repeats=False),
+    Column("rating_raw", "rating"),
+    Column("source_verdict", "fresh", _verdict),
+    Column("top_critic", "top_critic", _flag("top_critic")),
+]
 
 
 def read_rt_reviews(path: Path, encoding: str):
-    return _rows(path, encoding, "\t", RT_REVIEWS_COLUMNS, _rt_review)
+    return review_batches(path, encoding, "\t", RT_REVIEWS_COLUMNS, RT_REVIEWS)
 
 
 def _rt_movie_info(row: dict) -> FilmRecord:
@@ -150,24 +164,27 @@ def read_rt_movies(path: Path, encoding: str):
 
 # The Kaggle dump --------------------------------------------------------------------------
 
-def _kaggle_review(row: dict) -> ReviewRecord:
-    link = row["rotten_tomatoes_link"].strip()
+def _rt_link_ref(cell: str) -> FilmRef:
+    link = cell.strip()
     if not link:
         raise RowError("no rotten_tomatoes_link")
-    return ReviewRecord(
-        film=FilmRef(source="rt-link", key=link),
-        critic=clean_name(row["critic_name"]),
-        outlet=clean_name(row["publisher_name"]),
-        published=parse_date(row["review_date"]),
-        quote=row["review_content"].strip(),
-        rating_raw=row["review_score"].strip(),
-        source_verdict=parse_verdict(row["review_type"]),
-        top_critic=parse_bool(row["top_critic"], "top_critic"),
-    )
+    return FilmRef(source="rt-link", key=link)
+
+
+KAGGLE_REVIEWS = [
+    Column("film", "rotten_tomatoes_link", _rt_link_ref),
+    Column("critic", "critic_name", clean_name),
+    Column("outlet", "publisher_name", clean_name),
+    Column("published", "review_date", parse_date),
+    Column("quote", "review_content", repeats=False),
+    Column("rating_raw", "review_score"),
+    Column("source_verdict", "review_type", _verdict),
+    Column("top_critic", "top_critic", _flag("top_critic")),
+]
 
 
 def read_kaggle_reviews(path: Path, encoding: str):
-    return _rows(path, encoding, ",", KAGGLE_REVIEWS_COLUMNS, _kaggle_review)
+    return review_batches(path, encoding, ",", KAGGLE_REVIEWS_COLUMNS, KAGGLE_REVIEWS)
 
 
 def _kaggle_movie(row: dict) -> FilmRecord:
@@ -209,26 +226,29 @@ def read_kaggle_movies(path: Path, encoding: str):
 
 # The newer export ---------------------------------------------------------------------------
 
-def _rt2025_review(row: dict) -> ReviewRecord:
-    movie = row["movieId"].strip()
+def _movie_id(cell: str) -> FilmRef:
+    movie = cell.strip()
     if not movie:
         raise RowError("no movieId")
-    return ReviewRecord(
-        film=FilmRef(source="rt-2025", key=movie),
-        critic=clean_name(row["criticName"]),
-        outlet=clean_name(row["publicationName"]),
-        published=parse_date(row["creationDate"]),
-        quote=row["quote"].strip(),
-        url=row["reviewUrl"].strip(),
-        rating_raw=row["originalScore"].strip(),
-        source_verdict=parse_verdict(row["reviewState"]),
-        top_critic=parse_bool(row["isTopCritic"], "isTopCritic"),
-        source_key=row["reviewId"].strip(),
-    )
+    return FilmRef(source="rt-2025", key=movie)
+
+
+RT2025_REVIEWS = [
+    Column("film", "movieId", _movie_id),
+    Column("critic", "criticName", clean_name),
+    Column("outlet", "publicationName", clean_name),
+    Column("published", "creationDate", parse_date),
+    Column("quote", "quote", repeats=False),
+    Column("url", "reviewUrl", repeats=False),
+    Column("rating_raw", "originalScore"),
+    Column("source_verdict", "reviewState", _verdict),
+    Column("top_critic", "isTopCritic", _flag("isTopCritic")),
+    Column("source_key", "reviewId", repeats=False),
+]
 
 
 def read_rt2025_reviews(path: Path, encoding: str):
-    return _rows(path, encoding, ",", RT2025_REVIEWS_COLUMNS, _rt2025_review)
+    return review_batches(path, encoding, ",", RT2025_REVIEWS_COLUMNS, RT2025_REVIEWS)
 
 
 def _rt2025_movie(row: dict) -> FilmRecord:

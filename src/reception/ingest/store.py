@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
+from itertools import repeat
 
 from django.db import connection
 from django.utils import timezone
@@ -19,28 +20,50 @@ from ..catalog.models import (
     Company, Credit, Film, FilmCompany, Person, PublishedScore, ReleaseEvent, VerdictSource,
 )
 from ..verdicts.decide import RowRules, apply_rules
+from .columns import ReviewBatch
 from .records import FilmRecord, FilmRef, ReviewRecord, RowError
 
 BATCH = 5000
 CRITIC_RATING = VerdictSource.CRITIC_RATING.value
 
-REVIEW_COLUMNS = (
+# What a review row of one import sends per row; the rest is the same for every row of it.
+RECORD_COLUMNS = (
     "film_id", "critic_id", "outlet_id", "published", "quote", "url", "rating_raw", "rating", "rating_scale",
-    "rating_flag", "top_critic", "source_verdict", "verdict", "verdict_source", "verdict_probability",
-    "verdict_model", "needs_check", "source", "source_key", "dedupe_key", "created_at", "published_precision",
+    "rating_flag", "top_critic", "source_verdict", "verdict", "verdict_source", "verdict_model", "needs_check",
+    "source_key", "dedupe_key", "published_precision",
 )
-INSERT_REVIEW = (
-    f"INSERT INTO catalog_review ({', '.join(REVIEW_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(REVIEW_COLUMNS))}) ON CONFLICT (dedupe_key) DO NOTHING"
-)
+# A batch of table rows (columns.ReviewBatch): the rating's and verdict's columns come last,
+# as one tuple per distinct (rating, label, has a quote).
+BATCH_COLUMNS = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", "dedupe_key",
+                 "rating_raw", "rating", "rating_scale", "rating_flag", "source_verdict", "verdict",
+                 "verdict_source", "verdict_model")
 
 
 def _iso(date):
     return date.isoformat() if date else None
 
 
+def _literal(value) -> str:
+    """A constant of our own (a timestamp, a format name) as SQL, '%' doubled for the driver."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
+
+
 class AmbiguousFilm(RowError):
     pass
+
+
+def normal_text(quote: str) -> str:
+    """The quote as the dedupe key reads it: case folded, whitespace runs as one space."""
+    text = quote.casefold()
+    # Printable text has no whitespace but the space: with no double, leading or trailing
+    # space, splitting and joining would change nothing (the common case, and much cheaper).
+    if "  " in text or not text.isprintable() or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
 
 
 def dedupe_key(film_id: int, critic_id: int | None, outlet_id: int | None, record: ReviewRecord) -> int:
@@ -48,9 +71,12 @@ def dedupe_key(film_id: int, critic_id: int | None, outlet_id: int | None, recor
 
     Critic and outlet count by id, so "NYT" and "The New York Times" are one outlet here too.
     """
-    text = " ".join(record.quote.casefold().split())
     published = record.published.isoformat() if record.published else ""
-    ident = f"{film_id}\x1f{critic_id}\x1f{outlet_id}\x1f{published}\x1f{text}\x1f{record.rating_raw}"
+    return _key(film_id, critic_id, outlet_id, published, normal_text(record.quote), record.rating_raw)
+
+
+def _key(film_id, critic_id, outlet_id, published: str, text: str, rating_raw: str) -> int:
+    ident = f"{film_id}\x1f{critic_id}\x1f{outlet_id}\x1f{published}\x1f{text}\x1f{rating_raw}"
     return int.from_bytes(hashlib.sha1(ident.encode("utf-8")).digest()[:8], "big") >> 1
 
 
@@ -69,7 +95,9 @@ class Store:
         # dedupe key -> the line that brought it, to name the first of in-file duplicates.
         self.seen: dict[int, int] = {}
         self.duplicates: list[tuple[int, int]] = []  # (line, line of the first copy)
-        self.bare: list[tuple[int | None, ratings.Rating]] = []  # this import's bare numbers, by outlet
+        self.bare: Counter = Counter()  # this import's bare numbers: (outlet id, rating) -> rows
+        # Dedupe keys already stored, while a large load has set the unique index aside.
+        self.existing: set[int] | None = None
         self.films_added = 0
         self.rating_counts: Counter = Counter()
         if connection.vendor == "sqlite":
@@ -286,27 +314,107 @@ class Store:
         self.seen[key] = line
         if self.merge_by_critic and self._critic_reviewed(film_id, critic_id, outlet_id, record.published):
             return  # counted as a duplicate: imported rows are counted in the table
-        rating = ratings.parse_rating(record.rating_raw)
-        if record.rating_raw:
-            self.rating_counts["present"] += 1
-            if rating.flag == ratings.NO_SCALE:
-                self.bare.append((outlet_id, rating))
-            else:
-                self.rating_counts[rating.flag or "read"] += 1
+        rating = self._count_rating(record.rating_raw, outlet_id)
+        if self.existing is not None and key in self.existing:
+            return  # stored by an earlier import: counted as a duplicate by the table's count
         verdict, verdict_source, verdict_model = self.rules.decide(
             rating.score, rating.scale, record.source_verdict, bool(record.quote))
         self.batch.append((
-            film_id,
-            critic_id,
-            outlet_id,
-            self.adapt_date(record.published),
-            record.quote, record.url, record.rating_raw[:100], rating.score, rating.scale, rating.flag,
-            record.top_critic, record.source_verdict, verdict, verdict_source,
-            None, verdict_model, record.needs_check and not verdict, self.source, record.source_key, key, self.now,
-            record.published_precision,
+            film_id, critic_id, outlet_id, self.adapt_date(record.published), record.quote, record.url,
+            record.rating_raw[:100], rating.score, rating.scale, rating.flag, record.top_critic,
+            record.source_verdict, verdict, verdict_source, verdict_model, record.needs_check and not verdict,
+            record.source_key, key, record.published_precision,
         ))
         if len(self.batch) >= BATCH:
             self.flush()
+
+    def _count_rating(self, raw: str, outlet_id: int | None, rows: int = 1) -> ratings.Rating:
+        rating = ratings.parse_rating(raw)
+        if raw:
+            self.rating_counts["present"] += rows
+            if rating.flag == ratings.NO_SCALE:
+                self.bare[(outlet_id, raw)] += rows  # read or flagged once the outlet's scale is known
+            else:
+                self.rating_counts[rating.flag or "read"] += rows
+        return rating
+
+    def add_batch(self, batch: ReviewBatch) -> list[tuple[int, str, str]]:
+        """Store a batch of table rows (columns.ReviewBatch), resolving each distinct film,
+        critic, outlet, date and rating once. Returns the rows refused here (an ambiguous
+        film) as (line, reason, raw row)."""
+        film_of, refused = self._batch_films(batch)
+        v = batch.values
+        n = len(batch)
+        films = [film_of[ref] for ref in v["film"]]
+        tops = v.get("top_critic") or [False] * n
+        critic_of = {pair: self.critic_id(*pair) for pair in set(zip(v["critic"], tops))}
+        critics = [critic_of[pair] for pair in zip(v["critic"], tops)]
+        outlet_of = {name: self.outlet_id(name) for name in set(v["outlet"])}
+        outlets = [outlet_of[name] for name in v["outlet"]]
+        day_of = {day: (day.isoformat() if day else "", self.adapt_date(day)) for day in set(v["published"])}
+        quotes, raws = v["quote"], v.get("rating_raw") or [""] * n
+        # The rating's and verdict's columns, once per distinct (rating, label, has a quote).
+        kinds = list(zip(raws, v.get("source_verdict") or [""] * n, map(bool, quotes)))
+        columns_of = {kind: self._rating_columns(*kind) for kind in set(kinds)}
+        extra = tuple(name for name in ("url", "source_key") if name in v)
+        extras = zip(*(v[name] for name in extra)) if extra else repeat(())
+        seen, existing, duplicates = self.seen, self.existing, self.duplicates
+        skipped = Counter()
+        rows = []
+        for line, film, critic, outlet, published, quote, raw, top, kind, more in zip(
+                batch.lines, films, critics, outlets, v["published"], quotes, raws, tops, kinds, extras):
+            iso, day = day_of[published]
+            key = _key(film, critic, outlet, iso, normal_text(quote), raw)
+            first = seen.get(key)
+            if first is not None:
+                duplicates.append((line, first))
+                skipped[(outlet, raw)] += 1  # an in-file copy's rating is not counted again
+                continue
+            seen[key] = line
+            if existing is not None and key in existing:
+                continue
+            rows.append((film, critic, outlet, day, quote, top, key, *columns_of[kind], *more))
+        for (outlet, raw), count in (Counter(zip(outlets, raws)) - skipped).items():
+            self._count_rating(raw, outlet, count)
+        same = {"needs_check": False, "published_precision": "day", "url": "", "source_key": ""}
+        self._insert_reviews(BATCH_COLUMNS + extra, rows, {k: value for k, value in same.items() if k not in extra})
+        return refused
+
+    def _batch_films(self, batch: ReviewBatch) -> tuple[dict, list[tuple[int, str, str]]]:
+        """Each distinct film of a batch resolved (created when new); rows naming an ambiguous
+        film are taken out of the batch and returned as refused."""
+        film_of, problems = {}, {}
+        for ref in set(batch.values["film"]):
+            try:
+                film_of[ref] = self.film_for_review(ref)
+            except RowError as exc:
+                problems[ref] = str(exc)
+        if not problems:
+            return film_of, []
+        refs = batch.values["film"]
+        keep = [at for at, ref in enumerate(refs) if ref not in problems]
+        refused = [(batch.lines[at], problems[ref], batch.raw(at)) for at, ref in enumerate(refs) if ref in problems]
+        batch.keep(keep)
+        return film_of, refused
+
+    def _rating_columns(self, raw: str, label: str, has_quote: bool) -> tuple:
+        """rating_raw … verdict_model of BATCH_COLUMNS for one (rating, label, has a quote)."""
+        rating = ratings.parse_rating(raw)
+        verdict, source, model = self.rules.decide(rating.score, rating.scale, label, has_quote)
+        return (raw[:100], rating.score, rating.scale, rating.flag, label, verdict, source, model)
+
+    def _insert_reviews(self, columns: tuple[str, ...], rows: list[tuple], same: dict) -> None:
+        """Insert review rows; `same` holds the columns every row shares, written into the
+        statement once (each value sent per row costs as much as the row's own work)."""
+        if not rows:
+            return
+        same = {**same, "source": self.source, "created_at": self.now, "verdict_probability": None}
+        names = [*columns, *same]
+        values = ["%s"] * len(columns) + [_literal(value) for value in same.values()]
+        # While the unique index is set aside (defer_indexes), duplicates are caught in Python.
+        conflict = "" if self.existing is not None else " ON CONFLICT (dedupe_key) DO NOTHING"
+        self.cursor.executemany(
+            f"INSERT INTO catalog_review ({', '.join(names)}) VALUES ({', '.join(values)}){conflict}", rows)
 
     def _critic_reviewed(self, film_id, critic_id, outlet_id, published) -> bool:
         """Has this critic (at this outlet) a review of the film from the same year, or undated?
@@ -339,6 +447,9 @@ class Store:
             "AND sql IS NOT NULL"
         )
         self.deferred_indexes = self.cursor.fetchall()
+        # Without the unique index, a row already stored is told by its key here instead.
+        self.cursor.execute("SELECT dedupe_key FROM catalog_review")
+        self.existing = {key for (key,) in self.cursor.fetchall()}
         for name, _ in self.deferred_indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
 
@@ -346,7 +457,7 @@ class Store:
         self.flush()
         for _, sql in getattr(self, "deferred_indexes", []):
             self.cursor.execute(sql)
-        self.deferred_indexes = []
+        self.deferred_indexes, self.existing = [], None
         self.resolve_bare_numbers()
         apply_rules(self.cursor)
         # This import's rows carry its timestamp: one pass finds their films and counts how
@@ -361,9 +472,8 @@ class Store:
         self.verdicts = (counts[CRITIC_RATING], counts[VerdictSource.OUTLET_LABEL.value])
 
     def flush(self):
-        if self.batch:
-            self.cursor.executemany(INSERT_REVIEW, self.batch)
-            self.batch = []
+        self._insert_reviews(RECORD_COLUMNS, self.batch, {})
+        self.batch = []
 
     def count_reviews(self, where: str = "1 = 1") -> int:
         self.cursor.execute(f"SELECT count(*) FROM catalog_review WHERE {where}")
@@ -412,7 +522,8 @@ class Store:
             f"verdict_source = CASE WHEN verdict_source = '{CRITIC_RATING}' THEN '' ELSE verdict_source END "
             "WHERE id = %s", updates
         )
-        for outlet_id, rating in self.bare:
+        for (outlet_id, raw), count in self.bare.items():
             scale = scales.get(outlet_id)
+            rating = ratings.parse_rating(raw)
             flag = ratings.resolve_bare_number(rating, scale).flag if scale else ratings.NO_SCALE
-            self.rating_counts[flag or "read"] += 1
+            self.rating_counts[flag or "read"] += count

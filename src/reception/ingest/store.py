@@ -170,6 +170,27 @@ class Store:
         self.films_added += 1
         return film_id
 
+    def _new_source_films(self, source: str, keys: list[str]) -> None:
+        """Films known only by these ids of a source (until a film file names them), created
+        500 to a statement rather than one by one."""
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            titles = {f"{source} film {key}": key for key in chunk}
+            row = ["%s", "%s", "NULL", "FALSE", "'[]'", "''", "NULL", "''", "FALSE", "FALSE", "%s", "%s"]
+            self.cursor.execute(
+                "INSERT INTO catalog_film (title, title_key, year, title_known, genres, synopsis, runtime_minutes, "
+                "mpaa_rating, limited_release, sample, created_at, updated_at) VALUES "
+                + ", ".join(f"({', '.join(row)})" for _ in chunk) + " RETURNING id, title",
+                [value for title in titles for value in (title, title_key(title), self.now, self.now)])
+            created = self.cursor.fetchall()
+            for film_id, title in created:
+                self.titles[title_key(title)].append((film_id, None))
+                self.film_ids[(source, titles[title])] = film_id
+                self.film_sources[film_id].add(source)
+            self.cursor.executemany("INSERT INTO catalog_filmsourceid (film_id, source, key) VALUES (%s, %s, %s)",
+                                    [(film_id, source, titles[title]) for film_id, title in created])
+            self.films_added += len(created)
+
     def _add_source_id(self, film_id: int, source: str, key: str):
         if (source, key) not in self.film_ids:
             self._insert("catalog_filmsourceid", {"film_id": film_id, "source": source, "key": key})
@@ -384,7 +405,12 @@ class Store:
         """Each distinct film of a batch resolved (created when new); rows naming an ambiguous
         film are taken out of the batch and returned as refused."""
         film_of, problems = {}, {}
-        for ref in set(batch.values["film"]):
+        refs = set(batch.values["film"])
+        # Films known only by a source's id, new to the catalogue: created together.
+        for source in {r.source for r in refs if r.source}:
+            self._new_source_films(source, [r.key for r in refs if r.source == source and
+                                            (source, r.key) not in self.film_ids])
+        for ref in refs:
             try:
                 film_of[ref] = self.film_for_review(ref)
             except RowError as exc:

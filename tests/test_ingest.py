@@ -1,9 +1,11 @@
-"""Importing our own CSV/JSONL formats: counts, idempotence, rejects, file-level errors."""
+"""Importing our own CSV/JSONL formats and RT tables: counts, idempotence, rejects, file-level errors."""
 
 import csv
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reception.catalog.models import Critic, Film, Outlet, Review
 from reception.errors import IngestError
@@ -174,3 +176,84 @@ def test_ingest_bare_numbers_take_the_outlets_scale(tmp_path):
     assert (lone.rating, lone.rating_flag, lone.rating_raw) == (None, "no-scale", "4")
     assert report.ratings_present == 6 and report.ratings_read == 5
     assert report.ratings_flagged == {"scale-inferred": 2, "no-scale": 1}
+
+
+RT_HEADER = "id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate\n"
+
+
+def rt_row(film, quote, rating="3/4", fresh="fresh", critic="Ann Critic", top="0", outlet="Daily", date="May 1, 2001"):
+    return f"{film}\t{quote}\t{rating}\t{fresh}\t{critic}\t{top}\t{outlet}\t{date}\n"
+
+
+def test_ingest_rt_table_rejects_name_line_and_first_bad_cell(tmp_path):
+    rows = [
+        rt_row(1, "Good one."),                                   # line 2
+        rt_row("x7", "Bad film id.", date="not a date"),          # line 3: the film id is read first
+        rt_row(1, "Bad date.", date="someday"),                   # line 4
+        "1\tShort row.\t3/4\n",                                   # line 5
+        rt_row(1, "Bad label.", fresh="meh"),                     # line 6
+        rt_row(1, "Bad flag.", top="perhaps"),                    # line 7
+        rt_row(2, "Another good one.", rating="B+"),              # line 8
+    ]
+    rejects = tmp_path / "rejects.tsv"
+    report = ingest(write(tmp_path / "rt.tsv", RT_HEADER + "".join(rows), "latin-1"), format="rt-reviews",
+                    rejects_path=rejects)
+    assert (report.read, report.imported, report.rejected) == (7, 2, 5)
+    listed = [(int(r["line"]), r["reason"]) for r in read_rejects(rejects)]
+    assert listed == [
+        (3, "film id must be a number, not 'x7'"),
+        (4, "unreadable date 'someday'"),
+        (5, "expected 8+ fields, found 3"),
+        (6, "unknown verdict 'meh' (use positive/negative or fresh/rotten)"),
+        (7, "top_critic must be true/false or 1/0, not 'perhaps'"),
+    ]
+    assert read_rejects(rejects)[0]["row"].startswith("x7\tBad film id.")
+    assert sorted(Review.objects.values_list("quote", flat=True)) == ["Another good one.", "Good one."]
+
+
+def test_ingest_line_numbers_survive_line_breaks_inside_quotes(tmp_path):
+    header = ("rotten_tomatoes_link,critic_name,top_critic,publisher_name,review_type,review_score,"
+              "review_date,review_content\n")
+    text = (header
+            + 'm/one,Ann,False,Daily,Fresh,3/4,2001-05-01,"A first line\nand a second\r\nand a third"\n'  # 2-4
+            + "\n"                                                                                        # 5
+            + "m/one,Bob,False,Weekly,Fresh,3/4,someday,Late.\n"                                         # 6
+            + "m/one,Cy,False,Weekly,Rotten,1/4,2001-05-02,Fine.\n")                                     # 7
+    rejects = tmp_path / "rejects.tsv"
+    report = ingest(write(tmp_path / "k.csv", text), format="rt-kaggle", rejects_path=rejects)
+    assert (report.imported, report.rejected) == (2, 1)
+    assert [(r["line"], r["reason"]) for r in read_rejects(rejects)] == [("6", "unreadable date 'someday'")]
+    assert Review.objects.get(critic__name="Ann").quote == "A first line\nand a second\r\nand a third"
+
+
+def test_ingest_large_load_sets_indexes_aside_and_still_skips_stored_reviews(tmp_path, monkeypatch):
+    from django.db import IntegrityError, connection, transaction
+
+    from reception.ingest import store
+
+    monkeypatch.setattr(store, "DEFER_ROWS", 1)  # every load counts as large here
+    first = [rt_row(1, f"Review {i}.", critic=f"Critic {i}") for i in range(3)]
+    assert ingest(write(tmp_path / "a.tsv", RT_HEADER + "".join(first), "latin-1")).imported == 3
+    # The same three (stored), two new, and one new twice in the file.
+    more = first + [rt_row(2, "New.", critic="Dee"), rt_row(2, "Newer.", critic="Eve"), rt_row(2, "New.", critic="Dee")]
+    rejects = tmp_path / "rejects.tsv"
+    report = ingest(write(tmp_path / "b.tsv", RT_HEADER + "".join(more), "latin-1"), rejects_path=rejects)
+    assert (report.read, report.imported, report.duplicates) == (6, 2, 4)
+    assert [(r["line"], r["reason"]) for r in read_rejects(rejects)] == \
+        [("7", "duplicate of line 5 (skipped, not rejected)")]
+    assert Review.objects.count() == 5
+    with connection.cursor() as c:
+        c.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalog_review'")
+        indexes = {name for (name,) in c.fetchall()}
+    assert {"review_dedupe_key", "review_film_verdict", "review_needs_check", "review_rating_flagged"} <= indexes
+    stored = Review.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(film=stored.film, dedupe_key=stored.dedupe_key)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+       | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000aB", max_size=20))
+def test_ingest_quote_key_text_is_the_folded_quote_with_spaces_collapsed(quote):
+    from reception.ingest.store import normal_text
+
+    assert normal_text(quote) == " ".join(quote.casefold().split())

@@ -37,7 +37,7 @@ class ReviewBatch:
 
     lines: list[int]
     values: dict[str, list]
-    cells: list[list[str]]                        # the cells as read, by column: to report a row
+    cells: list[list[str]]                        # every cell as read, by column: to report a row
     delimiter: str
     rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
 
@@ -45,7 +45,7 @@ class ReviewBatch:
         return len(self.lines)
 
     def raw(self, at: int) -> str:
-        """The row at this position as text (its columns this format reads, in its order)."""
+        """The row at this position as the file has it."""
         return self.delimiter.join(column[at] for column in self.cells)
 
     def keep(self, positions: list[int]) -> None:
@@ -62,7 +62,7 @@ def review_batches(path: Path, encoding: str, delimiter: str, required: list[str
     header, chunks = table_reader(path, encoding, delimiter, required, chunk=CHUNK)
     positions = [header.index(c.source) for c in columns]
     width, needed = len(header), len(required)
-    lines, cells, rejects = [], [[] for _ in columns], []
+    lines, cells, rejects = [], [[] for _ in header], []
     for chunk_lines, rows in chunks:
         if any(len(row) != width for row in rows):
             good = [at for at, row in enumerate(rows) if len(row) == width]
@@ -71,21 +71,21 @@ def review_batches(path: Path, encoding: str, delimiter: str, required: list[str
             chunk_lines, rows = [chunk_lines[at] for at in good], [rows[at] for at in good]
         if rows:
             # Rows to columns while the chunk is still in the processor's cache.
-            by_column = list(zip(*rows))
-            for target, position in zip(cells, positions):
-                target.extend(by_column[position])
+            for target, column in zip(cells, zip(*rows)):
+                target.extend(column)
             lines.extend(chunk_lines)
         if len(lines) >= size:
-            yield lines[0], _convert(lines, cells, rejects, columns, delimiter), ""
-            lines, cells, rejects = [], [[] for _ in columns], []
+            yield lines[0], _convert(lines, cells, rejects, columns, positions, delimiter), ""
+            lines, cells, rejects = [], [[] for _ in header], []
     if lines or rejects:
-        yield (lines or [rejects[0][0]])[0], _convert(lines, cells, rejects, columns, delimiter), ""
+        yield (lines or [rejects[0][0]])[0], _convert(lines, cells, rejects, columns, positions, delimiter), ""
 
 
-def _convert(lines, cells, rejects, columns, delimiter) -> ReviewBatch:
+def _convert(lines, cells, rejects, columns, positions, delimiter) -> ReviewBatch:
     problems: dict[int, str] = {}  # row position -> the first reason it cannot be imported
     values: dict[str, list] = {}
-    for column, column_cells in zip(columns, cells):
+    for column, position in zip(columns, positions):
+        column_cells = cells[position]
         if not column.repeats:
             values[column.field] = [column.convert(cell) for cell in column_cells]
             continue

@@ -24,6 +24,8 @@ from .columns import ReviewBatch
 from .records import FilmRecord, FilmRef, ReviewRecord, RowError
 
 BATCH = 5000
+# A load of at least this many rows, and larger than the table, sets indexes aside (defer_indexes).
+DEFER_ROWS = 50_000
 CRITIC_RATING = VerdictSource.CRITIC_RATING.value
 
 # What a review row of one import sends per row; the rest is the same for every row of it.
@@ -466,7 +468,7 @@ class Store:
         transactional and readers keep their snapshot; on PostgreSQL a DROP INDEX would block
         the site's readers, so indexes stay.
         """
-        if connection.vendor != "sqlite" or expected_rows < max(50_000, self.count_reviews()):
+        if connection.vendor != "sqlite" or expected_rows < max(DEFER_ROWS, self.count_reviews()):
             return
         self.cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalog_review' "

@@ -84,21 +84,26 @@ def _flag(name: str):
     return convert
 
 
-def _verdict(cell: str) -> str:
-    return parse_verdict(cell)
+def _review_table(film: Column, critic: str, outlet: str, date: str, quote: str, rating: str, label: str,
+                  top: str, *more: Column) -> list[Column]:
+    """A review table's columns, in the order a row's cells are checked: a row's reason is its
+    first unreadable cell."""
+    return [
+        film,
+        Column("critic", critic, clean_name),
+        Column("outlet", outlet, clean_name),
+        Column("published", date, parse_date),
+        Column("quote", quote, repeats=False),
+        *[c for c in more if c.field == "url"],
+        Column("rating_raw", rating),
+        Column("source_verdict", label, parse_verdict),
+        Column("top_critic", top, _flag(top)),
+        *[c for c in more if c.field != "url"],
+    ]
 
 
-# Listed in the order a row's cells are checked: a row's reason is its first unreadable cell.
-RT_REVIEWS = [
-    Column("film", "id", _rt_film),
-    Column("critic", "critic", clean_name),
-    Column("outlet", "publisher", clean_name),
-    Column("published", "date", parse_date),
-    Column("quote", "review", repeats=False),
-    Column("rating_raw", "rating"),
-    Column("source_verdict", "fresh", _verdict),
-    Column("top_critic", "top_critic", _flag("top_critic")),
-]
+RT_REVIEWS = _review_table(Column("film", "id", _rt_film), "critic", "publisher", "date", "review", "rating",
+                           "fresh", "top_critic")
 
 
 def read_rt_reviews(path: Path, encoding: str):
@@ -171,16 +176,9 @@ def _rt_link_ref(cell: str) -> FilmRef:
     return FilmRef(source="rt-link", key=link)
 
 
-KAGGLE_REVIEWS = [
-    Column("film", "rotten_tomatoes_link", _rt_link_ref),
-    Column("critic", "critic_name", clean_name),
-    Column("outlet", "publisher_name", clean_name),
-    Column("published", "review_date", parse_date),
-    Column("quote", "review_content", repeats=False),
-    Column("rating_raw", "review_score"),
-    Column("source_verdict", "review_type", _verdict),
-    Column("top_critic", "top_critic", _flag("top_critic")),
-]
+KAGGLE_REVIEWS = _review_table(Column("film", "rotten_tomatoes_link", _rt_link_ref), "critic_name",
+                               "publisher_name", "review_date", "review_content", "review_score", "review_type",
+                               "top_critic")
 
 
 def read_kaggle_reviews(path: Path, encoding: str):
@@ -233,18 +231,10 @@ def _movie_id(cell: str) -> FilmRef:
     return FilmRef(source="rt-2025", key=movie)
 
 
-RT2025_REVIEWS = [
-    Column("film", "movieId", _movie_id),
-    Column("critic", "criticName", clean_name),
-    Column("outlet", "publicationName", clean_name),
-    Column("published", "creationDate", parse_date),
-    Column("quote", "quote", repeats=False),
-    Column("url", "reviewUrl", repeats=False),
-    Column("rating_raw", "originalScore"),
-    Column("source_verdict", "reviewState", _verdict),
-    Column("top_critic", "isTopCritic", _flag("isTopCritic")),
-    Column("source_key", "reviewId", repeats=False),
-]
+RT2025_REVIEWS = _review_table(Column("film", "movieId", _movie_id), "criticName", "publicationName",
+                               "creationDate", "quote", "originalScore", "reviewState", "isTopCritic",
+                               Column("url", "reviewUrl", repeats=False),
+                               Column("source_key", "reviewId", repeats=False))
 
 
 def read_rt2025_reviews(path: Path, encoding: str):

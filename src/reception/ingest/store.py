@@ -28,6 +28,9 @@ BATCH = 5000
 DEFER_ROWS = 50_000
 CRITIC_RATING = VerdictSource.CRITIC_RATING.value
 
+# A new film's columns before any film file fills them.
+NEW_FILM = {"genres": "[]", "synopsis": "", "runtime_minutes": None, "mpaa_rating": "", "limited_release": False,
+            "sample": False}
 # What a review row of one import sends per row; the rest is the same for every row of it.
 RECORD_COLUMNS = (
     "film_id", "critic_id", "outlet_id", "published", "quote", "url", "rating_raw", "rating", "rating_scale",
@@ -165,8 +168,7 @@ class Store:
     def _new_film(self, title: str, year: int | None, title_known: bool = True) -> int:
         film_id = self._insert("catalog_film", {
             "title": title, "title_key": title_key(title), "year": year, "title_known": title_known,
-            "genres": "[]", "synopsis": "", "runtime_minutes": None, "mpaa_rating": "",
-            "limited_release": False, "sample": False, "created_at": self.now, "updated_at": self.now,
+            **NEW_FILM, "created_at": self.now, "updated_at": self.now,
         })
         self.titles[title_key(title)].append((film_id, year))
         self.films_added += 1
@@ -178,11 +180,11 @@ class Store:
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             titles = {f"{source} film {key}": key for key in chunk}
-            row = ["%s", "%s", "NULL", "FALSE", "'[]'", "''", "NULL", "''", "FALSE", "FALSE", "%s", "%s"]
+            same = {"year": None, "title_known": False, **NEW_FILM}
+            row = f"(%s, %s, %s, %s, {', '.join(_literal(value) for value in same.values())})"
             self.cursor.execute(
-                "INSERT INTO catalog_film (title, title_key, year, title_known, genres, synopsis, runtime_minutes, "
-                "mpaa_rating, limited_release, sample, created_at, updated_at) VALUES "
-                + ", ".join(f"({', '.join(row)})" for _ in chunk) + " RETURNING id, title",
+                f"INSERT INTO catalog_film (title, title_key, created_at, updated_at, {', '.join(same)}) VALUES "
+                + ", ".join(row for _ in chunk) + " RETURNING id, title",
                 [value for title in titles for value in (title, title_key(title), self.now, self.now)])
             created = self.cursor.fetchall()
             for film_id, title in created:

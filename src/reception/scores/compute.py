@@ -213,7 +213,6 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
         # A film asked for by name gets an answer, reviews or not.
         stale = (set(per_film) | set(previous) | set(film_ids or ())) & set(limited)
         result.checked = len(stale)
-        digests = {}
     changed, snapshots = [], []
     for film_id in stale:
         months = per_film.get(film_id, ())
@@ -222,8 +221,9 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
                                         now, rules_dict)
         result[film_id] = figures_
         row = _row(figures_)
-        row["inputs"] = digests.get(film_id) or _digest(check, film_id, limited, events, audiences.get(film_id),
-                                                        context)
+        # The digest of the sums these figures were computed from (not of the check pass, which an
+        # import in another process may have overtaken since).
+        row["inputs"] = _digest(check, film_id, limited, events, audiences.get(film_id), context)
         if old is None or any(row[k] != old[k] for k in STORED):
             changed.append(row | {"film_id": film_id})
             if old is None or any(row[k] != old[k] for k in SNAPSHOT_FIELDS):

@@ -26,6 +26,15 @@ def read_rejects(path):
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
+@pytest.fixture(params=["in process", "read ahead"])
+def reading(request, monkeypatch):
+    """Each file read in this process, or by the reading process (ingest.ahead) however small."""
+    from reception.ingest import ahead
+
+    monkeypatch.setattr(ahead, "AHEAD_BYTES", 0 if request.param == "read ahead" else 1 << 62)
+    return request.param
+
+
 def write(path, text, encoding="utf-8"):
     path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
     return path
@@ -51,7 +60,7 @@ def test_ingest_reimport_adds_nothing(tmp_path):
     assert Review.objects.count() == 3
 
 
-def test_ingest_malformed_rows_are_reported_and_good_rows_kept(tmp_path):
+def test_ingest_malformed_rows_are_reported_and_good_rows_kept(tmp_path, reading):
     bad = [
         ",1973,Someone,Somewhere,,text,,,,\n",                              # line 5: no film
         "Paper Moon,1973,X,Y,not a date,text,,,,\n",                      # line 6
@@ -100,7 +109,7 @@ def test_ingest_unknown_format_asks_for_format(tmp_path):
         ingest(write(tmp_path / "r.csv", HEADER + GOOD[0]), format="xml")
 
 
-def test_ingest_wrong_encoding_names_the_line_and_leaves_the_database_as_it_was(tmp_path):
+def test_ingest_wrong_encoding_names_the_line_and_leaves_the_database_as_it_was(tmp_path, reading):
     ingest(write(tmp_path / "first.csv", HEADER + GOOD[0]))
     # Good UTF-8 rows, then a latin-1 row: the import fails whole and names line 4.
     data = (HEADER + GOOD[1] + GOOD[2]).encode("utf-8") + "Amélie,2001,A,B,,Charmant,,,,\n".encode("latin-1")
@@ -113,7 +122,7 @@ def test_ingest_wrong_encoding_names_the_line_and_leaves_the_database_as_it_was(
     assert latin.imported == 1 and Film.objects.filter(title="Amélie").exists()
 
 
-def test_ingest_a_failure_midway_rolls_back_films_critics_and_reviews(tmp_path):
+def test_ingest_a_failure_midway_rolls_back_films_critics_and_reviews(tmp_path, reading):
     lines = [f"Film {i},2000,Critic {i},Outlet {i},,Quote {i},,,positive,\n" for i in range(300)]
     data = (HEADER + "".join(lines)).encode() + b"Broken,2000,A,B,,\xff\xfe,,,,\n"
     with pytest.raises(IngestError):
@@ -121,7 +130,7 @@ def test_ingest_a_failure_midway_rolls_back_films_critics_and_reviews(tmp_path):
     assert (Film.objects.count(), Critic.objects.count(), Outlet.objects.count(), Review.objects.count()) == (0, 0, 0, 0)
 
 
-def test_ingest_jsonl_films_and_reviews_with_bad_lines(tmp_path):
+def test_ingest_jsonl_films_and_reviews_with_bad_lines(tmp_path, reading):
     lines = [
         {"type": "film", "title": "Paper Moon", "year": 1973, "genres": ["Comedy"],
          "credits": [{"name": "Peter Bogdanovich", "role": "director"},
@@ -185,7 +194,7 @@ def rt_row(film, quote, rating="3/4", fresh="fresh", critic="Ann Critic", top="0
     return f"{film}\t{quote}\t{rating}\t{fresh}\t{critic}\t{top}\t{outlet}\t{date}\n"
 
 
-def test_ingest_rt_table_rejects_name_line_and_first_bad_cell(tmp_path):
+def test_ingest_rt_table_rejects_name_line_and_first_bad_cell(tmp_path, reading):
     rows = [
         rt_row(1, "Good one."),                                   # line 2
         rt_row("x7", "Bad film id.", date="not a date"),          # line 3: the film id is read first
@@ -211,7 +220,7 @@ def test_ingest_rt_table_rejects_name_line_and_first_bad_cell(tmp_path):
     assert sorted(Review.objects.values_list("quote", flat=True)) == ["Another good one.", "Good one."]
 
 
-def test_ingest_line_numbers_survive_line_breaks_inside_quotes(tmp_path):
+def test_ingest_line_numbers_survive_line_breaks_inside_quotes(tmp_path, reading):
     header = ("rotten_tomatoes_link,critic_name,top_critic,publisher_name,review_type,review_score,"
               "review_date,review_content\n")
     text = (header
@@ -254,6 +263,75 @@ def test_ingest_large_load_sets_indexes_aside_and_still_skips_stored_reviews(tmp
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
        | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000aB", max_size=20))
 def test_ingest_quote_key_text_is_the_folded_quote_with_spaces_collapsed(quote):
-    from reception.ingest.store import normal_text
+    from reception.ingest.records import normal_text
 
     assert normal_text(quote) == " ".join(quote.casefold().split())
+
+
+def _broken_reader(path, encoding):
+    yield 2, "a first item", ""
+    raise ValueError(f"cannot read {path.name}")
+
+
+def test_read_ahead_yields_what_the_reader_yields_and_leaves_no_process(tmp_path):
+    import multiprocessing
+
+    from reception.ingest import ahead, rt
+
+    rows = [rt_row(n % 7, f"Quote {n}.", critic=f"Critic {n % 50}", rating=["3/4", "B+", "8", ""][n % 4])
+            for n in range(2500)]
+    rows[1200] = rt_row("x", "Bad id.")
+    path = write(tmp_path / "rt.tsv", RT_HEADER + "".join(rows), "latin-1")
+    in_process = list(rt.read_rt_reviews(path, "latin-1"))
+    ahead.AHEAD_BYTES, before = 0, ahead.AHEAD_BYTES
+    try:
+        read_ahead = list(ahead.read_items(rt.read_rt_reviews, path, "latin-1"))
+        # A reader that fails is reported with its own traceback; nothing is left running.
+        with pytest.raises(RuntimeError, match=r"(?s)reading process.*ValueError: cannot read rt.tsv"):
+            list(ahead.read_items(_broken_reader, path, "latin-1"))
+    finally:
+        ahead.AHEAD_BYTES = before
+    assert len(in_process) == 1 and read_ahead == in_process
+    assert in_process[0][1].rejects == [(1202, "film id must be a number, not 'x'", "x\tBad id.\t3/4\tfresh\tAnn Critic\t0\tDaily\tMay 1, 2001")]
+    assert multiprocessing.active_children() == []
+
+
+def _rt_file(path, films: int, per_film: int, tail: bytes = b""):
+    with open(path, "wb") as out:
+        out.write(RT_HEADER.encode())
+        for film in range(films):
+            for n in range(per_film):
+                out.write(rt_row(film, f"Review {n} of film {film}, at some length, to be as long as a real critic's quote.",
+                                 critic=f"Critic {n}", outlet=f"Outlet {n % 40}", rating=f"{n % 5}/4").encode())
+        out.write(tail)
+    return path
+
+
+def test_cli_large_load_keeps_foreign_keys_true_and_fails_whole(tmp_path):
+    """A load large enough to read ahead, set indexes aside and skip row-by-row key checks."""
+    import sqlite3
+
+    from .conftest import run_cli
+
+    db = tmp_path / "large.db"
+    url = f"sqlite:///{db}"
+    run_cli("init", db=url)
+    # ~60,000 rows, ~7 MB: over the 50,000 expected rows that make a load large.
+    big = _rt_file(tmp_path / "big.tsv", 600, 100)
+    assert json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)["imported"] == 60000
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert c.execute("SELECT count(*) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
+                         "JOIN catalog_critic k ON k.id = r.critic_id JOIN catalog_outlet o ON o.id = r.outlet_id"
+                         ).fetchone() == (60000,)
+        indexes = {n for (n,) in c.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'catalog_review' "
+                                           "AND type = 'index' AND sql IS NOT NULL")}
+    assert {"review_dedupe_key", "review_film_verdict"} <= indexes and len(indexes) == 6
+    # More films, then a line that does not decode at the very end: nothing of it lands.
+    bad = _rt_file(tmp_path / "bad.tsv", 700, 100, tail="9\tCaf\xe9\t\t\t\t\t\t\n".encode("latin-1"))
+    done = run_cli("ingest", bad, "--encoding", "utf-8", db=url, check=False)
+    assert done.returncode != 0 and "E104" in done.stderr and "line 70002" in done.stderr
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*), count(DISTINCT film_id) FROM catalog_review").fetchone() == (60000, 600)
+    again = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
+    assert (again["imported"], again["duplicates"]) == (0, 60000)

@@ -19,10 +19,11 @@ from django.utils import timezone
 from ..catalog import changes
 
 from ..errors import IngestError
+from .ahead import read_items
 from .columns import ReviewBatch
 from .formats import NAMES, Format, detect
 from .records import FilmRecord, RowError
-from .store import Store
+from .store import Store, unchecked_foreign_keys
 
 __all__ = ["ingest", "ImportReport", "Reject", "NAMES"]
 
@@ -128,18 +129,19 @@ def ingest(
     # cycle collector's passes over them would cost more than they free.
     collecting = gc.isenabled()
     gc.disable()
+    # ~120 bytes a review row in the sources we read.
+    expected_rows = sum(p.stat().st_size for p, _ in plan) // 120
     try:
-        with transaction.atomic():
+        with unchecked_foreign_keys(expected_rows), transaction.atomic():
             store = Store(source=plan[0][1].name)
             before = store.count_reviews()
-            # ~120 bytes a review row in the sources we read.
-            store.defer_indexes(sum(p.stat().st_size for p, _ in plan) // 120)
+            store.defer_indexes(expected_rows)
             for file_path, fmt in plan:
                 store.source = fmt.name
                 store.merge_by_critic = fmt.merge_by_critic
                 store.seen.clear()  # in-file duplicates are per file; the database catches the rest
                 found_before = len(store.duplicates)
-                for line, item, raw in fmt.read(file_path, encoding or fmt.encoding):
+                for line, item, raw in read_items(fmt.read, file_path, encoding or fmt.encoding):
                     if isinstance(item, ReviewBatch):
                         refused = item.rejects + store.add_batch(item)
                         report.read += len(item) + len(item.rejects)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .files import table_reader
-from .records import RowError
+from .records import RowError, normal_text
 
 BATCH = 20_000
 CHUNK = 500  # rows turned into columns at a time: small enough to stay in cache
@@ -90,11 +90,15 @@ def _convert(lines, cells, rejects, columns, positions, delimiter) -> ReviewBatc
             values[column.field] = [column.convert(cell) for cell in column_cells]
             continue
         table, errors = {}, {}
-        for cell in set(column_cells):
+        distinct = set(column_cells)
+        for cell in distinct:
             try:
                 table[cell] = column.convert(cell)
             except RowError as exc:
                 errors[cell] = str(exc)
+        # Equal cells made one object: a batch sent to another process (ingest.ahead) then
+        # carries each distinct cell once.
+        cells[position] = column_cells = list(map(dict(zip(distinct, distinct)).__getitem__, column_cells))
         if errors:
             for at, cell in enumerate(column_cells):
                 if cell in errors and at not in problems:
@@ -102,6 +106,9 @@ def _convert(lines, cells, rejects, columns, positions, delimiter) -> ReviewBatc
             values[column.field] = [table.get(cell) for cell in column_cells]
         else:
             values[column.field] = list(map(table.__getitem__, column_cells))
+    # The quote as the dedupe key reads it, made here: a reader running ahead in its own
+    # process (ingest.ahead) takes this work off the process that stores.
+    values["text"] = list(map(normal_text, values["quote"]))
     batch = ReviewBatch(lines, values, cells, delimiter, rejects)
     if problems:
         batch.rejects = sorted(rejects + [(lines[at], reason, batch.raw(at)) for at, reason in problems.items()])

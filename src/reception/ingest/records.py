@@ -64,6 +64,16 @@ class ReviewRecord:
     needs_check: bool = False  # the source already says an editor should look (e.g. "praise, but …")
 
 
+def normal_text(quote: str) -> str:
+    """The quote as the dedupe key reads it: case folded, whitespace runs as one space."""
+    text = quote.casefold()
+    # Printable text has no whitespace but the space: with no double, leading or trailing
+    # space, splitting and joining would change nothing (the common case, and much cheaper).
+    if "  " in text or not text.isprintable() or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
+
+
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S")
 
 

@@ -3,6 +3,9 @@
 
     python -m bench.ingest [--copies 19] [--data ../shared/data] [--keep DIR]
 
+Then a small file (100 new reviews) is imported into that database of a million, and into an
+empty one: an import's cost should follow its own size, not the database's.
+
 The import alone is timed (`--no-verdicts`: rating and label verdicts are decided as rows are
 written; the text model and scoring have their own benches). Each copy gets its own film ids
 (id + copy × 100000), so the copies are distinct films and no review is a duplicate. Prints one JSON object; `ratio` is ours / baseline (goal ≤ 3).
@@ -48,13 +51,14 @@ def raw_import(tsv: Path, workdir: Path) -> tuple[float, int]:
     return time.perf_counter() - start, int(done.stdout.strip().splitlines()[-1])
 
 
-def our_import(tsv: Path, workdir: Path) -> tuple[float, dict]:
-    db = workdir / "ours.db"
-    for leftover in workdir.glob("ours.db*"):
-        leftover.unlink()
+def our_import(tsv: Path, workdir: Path, name: str = "ours.db", fresh: bool = True) -> tuple[float, dict]:
+    db = workdir / name
     env = {**os.environ, "RECEPTION_DATABASE_URL": f"sqlite:///{db}"}
     cli = [sys.executable, "-m", "reception.cli"]
-    subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)  # schema, not timed
+    if fresh:
+        for leftover in workdir.glob(f"{name}*"):
+            leftover.unlink()
+        subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)  # schema, not timed
     start = time.perf_counter()
     done = subprocess.run([*cli, "ingest", str(tsv), "--json", "--no-verdicts", "--rejects",
                            str(workdir / "rejects.tsv")],
@@ -84,6 +88,14 @@ def main(argv=None):
         rows = replicate(source, tsv, args.copies)
         raw_s, raw_rows = raw_import(tsv, workdir)
         ours_s, report = our_import(tsv, workdir)
+        small = workdir / "small.tsv"
+        with open(tsv, "rb") as whole, open(small, "wb") as out:
+            header = whole.readline()
+            sample = [whole.readline() for _ in range(100)]
+            # Film ids past every copy's and quotes no copy holds: 100 reviews new to the database.
+            out.write(header + b"".join(b"99999" + row.replace(b"\t", b"\t(new) ", 1) for row in sample))
+        small_big_s, small_report = our_import(small, workdir, fresh=False)
+        small_empty_s, _ = our_import(small, workdir, name="empty.db")
         print(json.dumps({
             "bench": "ingest",
             "rows": rows,
@@ -96,6 +108,10 @@ def main(argv=None):
             "ours_rows_per_s": round(rows / ours_s),
             "ratio": round(ours_s / raw_s, 2),
             "goal_ratio": 3.0,
+            "small_imported": small_report["imported"],
+            "small_into_1m_s": round(small_big_s, 3),
+            "small_into_empty_s": round(small_empty_s, 3),
+            "small_ratio": round(small_big_s / small_empty_s, 2),
         }))
     finally:
         if not args.keep:

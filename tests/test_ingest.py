@@ -187,6 +187,24 @@ def test_ingest_bare_numbers_take_the_outlets_scale(tmp_path):
     assert report.ratings_flagged == {"scale-inferred": 2, "no-scale": 1}
 
 
+def test_ingest_a_later_import_gives_earlier_bare_numbers_their_outlets_scale(tmp_path):
+    first = ingest(write(tmp_path / "a.csv", HEADER + "F1,2000,A,Weekly Bugle,,q1,,4,,\n"
+                                                  + "G1,2000,B,Lone Voice,,q2,,8,,\n"))
+    assert first.verdicts_from_ratings == 0 and first.awaiting_text_verdict == 2
+    bugle = Review.objects.get(film__title="F1")
+    assert (bugle.rating, bugle.rating_flag, bugle.verdict) == (None, "no-scale", "")
+    # The Bugle now states its scale: its "4" reads as 4/10, and that decides its verdict.
+    second = ingest(write(tmp_path / "b.csv", HEADER + "F2,2000,A,Weekly Bugle,,q3,,7/10,,\n"
+                                                   + "F3,2000,A,Weekly Bugle,,q4,,9/10,,\n"))
+    bugle.refresh_from_db()
+    assert (bugle.rating, bugle.rating_flag, bugle.verdict, bugle.verdict_source) == \
+        (40, "scale-inferred", "negative", "critic-rating")
+    # Only this import's own reviews are counted in its report.
+    assert (second.imported, second.verdicts_from_ratings) == (2, 2)
+    lone = Review.objects.get(film__title="G1")
+    assert (lone.rating, lone.rating_flag, lone.verdict) == (None, "no-scale", "")
+
+
 RT_HEADER = "id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate\n"
 
 

@@ -113,6 +113,7 @@ class Store:
         # Dedupe keys already stored, while a large load has set the unique index aside.
         self.existing: set[int] | None = None
         self.deferred_indexes: list[tuple[str, str]] = []
+        self.outlets_used: set[int] = set()  # whose bare-number ratings this import may re-read
         self.films_added = 0
         self.rating_counts: Counter = Counter()
         self.cache_size = None  # the connection's own, while an import sets a larger one
@@ -122,6 +123,9 @@ class Store:
             # A large page cache keeps the index B-trees in memory during bulk inserts.
             self.cursor.execute("PRAGMA cache_size = -262144")
         self._load_indexes()
+        # Every review this import adds gets a larger id: its rows are found by key range.
+        self.cursor.execute("SELECT coalesce(max(id), 0) FROM catalog_review")
+        self.last_id = self.cursor.fetchone()[0]
 
     # indexes -------------------------------------------------------------------------------
 
@@ -344,6 +348,7 @@ class Store:
         film_id = film_id or self.film_for_review(record.film)
         critic_id = self.critic_id(record.critic, record.top_critic)
         outlet_id = self.outlet_id(record.outlet)
+        self.outlets_used.add(outlet_id)
         key = dedupe_key(film_id, critic_id, outlet_id, record)
         first = self.seen.get(key)
         if first is not None:
@@ -388,6 +393,7 @@ class Store:
         critic_of = {pair: self.critic_id(*pair) for pair in set(zip(v["critic"], tops))}
         critics = [critic_of[pair] for pair in zip(v["critic"], tops)]
         outlet_of = {name: self.outlet_id(name) for name in set(v["outlet"])}
+        self.outlets_used.update(outlet_of.values())
         outlets = [outlet_of[name] for name in v["outlet"]]
         day_of = {day: (day.isoformat() if day else "", self.adapt_date(day)) for day in set(v["published"])}
         quotes, raws = v["quote"], v.get("rating_raw") or [""] * n
@@ -512,13 +518,15 @@ class Store:
         self.deferred_indexes, self.existing = [], None
         if self.cache_size is not None:
             self.cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
-        self.resolve_bare_numbers()
-        apply_rules(self.cursor)
-        # This import's rows carry its timestamp: one pass finds their films and counts how
-        # their verdicts were decided.
+        # The rows this could change were decided as they were written (RowRules) but for
+        # those whose rating was read again.
+        apply_rules(self.cursor, ids=self.resolve_bare_numbers())
+        # This import's rows: ids past the last one before it, with its timestamp. One pass
+        # finds their films and counts how their verdicts were decided. (Grouped by film_id + 0,
+        # not film_id: SQLite would otherwise walk the film index over the whole table.)
         self.cursor.execute(
-            "SELECT film_id, verdict_source, count(*) FROM catalog_review WHERE created_at = %s "
-            "GROUP BY film_id, verdict_source", [self.now])
+            "SELECT film_id + 0, verdict_source, count(*) FROM catalog_review WHERE id > %s AND created_at = %s "
+            "GROUP BY 1, 2", [self.last_id, self.now])
         counts = Counter()
         for film_id, source, n in self.cursor.fetchall():
             self.touched.add(film_id)
@@ -533,22 +541,25 @@ class Store:
         self.cursor.execute(f"SELECT count(*) FROM catalog_review WHERE {where}")
         return self.cursor.fetchone()[0]
 
-    def resolve_bare_numbers(self) -> None:
+    def resolve_bare_numbers(self) -> list[int]:
         """Give bare-number ratings their outlet's scale where it can be told (ratings.infer_scale).
 
-        Re-decided over the whole database for every outlet with bare numbers, so the scale
-        follows the evidence as imports add to it. Counts this import's bare numbers as read
-        or flagged.
+        Re-decided for every outlet this import added reviews to (its evidence may have
+        changed; no other outlet's has), so the scale follows the evidence as imports add to
+        it. Counts this import's bare numbers as read or flagged. Returns the reviews whose
+        rating changed.
         """
         c = self.cursor
         bare_flags = [ratings.NO_SCALE, ratings.SCALE_INFERRED]
         c.execute(
-            "SELECT id, outlet_id, rating_raw FROM catalog_review "
+            "SELECT id, outlet_id, rating_raw, rating, rating_scale, rating_flag FROM catalog_review "
             "WHERE rating_flag IN (%s, %s) AND outlet_id IS NOT NULL", bare_flags
         )
         pending = defaultdict(list)
-        for review_id, outlet_id, raw in c.fetchall():
-            pending[outlet_id].append((review_id, ratings.parse_rating(raw)))
+        used = self.outlets_used
+        for review_id, outlet_id, raw, *stored in c.fetchall():
+            if outlet_id in used:
+                pending[outlet_id].append((review_id, ratings.parse_rating(raw), tuple(stored)))
         stated: dict[int, dict[float, int]] = defaultdict(dict)
         ids = list(pending)
         for start in range(0, len(ids), 500):
@@ -564,11 +575,13 @@ class Store:
         scales = {}
         updates = []
         for outlet_id, rows in pending.items():
-            scale = scales[outlet_id] = ratings.infer_scale(stated.get(outlet_id, {}), [r.value for _, r in rows])
-            for review_id, rating in rows:
+            scale = scales[outlet_id] = ratings.infer_scale(stated.get(outlet_id, {}), [r.value for _, r, _ in rows])
+            for review_id, rating, stored in rows:
                 unread = ratings.Rating(rating.raw, None, flag=ratings.NO_SCALE, value=rating.value)
                 resolved = ratings.resolve_bare_number(unread, scale) if scale else unread
-                updates.append((resolved.score, resolved.scale, resolved.flag, review_id))
+                now = (resolved.score, resolved.scale, resolved.flag)
+                if now != stored:
+                    updates.append((*now, review_id))
         c.executemany(
             "UPDATE catalog_review SET rating = %s, rating_scale = %s, rating_flag = %s, "
             # A verdict read from the old rating is decided again (apply_rules, after this).
@@ -581,3 +594,4 @@ class Store:
             rating = ratings.parse_rating(raw)
             flag = ratings.resolve_bare_number(rating, scale).flag if scale else ratings.NO_SCALE
             self.rating_counts[flag or "read"] += count
+        return [review_id for *_, review_id in updates]

@@ -65,30 +65,37 @@ def _threshold_sql(thresholds: dict) -> tuple[str, list]:
     return f"(CASE rating_scale WHEN 'thumbs' THEN 50 {' '.join(cases)} ELSE %s END)", params + [float(thresholds[ANY])]
 
 
-def apply_rules(cursor, config: dict | None = None) -> tuple[int, int]:
-    """Steps 1–3 (without text) for reviews with no verdict; returns (by rating, by label)."""
+def apply_rules(cursor, config: dict | None = None, ids: list[int] | None = None) -> tuple[int, int]:
+    """Steps 1–3 (without text) for reviews with no verdict; returns (by rating, by label).
+    With `ids`, only those reviews are looked at (an import's re-read ratings), by key rather
+    than by a pass over the whole table."""
     config = config or model_config()
     threshold, t_params = _threshold_sql(config["thresholds"])
     split, s_params = _split_condition(split_shares(config))
     decided = (f"verdict = CASE WHEN rating >= {threshold} THEN '{POS}' ELSE '{NEG}' END, "
                f"verdict_source = '{VerdictSource.CRITIC_RATING.value}', verdict_model = %s")
     d_params = [*t_params, f"{config['id']}:rule"]
-    cursor.execute(
-        f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
-        f"WHERE verdict = '' AND rating IS NOT NULL AND NOT {split}", [*d_params, False, *s_params]
-    )
-    by_rating = cursor.rowcount
-    cursor.execute(
-        f"UPDATE catalog_review SET verdict = source_verdict, verdict_source = '{VerdictSource.OUTLET_LABEL.value}', "
-        f"verdict_model = '', verdict_probability = NULL, needs_check = %s "
-        f"WHERE verdict = '' AND source_verdict <> ''", [False]
-    )
-    by_label = cursor.rowcount
-    cursor.execute(
-        f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
-        f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''", [*d_params, False]
-    )
-    return by_rating + cursor.rowcount, by_label
+    chunks = [None] if ids is None else [ids[at:at + 500] for at in range(0, len(ids), 500)]
+    by_rating = by_label = 0
+    for chunk in chunks:
+        only, o_params = ("", []) if chunk is None else (f" AND id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        cursor.execute(
+            f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
+            f"WHERE verdict = '' AND rating IS NOT NULL AND NOT {split}{only}", [*d_params, False, *s_params, *o_params]
+        )
+        by_rating += cursor.rowcount
+        cursor.execute(
+            f"UPDATE catalog_review SET verdict = source_verdict, verdict_source = '{VerdictSource.OUTLET_LABEL.value}', "
+            f"verdict_model = '', verdict_probability = NULL, needs_check = %s "
+            f"WHERE verdict = '' AND source_verdict <> ''{only}", [False, *o_params]
+        )
+        by_label += cursor.rowcount
+        cursor.execute(
+            f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
+            f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''{only}", [*d_params, False, *o_params]
+        )
+        by_rating += cursor.rowcount
+    return by_rating, by_label
 
 
 class RowRules:

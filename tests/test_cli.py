@@ -82,5 +82,6 @@ def test_cli_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
     time.sleep(6)  # well into the rows, far from the end
     assert proc.poll() is None, "the import finished before it could be interrupted"
     proc.send_signal(signal.SIGKILL)
-    proc.communicate()
+    # Its output closes once the process reading the file ahead has ended too.
+    proc.communicate(timeout=60)
     assert _review_count(db_url) == before

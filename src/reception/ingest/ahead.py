@@ -33,7 +33,7 @@ def read_items(read: Callable, path: Path, encoding: str) -> Iterator:
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    reader = context.Process(target=_produce, args=(read, path, encoding, sender), daemon=True,
+    reader = context.Process(target=_produce, args=(read, path, encoding, sender, receiver), daemon=True,
                              name=f"reception-read:{path.name}")
     reader.start()
     sender.close()
@@ -69,7 +69,10 @@ def _worth_it(path: Path) -> bool:
         return False
 
 
-def _produce(read: Callable, path: Path, encoding: str, sender) -> None:
+def _produce(read: Callable, path: Path, encoding: str, sender, receiver) -> None:
+    # The importer's end, inherited by fork, closed here: otherwise, were the importer killed,
+    # this process would itself hold the pipe open and wait on a full pipe forever.
+    receiver.close()
     # Ctrl-C reaches the whole process group: the importer rolls back and closes the pipe,
     # which ends this process; it should not die with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -551,14 +551,19 @@ class Store:
         """
         c = self.cursor
         bare_flags = [ratings.NO_SCALE, ratings.SCALE_INFERRED]
-        c.execute(
-            "SELECT id, outlet_id, rating_raw, rating, rating_scale, rating_flag FROM catalog_review "
-            "WHERE rating_flag IN (%s, %s) AND outlet_id IS NOT NULL", bare_flags
-        )
         pending = defaultdict(list)
-        used = self.outlets_used
-        for review_id, outlet_id, raw, *stored in c.fetchall():
-            if outlet_id in used:
+        used = sorted(o for o in self.outlets_used if o is not None)
+        for start in range(0, len(used), 500):
+            chunk = used[start:start + 500]
+            c.execute(
+                # Through the small index of flagged ratings (its condition stated so the planner
+                # sees it applies), not the outlet's: an outlet may have tens of thousands of reviews.
+                "SELECT id, outlet_id, rating_raw, rating, rating_scale, rating_flag FROM catalog_review "
+                "WHERE NOT (rating_flag = '') AND rating_flag IN (%s, %s) "
+                f"AND +outlet_id IN ({', '.join(['%s'] * len(chunk))})",
+                [*bare_flags, *chunk]
+            )
+            for review_id, outlet_id, raw, *stored in c.fetchall():
                 pending[outlet_id].append((review_id, ratings.parse_rating(raw), tuple(stored)))
         stated: dict[int, dict[float, int]] = defaultdict(dict)
         ids = list(pending)

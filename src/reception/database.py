@@ -1,4 +1,5 @@
-"""Database URLs (``sqlite:///reception.db``, ``postgresql://u:p@host:5432/db``) to Django settings."""
+"""Database URLs (``sqlite:///reception.db``, ``postgresql://u:p@host:5432/db``) to Django
+settings, and what queries on either database share."""
 
 from __future__ import annotations
 
@@ -48,3 +49,14 @@ def django_database(url: str) -> dict:
     raise ReceptionError(
         "E002", f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB"
     )
+
+
+def id_chunks(ids, size: int = 500):
+    """Ids, sorted, in chunks that stay under every database's limit on query parameters;
+    None (no restriction) as one None chunk."""
+    if ids is None:
+        yield None
+        return
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

@@ -21,6 +21,7 @@ from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
 from ..catalog.models import (
     Company, Credit, Film, FilmCompany, Person, PublishedScore, ReleaseEvent, VerdictSource,
 )
+from ..database import id_chunks
 from ..verdicts.decide import RowRules, apply_rules
 from .columns import ReviewBatch
 from .records import FilmRecord, FilmRef, ReviewRecord, RowError, normal_text
@@ -499,8 +500,10 @@ class Store:
         # Without the unique index, a row already stored is told by its key here instead.
         self.cursor.execute("SELECT dedupe_key FROM catalog_review")
         self.existing = {key for (key,) in self.cursor.fetchall()}
-        # The large cache served index inserts; with none left, the sorts of the rebuild run
-        # faster with the default (finish).
+        # The large cache served index inserts; with none left, the default serves the rebuild
+        # (finish) better: SQLite sizes an index build's in-memory sort runs by the page cache,
+        # and runs as large as the import's sort slower (the six review indexes of 1M rows:
+        # 5 s against 3.5 s).
         self.cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
         for name, _ in self.deferred_indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
@@ -508,9 +511,7 @@ class Store:
     def finish(self):
         self.flush()
         if self.deferred_indexes:
-            # SQLite sizes an index build's in-memory sort runs by the page cache: runs as
-            # large as an import's cache sort slower than the default's (the six review
-            # indexes of 1M rows: 5 s against 3.5 s), and worker threads sort runs side by side.
+            # Worker threads sort the builds' runs side by side (the cache: defer_indexes).
             self.cursor.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
             for _, sql in self.deferred_indexes:
                 self.cursor.execute(sql)
@@ -552,9 +553,7 @@ class Store:
         c = self.cursor
         bare_flags = [ratings.NO_SCALE, ratings.SCALE_INFERRED]
         pending = defaultdict(list)
-        used = sorted(o for o in self.outlets_used if o is not None)
-        for start in range(0, len(used), 500):
-            chunk = used[start:start + 500]
+        for chunk in id_chunks(self.outlets_used - {None}):
             c.execute(
                 # Through the small index of flagged ratings (its condition stated so the planner
                 # sees it applies), not the outlet's: an outlet may have tens of thousands of reviews.
@@ -566,9 +565,7 @@ class Store:
             for review_id, outlet_id, raw, *stored in c.fetchall():
                 pending[outlet_id].append((review_id, ratings.parse_rating(raw), tuple(stored)))
         stated: dict[int, dict[float, int]] = defaultdict(dict)
-        ids = list(pending)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for chunk in id_chunks(pending):
             c.execute(
                 "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
                 f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from ..database import id_chunks
+
 # Two primes below 2**31 and a multiplier: products stay below 2**62.
 _P1, _P2, _MULT = 2147483629, 2147483587, 1597334677
 
@@ -52,16 +54,6 @@ def _where(ids) -> tuple[str, list]:
     return f"WHERE r.film_id IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-def _chunks(ids, size: int = 500):
-    """Film ids in chunks that stay under every database's limit on query parameters."""
-    if ids is None:
-        yield None
-        return
-    ids = sorted(ids)
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
-
-
 def checks(cursor) -> dict[int, tuple[int, int]]:
     """{film id: (reviews, sum of mixes)} over every film with reviews: one pass, no sorting."""
     cursor.execute(f"SELECT r.film_id, COUNT(*), SUM({_mix()}) FROM catalog_review r GROUP BY r.film_id", [])
@@ -86,7 +78,7 @@ def monthly(cursor, film_ids=None, weights: bool = False) -> list[tuple]:
         FROM catalog_review r {join} {{where}}
         GROUP BY 1, 2"""
     rows = []
-    for chunk in _chunks(film_ids):
+    for chunk in id_chunks(film_ids):
         where, params = _where(chunk)
         cursor.execute(sql.format(where=where), params)
         rows += cursor.fetchall()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from ..catalog import changes
+from ..database import id_chunks
 from ..catalog.models import Verdict, VerdictSource
 from .modelfile import model_config
 from .rule import ANY, rating_verdict, split_shares
@@ -75,9 +76,8 @@ def apply_rules(cursor, config: dict | None = None, ids: list[int] | None = None
     decided = (f"verdict = CASE WHEN rating >= {threshold} THEN '{POS}' ELSE '{NEG}' END, "
                f"verdict_source = '{VerdictSource.CRITIC_RATING.value}', verdict_model = %s")
     d_params = [*t_params, f"{config['id']}:rule"]
-    chunks = [None] if ids is None else [ids[at:at + 500] for at in range(0, len(ids), 500)]
     by_rating = by_label = 0
-    for chunk in chunks:
+    for chunk in id_chunks(ids):
         only, o_params = ("", []) if chunk is None else (f" AND id IN ({', '.join(['%s'] * len(chunk))})", chunk)
         cursor.execute(
             f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "

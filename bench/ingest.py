@@ -1,7 +1,16 @@
 """Import speed: `reception ingest` of rt.reviews replicated to ~1M reviews, beside the raw
 `sqlite3 .import` of the very same file in the same run.
 
-    python -m bench.ingest [--copies 19] [--data ../shared/data] [--keep DIR]
+    python -m bench.ingest [--copies 19] [--data ../shared/data] [--keep DIR] [--postgres URL|auto]
+
+Beside both, the schema's floor: the rows our import stored, written out and loaded again into an
+empty Reception database by SQLite's own C code alone (`sqlite3 .import` into the review table with
+its indexes set aside, the indexes rebuilt, one commit in WAL mode) — what storing these rows in
+this schema costs with no Python at all. `ratio_to_floor` is ours / floor: the importer's own share.
+
+With `--postgres`, the same file is also imported into a new database on that PostgreSQL server
+(an URL a database can be created from; `auto` starts a throwaway server from Debian's packages),
+beside the raw `COPY` of the file into an unindexed table of text columns there.
 
 Then a small file (100 new reviews) is imported into that database of a million, and into an
 empty one: an import's cost should follow its own size, not the database's.
@@ -66,6 +75,84 @@ def our_import(tsv: Path, workdir: Path, name: str = "ours.db", fresh: bool = Tr
     return time.perf_counter() - start, json.loads(done.stdout)
 
 
+def floor_import(ours: Path, workdir: Path) -> tuple[float, int]:
+    """Seconds for SQLite's C code alone to store the review rows `ours` holds into an empty
+    database of our schema, as an import of a million rows does (indexes set aside and rebuilt)."""
+    rows = workdir / "stored-rows.csv"
+    subprocess.run(["sqlite3", str(ours)], check=True, capture_output=True,
+                   input=f".mode csv\n.output {rows}\nSELECT * FROM catalog_review;\n", text=True)
+    empty = workdir / "floor.db"
+    for leftover in workdir.glob("floor.db*"):
+        leftover.unlink()
+    env = {**os.environ, "RECEPTION_DATABASE_URL": f"sqlite:///{empty}"}
+    subprocess.run([sys.executable, "-m", "reception.cli", "init"], env=env, check=True, capture_output=True)
+    indexes = subprocess.run(
+        ["sqlite3", str(empty), "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+         "AND tbl_name = 'catalog_review' AND sql IS NOT NULL"],
+        check=True, capture_output=True, text=True).stdout.splitlines()
+    names, builds = zip(*(line.split("|", 1) for line in indexes))
+    # NULLs come back as empty text: the same rows within a few bytes each.
+    script = "\n".join([
+        "PRAGMA synchronous = NORMAL;", "PRAGMA foreign_keys = OFF;", "BEGIN;", *(f'DROP INDEX "{name}";' for name in names),
+        ".mode csv", f".import {rows} catalog_review",
+        f"PRAGMA threads = {min(4, os.cpu_count() or 1)};", *(sql + ";" for sql in builds), "COMMIT;",
+        "SELECT count(*) FROM catalog_review;", "",
+    ])
+    start = time.perf_counter()
+    done = subprocess.run(["sqlite3", str(empty)], input=script, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    rows.unlink()
+    return seconds, int(done.stdout.strip().splitlines()[-1])
+
+
+def postgres_imports(tsv: Path, workdir: Path, admin_url: str) -> dict:
+    """`reception ingest` into a new PostgreSQL database, beside the raw COPY of the same file."""
+    import uuid
+
+    import psycopg
+
+    server = None
+    if admin_url == "auto":
+        sys.path.insert(0, str(ROOT))
+        from tests.pg import PostgresServer
+
+        server = PostgresServer()
+        reason = server.start()
+        if reason:
+            sys.exit(f"bench.ingest: no PostgreSQL server: {reason}")
+        admin_url = server.admin_url
+    try:
+        name = "bench_" + uuid.uuid4().hex[:8]
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = admin_url.rsplit("/", 1)[0] + "/" + name
+        with psycopg.connect(url) as conn, conn.cursor() as cur, open(tsv, "rb") as source:
+            columns = source.readline().decode().rstrip("\n").split("\t")
+            cur.execute("CREATE TABLE raw_reviews (" + ", ".join(f'"{c}" text' for c in columns) + ")")
+            start = time.perf_counter()
+            with cur.copy("COPY raw_reviews FROM STDIN (ENCODING 'LATIN1')") as copy:
+                while chunk := source.read(1 << 20):
+                    copy.write(chunk)
+            conn.commit()
+            raw_s = time.perf_counter() - start
+            cur.execute("SELECT count(*) FROM raw_reviews")
+            raw_rows = cur.fetchone()[0]
+        env = {**os.environ, "RECEPTION_DATABASE_URL": url}
+        cli = [sys.executable, "-m", "reception.cli"]
+        subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
+        start = time.perf_counter()
+        done = subprocess.run([*cli, "ingest", str(tsv), "--json", "--no-verdicts", "--rejects",
+                               str(workdir / "rejects-pg.tsv")], env=env, check=True, capture_output=True, text=True)
+        ours_s = time.perf_counter() - start
+        return {"postgres_baseline": "COPY into a table of text columns (no parsing, no indexes)",
+                "postgres_baseline_s": round(raw_s, 3), "postgres_baseline_rows": raw_rows,
+                "postgres_s": round(ours_s, 3), "postgres_imported": json.loads(done.stdout)["imported"],
+                "postgres_ratio": round(ours_s / raw_s, 2)}
+    finally:
+        if server is not None:
+            server.stop()
+
+
 def replica_setup(name: str, description: str, argv=None):
     """The options every rt.reviews-replica bench takes: (args, source file, work folder)."""
     parser = argparse.ArgumentParser(description=description)
@@ -82,12 +169,16 @@ def replica_setup(name: str, description: str, argv=None):
 
 
 def main(argv=None):
-    args, source, workdir = replica_setup("ingest", __doc__.splitlines()[0], argv)
+    extra = argparse.ArgumentParser(add_help=False)
+    extra.add_argument("--postgres", default=None, metavar="URL|auto")
+    mine, rest = extra.parse_known_args(argv)
+    args, source, workdir = replica_setup("ingest", __doc__.splitlines()[0], rest)
     try:
         tsv = workdir / "rt.reviews.x.tsv"
         rows = replicate(source, tsv, args.copies)
         raw_s, raw_rows = raw_import(tsv, workdir)
         ours_s, report = our_import(tsv, workdir)
+        floor_s, floor_rows = floor_import(workdir / "ours.db", workdir)
         small = workdir / "small.tsv"
         with open(tsv, "rb") as whole, open(small, "wb") as out:
             header = whole.readline()
@@ -96,6 +187,7 @@ def main(argv=None):
             out.write(header + b"".join(b"99999" + row.replace(b"\t", b"\t(new) ", 1) for row in sample))
         small_big_s, small_report = our_import(small, workdir, fresh=False)
         small_empty_s, _ = our_import(small, workdir, name="empty.db")
+        postgres = postgres_imports(tsv, workdir, mine.postgres) if mine.postgres else {}
         print(json.dumps({
             "bench": "ingest",
             "rows": rows,
@@ -108,10 +200,16 @@ def main(argv=None):
             "ours_rows_per_s": round(rows / ours_s),
             "ratio": round(ours_s / raw_s, 2),
             "goal_ratio": 3.0,
+            "floor": "sqlite3 alone storing our rows in our schema (indexes rebuilt, WAL commit)",
+            "floor_s": round(floor_s, 3),
+            "floor_rows": floor_rows,
+            "floor_ratio": round(floor_s / raw_s, 2),
+            "ratio_to_floor": round(ours_s / floor_s, 2),
             "small_imported": small_report["imported"],
             "small_into_1m_s": round(small_big_s, 3),
             "small_into_empty_s": round(small_empty_s, 3),
             "small_ratio": round(small_big_s / small_empty_s, 2),
+            **postgres,
         }))
     finally:
         if not args.keep:

@@ -61,6 +61,30 @@ def test_cli_rt_reviews_import_and_reimport(db_url, shared_data, tmp_path):
     assert second["imported"] == 0 and second["duplicates"] == 54432
 
 
+def test_cli_reviews_read_back_the_same_from_either_database(tmp_path, postgres_url):
+    """PostgreSQL's reviews arrive by COPY, SQLite's by INSERT: the same file must read back alike,
+    whatever its quotes hold (tabs, backslashes, COPY's own NULL marker, line breaks)."""
+    quotes = ["Tabs\there, a backslash \\ and \\N, COPY's null marker", "Line one.\nLine two.", "Ünïcödé — “curly”",
+              "", "Plain words about the film."]
+    rows = ["film,year,critic,outlet,date,quote,url,rating,verdict,top_critic"]
+    for i in range(30):
+        quote = quotes[i % len(quotes)].replace('"', '""')
+        rows.append(f'Odd Film {i % 3},2001,Critic {i},Outlet {i % 4},2001-05-0{1 + i % 9},"{quote} #{i}",'
+                    f'https://example.org/{i},{["3/4", "B+", "", "7", "★★★½"][i % 5]},{["", "positive", "negative"][i % 3]},'
+                    f'{"true" if i % 2 else "false"}')
+    (tmp_path / "odd.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    read_back = []
+    for db in (f"sqlite:///{tmp_path / 'odd.db'}", postgres_url.new_database()):
+        report = json.loads(run_cli("ingest", tmp_path / "odd.csv", "--json", db=db).stdout)
+        assert (report["imported"], report["rejected"]) == (30, 0)
+        films = [json.loads(run_cli("reviews", f"Odd Film {n}", "--json", db=db).stdout)["reviews"] for n in range(3)]
+        read_back.append([{k: v for k, v in r.items() if k != "id"} for reviews in films for r in reviews])
+    sqlite_reviews, postgres_reviews = read_back
+    assert sqlite_reviews == postgres_reviews
+    assert {r["quote"].rsplit("#", 1)[0].strip() for r in postgres_reviews} == set(quotes)
+    assert {r["top_critic"] for r in postgres_reviews} == {True, False}
+
+
 def _review_count(db_url):
     # Through the CLI's own database settings, so both kinds are read the same way.
     code = ("import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','reception.settings');django.setup();"

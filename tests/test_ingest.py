@@ -278,6 +278,20 @@ def test_ingest_large_load_sets_indexes_aside_and_still_skips_stored_reviews(tmp
         Review.objects.create(film=stored.film, dedupe_key=stored.dedupe_key)
 
 
+def test_ingest_large_load_of_a_folder_skips_reviews_an_earlier_file_brought(tmp_path, monkeypatch):
+    from reception.ingest import store
+
+    monkeypatch.setattr(store, "DEFER_ROWS", 1)  # every load counts as large here
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    rows = [rt_row(1, f"Review {i}.", critic=f"Critic {i}") for i in range(4)]
+    write(folder / "a.tsv", RT_HEADER + "".join(rows[:3]), "latin-1")
+    write(folder / "b.tsv", RT_HEADER + "".join(rows[1:]), "latin-1")  # two of a's, one new
+    report = ingest(folder, rejects_path=tmp_path / "rejects.tsv")
+    assert (report.read, report.imported, report.duplicates, report.rejected) == (6, 4, 2, 0)
+    assert sorted(Review.objects.values_list("quote", flat=True)) == [f"Review {i}." for i in range(4)]
+
+
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
        | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000aB", max_size=20))
 def test_ingest_quote_key_text_is_the_folded_quote_with_spaces_collapsed(quote):
@@ -351,5 +365,39 @@ def test_cli_large_load_keeps_foreign_keys_true_and_fails_whole(tmp_path):
     assert done.returncode != 0 and "E104" in done.stderr and "line 70002" in done.stderr
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*), count(DISTINCT film_id) FROM catalog_review").fetchone() == (60000, 600)
+    again = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
+    assert (again["imported"], again["duplicates"]) == (0, 60000)
+
+
+def test_cli_large_first_load_into_postgres_puts_keys_and_indexes_back(tmp_path, postgres_url):
+    """On PostgreSQL a large load into an empty review table sets indexes and foreign keys
+    aside: a failed one must bring them back with its rollback, a finished one put them back
+    as they were."""
+    import psycopg
+
+    from .conftest import run_cli
+
+    url = postgres_url.new_database()
+    run_cli("init", db=url)
+
+    def schema():
+        with psycopg.connect(url) as conn:
+            return sorted(conn.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'catalog_review'::regclass "
+                "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'catalog_review'").fetchall())
+
+    before = schema()
+    assert sum("FOREIGN KEY" in d for _, d in before) == 3 and any("review_dedupe_key" == n for n, _ in before)
+    bad = _rt_file(tmp_path / "bad.tsv", 700, 100, tail="9\tCaf\xe9\t\t\t\t\t\t\n".encode("latin-1"))
+    done = run_cli("ingest", bad, "--encoding", "utf-8", db=url, check=False)
+    assert done.returncode != 0 and "E104" in done.stderr and "line 70002" in done.stderr
+    assert schema() == before
+    big = _rt_file(tmp_path / "big.tsv", 600, 100)
+    assert json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)["imported"] == 60000
+    assert schema() == before
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
+                            "JOIN catalog_critic k ON k.id = r.critic_id JOIN catalog_outlet o ON o.id = r.outlet_id"
+                            ).fetchone() == (60000,)
     again = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
     assert (again["imported"], again["duplicates"]) == (0, 60000)

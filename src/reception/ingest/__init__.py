@@ -139,7 +139,7 @@ def ingest(
             for file_path, fmt in plan:
                 store.source = fmt.name
                 store.merge_by_critic = fmt.merge_by_critic
-                store.seen.clear()  # in-file duplicates are per file; the database catches the rest
+                store.next_file()
                 found_before = len(store.duplicates)
                 for line, item, raw in read_items(fmt.read, file_path, encoding or fmt.encoding):
                     if isinstance(item, ReviewBatch):

@@ -104,8 +104,9 @@ class Store:
         self.cursor = connection.cursor()
         self.ops = connection.ops
         self.now = self.ops.adapt_datetimefield_value(timezone.now())
+        self.sqlite = connection.vendor == "sqlite"
         # SQLite stores dates as ISO text; PostgreSQL's driver takes the date itself.
-        self.adapt_date = _iso if connection.vendor == "sqlite" else (lambda d: d)
+        self.adapt_date = _iso if self.sqlite else (lambda d: d)
         self.batch: list[tuple] = []
         # dedupe key -> the line that brought it, to name the first of in-file duplicates.
         self.seen: dict[int, int] = {}
@@ -119,7 +120,7 @@ class Store:
         self.rating_counts: Counter = Counter()
         self.cache_size = None  # the connection's own, while an import sets a larger one
         self.load_table = False  # PostgreSQL's review_load made (_copy_reviews)
-        if connection.vendor == "sqlite":
+        if self.sqlite:
             self.cursor.execute("PRAGMA cache_size")
             self.cache_size = self.cursor.fetchone()[0]
             # A large page cache keeps the index B-trees in memory during bulk inserts.
@@ -404,11 +405,14 @@ class Store:
         columns_of = {kind: self._rating_columns(*kind) for kind in set(kinds)}
         extra = tuple(name for name in ("url", "source_key") if name in v)
         extras = zip(*(v[name] for name in extra)) if extra else repeat(())
+        # SQLite's driver binds an int at once, a bool only after looking for an adapter: half
+        # a microsecond a row.
+        top_cells = list(map(int, tops)) if self.sqlite else tops
         seen, existing, duplicates = self.seen, self.existing, self.duplicates
         skipped = Counter()
         rows = []
         for line, film, critic, outlet, published, quote, text, raw, top, kind, more in zip(
-                batch.lines, films, critics, outlets, v["published"], quotes, v["text"], raws, tops, kinds, extras):
+                batch.lines, films, critics, outlets, v["published"], quotes, v["text"], raws, top_cells, kinds, extras):
             iso, day = day_of[published]
             key = _key(film, critic, outlet, iso, text, raw)
             first = seen.get(key)
@@ -523,7 +527,7 @@ class Store:
         if expected_rows < max(DEFER_ROWS, self.count_reviews()):
             return
         c = self.cursor
-        if connection.vendor == "sqlite":
+        if self.sqlite:
             c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalog_review' "
                       "AND sql IS NOT NULL")
             indexes, constraints = c.fetchall(), []
@@ -555,13 +559,12 @@ class Store:
 
     def finish(self):
         self.flush()
-        sqlite = connection.vendor == "sqlite"
-        if self.deferred and sqlite:
+        if self.deferred and self.sqlite:
             # Worker threads sort the builds' runs side by side (the cache: defer_indexes).
             self.cursor.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
         for sql in self.deferred:
             self.cursor.execute(sql)
-        if self.deferred and sqlite:
+        if self.deferred and self.sqlite:
             self.cursor.execute("PRAGMA threads = 0")
         self.deferred, self.existing = [], None
         if self.cache_size is not None:

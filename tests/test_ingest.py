@@ -175,7 +175,12 @@ def test_ingest_ambiguous_title_is_reported_not_merged(tmp_path):
     assert Film.objects.count() == 2
 
 
-def test_ingest_bare_numbers_take_the_outlets_scale(tmp_path):
+@pytest.mark.parametrize("load", ["small", "large"])
+def test_ingest_bare_numbers_take_the_outlets_scale(tmp_path, load, monkeypatch):
+    from reception.ingest import store
+
+    if load == "large":  # indexes set aside, stated scales tallied as rows are written
+        monkeypatch.setattr(store, "DEFER_ROWS", 1)
     rows = [f"F{i},2000,A,Weekly Bugle,,q{i},,{r},,\n" for i, r in enumerate(["7/10", "6/10", "8/10", "8", "3"])]
     rows.append("G,2000,B,Lone Voice,,q,,4,,\n")
     report = ingest(write(tmp_path / "a.csv", HEADER + "".join(rows)))

@@ -115,6 +115,10 @@ class Store:
         # Dedupe keys already stored, while a large load has set the unique index aside.
         self.existing: set[int] | None = None
         self.deferred: list[str] = []  # statements putting back what defer_indexes set aside
+        # Outlet -> stated scale ("/10") -> reviews, tallied as rows are written, when this
+        # import's rows are all the table has (a large load into an empty one): the count
+        # resolve_bare_numbers would otherwise query back from a million rows.
+        self.stated: dict[int, Counter] | None = None
         self.outlets_used: set[int] = set()  # whose bare-number ratings this import may re-read
         self.films_added = 0
         self.rating_counts: Counter = Counter()
@@ -463,6 +467,12 @@ class Store:
         statement once (each value sent per row costs as much as the row's own work)."""
         if not rows:
             return
+        if self.stated is not None:
+            outlet, scale, flag = (columns.index(name) for name in ("outlet_id", "rating_scale", "rating_flag"))
+            for (outlet_id, stated), count in Counter(
+                    (row[outlet], row[scale]) for row in rows if row[flag] == ratings.OK and row[scale][:1] == "/"
+            ).items():
+                self.stated[outlet_id][stated] += count
         same = {**same, "source": self.source, "created_at": self.now, "verdict_probability": None}
         names = ", ".join([*columns, *same])
         constants = [_literal(value) for value in same.values()]
@@ -544,6 +554,8 @@ class Store:
         # Without the unique index, a row already stored is told by its key here instead.
         c.execute("SELECT dedupe_key FROM catalog_review")
         self.existing = {key for (key,) in c.fetchall()}
+        if not self.existing:
+            self.stated = defaultdict(Counter)  # every row this import writes is one it adds
         for name, _ in constraints:
             c.execute(f'ALTER TABLE catalog_review DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
@@ -615,7 +627,9 @@ class Store:
             for review_id, outlet_id, raw, *stored in c.fetchall():
                 pending[outlet_id].append((review_id, ratings.parse_rating(raw), tuple(stored)))
         stated: dict[int, dict[float, int]] = defaultdict(dict)
-        for chunk in id_chunks(pending):
+        for outlet_id in pending if self.stated is not None else ():
+            stated[outlet_id] = {float(scale[1:]): n for scale, n in self.stated[outlet_id].items()}
+        for chunk in id_chunks(pending) if self.stated is None else ():
             c.execute(
                 "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
                 f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "

@@ -2,6 +2,8 @@
 
 import csv
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -406,3 +408,27 @@ def test_cli_large_first_load_into_postgres_puts_keys_and_indexes_back(tmp_path,
                             ).fetchone() == (60000,)
     again = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
     assert (again["imported"], again["duplicates"]) == (0, 60000)
+
+
+def test_cli_same_file_gives_the_same_ids_in_any_process(tmp_path):
+    """New critics, outlets and films are numbered in file order, not in the order of a set,
+    which changes with each process's string hashing."""
+    import sqlite3
+
+    from .conftest import cli_env
+
+    big = _rt_file(tmp_path / "some.tsv", 40, 25)
+    numbered = []
+    for seed in ("1", "2"):
+        db = tmp_path / f"seed{seed}.db"
+        env = {**cli_env(f"sqlite:///{db}"), "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "reception.cli", "ingest", str(big), "--no-verdicts"],
+                       env=env, check=True, capture_output=True)
+        with sqlite3.connect(db) as c:
+            numbered.append([c.execute(f"SELECT id, name FROM {table} ORDER BY id").fetchall()
+                             for table in ("catalog_critic", "catalog_outlet")]
+                            + [c.execute("SELECT id, title FROM catalog_film ORDER BY id").fetchall(),
+                               c.execute("SELECT id, dedupe_key FROM catalog_review ORDER BY id").fetchall()])
+    assert numbered[0] == numbered[1]
+    critics = numbered[0][0]
+    assert [name for _, name in critics[:3]] == ["Critic 0", "Critic 1", "Critic 2"]

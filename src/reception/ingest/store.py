@@ -397,9 +397,11 @@ class Store:
         n = len(batch)
         films = [film_of[ref] for ref in v["film"]]
         tops = v.get("top_critic") or [False] * n
-        critic_of = {pair: self.critic_id(*pair) for pair in set(zip(v["critic"], tops))}
+        # Distinct values in the order the file gives them (dict.fromkeys), not a set's: new
+        # critics, outlets and films get the same ids whatever the process's string hashing.
+        critic_of = {pair: self.critic_id(*pair) for pair in dict.fromkeys(zip(v["critic"], tops))}
         critics = [critic_of[pair] for pair in zip(v["critic"], tops)]
-        outlet_of = {name: self.outlet_id(name) for name in set(v["outlet"])}
+        outlet_of = {name: self.outlet_id(name) for name in dict.fromkeys(v["outlet"])}
         self.outlets_used.update(outlet_of.values())
         outlets = [outlet_of[name] for name in v["outlet"]]
         day_of = {day: (day.isoformat() if day else "", self.adapt_date(day)) for day in set(v["published"])}
@@ -438,9 +440,9 @@ class Store:
         """Each distinct film of a batch resolved (created when new); rows naming an ambiguous
         film are taken out of the batch and returned as refused."""
         film_of, problems = {}, {}
-        refs = set(batch.values["film"])
+        refs = dict.fromkeys(batch.values["film"])  # in file order: add_batch
         # Films known only by a source's id, new to the catalogue: created together.
-        for source in {r.source for r in refs if r.source}:
+        for source in dict.fromkeys(r.source for r in refs if r.source):
             self._new_source_films(source, [r.key for r in refs if r.source == source and
                                             (source, r.key) not in self.film_ids])
         for ref in refs:

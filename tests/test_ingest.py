@@ -432,3 +432,23 @@ def test_cli_same_file_gives_the_same_ids_in_any_process(tmp_path):
     assert numbered[0] == numbered[1]
     critics = numbered[0][0]
     assert [name for _, name in critics[:3]] == ["Critic 0", "Critic 1", "Critic 2"]
+
+
+def test_ingest_a_compressed_file_counts_its_rows_by_what_it_holds(tmp_path, monkeypatch):
+    """Whether a load is large (indexes set aside) follows the rows a .gz holds, not its
+    compressed size, which is a fraction of theirs."""
+    import gzip
+
+    from reception.ingest import files, store
+
+    plain = _rt_file(tmp_path / "many.tsv", 600, 100)
+    packed = tmp_path / "many.tsv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    assert packed.stat().st_size * 20 < plain.stat().st_size
+    assert files.data_size(packed) == files.data_size(plain) == plain.stat().st_size
+    expected = []
+    real = store.Store.defer_indexes
+    monkeypatch.setattr(store.Store, "defer_indexes", lambda self, rows: expected.append(rows) or real(self, rows))
+    assert ingest(packed).imported == 60000
+    assert expected[0] >= store.DEFER_ROWS
+    assert Review.objects.count() == 60000

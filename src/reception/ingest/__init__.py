@@ -21,6 +21,7 @@ from ..catalog import changes
 from ..errors import IngestError
 from .ahead import read_items
 from .columns import ReviewBatch
+from .files import data_size
 from .formats import NAMES, Format, detect
 from .records import FilmRecord, RowError
 from .store import Store, unchecked_foreign_keys
@@ -130,7 +131,7 @@ def ingest(
     collecting = gc.isenabled()
     gc.disable()
     # ~120 bytes a review row in the sources we read.
-    expected_rows = sum(p.stat().st_size for p, _ in plan) // 120
+    expected_rows = sum(data_size(p) for p, _ in plan) // 120
     try:
         with unchecked_foreign_keys(expected_rows), transaction.atomic():
             store = Store(source=plan[0][1].name)

@@ -21,6 +21,18 @@ def open_bytes(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
+def data_size(path: Path) -> int:
+    """Bytes of data a file holds: a gzip file's own size would understate it ~3 times. Its
+    last four bytes give the size of its (last) member modulo 4 GiB, so the larger of the two
+    sizes is taken."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"\x1f\x8b" or size < 18:
+            return size
+        handle.seek(-4, 2)
+        return max(size, int.from_bytes(handle.read(4), "little"))
+
+
 def open_text(path: Path, encoding: str):
     # utf-8-sig drops the byte-order mark some exports start with.
     enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding

@@ -452,3 +452,17 @@ def test_ingest_a_compressed_file_counts_its_rows_by_what_it_holds(tmp_path, mon
     assert ingest(packed).imported == 60000
     assert expected[0] >= store.DEFER_ROWS
     assert Review.objects.count() == 60000
+
+
+def test_ingest_rt_table_names_critics_and_outlets_once_across_spellings(tmp_path, reading):
+    rows = [rt_row(1, "One.", critic="Ann Critic", top="0", outlet="NYT"),
+            rt_row(2, "Two.", critic="ANN  CRITIC", top="1", outlet="The New York Times"),
+            rt_row(3, "Three.", critic="Bob Critic", top="0", outlet="New York Times"),
+            rt_row(3, "Four.", critic="", top="0", outlet="Daily")]
+    report = ingest(write(tmp_path / "a.tsv", RT_HEADER + "".join(rows), "latin-1"))
+    assert (report.imported, report.rejected) == (4, 0)
+    # The first spelling names the critic; a top critic in any row makes one.
+    assert sorted(Critic.objects.values_list("name", "top_critic")) == [("Ann Critic", True), ("Bob Critic", False)]
+    assert sorted(Outlet.objects.values_list("name", flat=True)) == ["Daily", "The New York Times"]
+    assert Review.objects.filter(outlet__name="The New York Times").count() == 3
+    assert Review.objects.get(quote="Four.").critic is None

@@ -198,26 +198,37 @@ class Store:
         self.films_added += 1
         return film_id
 
+    def _insert_many(self, table: str, columns: tuple[str, ...], rows: list[tuple], returning: str,
+                     same: dict | None = None) -> list[tuple]:
+        """Rows inserted 500 to a statement (on PostgreSQL, one round trip each rather than one a
+        row); `same` holds the columns every row shares, written into the statement once.
+        Returns (id, `returning`) of each row, in no particular order."""
+        same = same or {}
+        names = ", ".join([*columns, *same])
+        row = "(" + ", ".join(["%s"] * len(columns) + [_literal(value) for value in same.values()]) + ")"
+        created = []
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
+            self.cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} "
+                                f"RETURNING id, {returning}", [value for values in chunk for value in values])
+            created += self.cursor.fetchall()
+        return created
+
     def _new_source_films(self, source: str, keys: list[str]) -> None:
         """Films known only by these ids of a source (until a film file names them), created
-        500 to a statement rather than one by one."""
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            titles = {f"{source} film {key}": key for key in chunk}
-            same = {"year": None, "title_known": False, **NEW_FILM}
-            row = f"(%s, %s, %s, %s, {', '.join(_literal(value) for value in same.values())})"
-            self.cursor.execute(
-                f"INSERT INTO catalog_film (title, title_key, created_at, updated_at, {', '.join(same)}) VALUES "
-                + ", ".join(row for _ in chunk) + " RETURNING id, title",
-                [value for title in titles for value in (title, title_key(title), self.now, self.now)])
-            created = self.cursor.fetchall()
-            for film_id, title in created:
-                self.titles[title_key(title)].append((film_id, None))
-                self.film_ids[(source, titles[title])] = film_id
-                self.film_sources[film_id].add(source)
-            self.cursor.executemany("INSERT INTO catalog_filmsourceid (film_id, source, key) VALUES (%s, %s, %s)",
-                                    [(film_id, source, titles[title]) for film_id, title in created])
-            self.films_added += len(created)
+        together rather than one by one."""
+        titles = {f"{source} film {key}": key for key in keys}
+        created = self._insert_many(
+            "catalog_film", ("title", "title_key", "created_at", "updated_at"),
+            [(title, title_key(title), self.now, self.now) for title in titles], "title",
+            {"year": None, "title_known": False, **NEW_FILM})
+        for film_id, title in created:
+            self.titles[title_key(title)].append((film_id, None))
+            self.film_ids[(source, titles[title])] = film_id
+            self.film_sources[film_id].add(source)
+        self.cursor.executemany("INSERT INTO catalog_filmsourceid (film_id, source, key) VALUES (%s, %s, %s)",
+                                [(film_id, source, titles[title]) for film_id, title in created])
+        self.films_added += len(created)
 
     def _add_source_id(self, film_id: int, source: str, key: str):
         if (source, key) not in self.film_ids:
@@ -335,6 +346,33 @@ class Store:
             self.top_critics.add(critic_id)
         return critic_id
 
+    def _new_critics(self, pairs) -> None:
+        """The critics of these (name, top critic) pairs new to the catalogue, created together;
+        a name's first spelling is kept, and a critic is a top critic if any pair says so."""
+        new: dict[str, list] = {}
+        for name, top in pairs:
+            key = name_key(name)
+            if key and key not in self.critics:
+                new.setdefault(key, [name, False])[1] |= bool(top)
+        for critic_id, key in self._insert_many("catalog_critic", ("name", "name_key", "top_critic"),
+                                                [(name, key, top) for key, (name, top) in new.items()], "name_key"):
+            self.critics[key] = critic_id
+            if new[key][1]:
+                self.top_critics.add(critic_id)
+
+    def _new_outlets(self, names) -> None:
+        """The outlets of these names new to the catalogue, created together (a name another
+        outlet is known by is left to outlet_id)."""
+        new: dict[str, str] = {}
+        for name in names:
+            key = name_key(name)
+            if (key and key not in self.outlets and key not in self.outlet_aliases
+                    and not BUILTIN_OUTLET_ALIASES.get(name) and not BUILTIN_OUTLET_ALIASES.get(name.strip())):
+                new.setdefault(key, name)
+        for outlet_id, key in self._insert_many("catalog_outlet", ("name", "name_key", "url", "weight"),
+                                                [(name, key, "", 1.0) for key, name in new.items()], "name_key"):
+            self.outlets[key] = outlet_id
+
     def outlet_id(self, name: str) -> int | None:
         key = name_key(name)
         if not key:
@@ -399,9 +437,13 @@ class Store:
         tops = v.get("top_critic") or [False] * n
         # Distinct values in the order the file gives them (dict.fromkeys), not a set's: new
         # critics, outlets and films get the same ids whatever the process's string hashing.
-        critic_of = {pair: self.critic_id(*pair) for pair in dict.fromkeys(zip(v["critic"], tops))}
+        pairs = dict.fromkeys(zip(v["critic"], tops))
+        self._new_critics(pairs)
+        critic_of = {pair: self.critic_id(*pair) for pair in pairs}
         critics = [critic_of[pair] for pair in zip(v["critic"], tops)]
-        outlet_of = {name: self.outlet_id(name) for name in dict.fromkeys(v["outlet"])}
+        names = dict.fromkeys(v["outlet"])
+        self._new_outlets(names)
+        outlet_of = {name: self.outlet_id(name) for name in names}
         self.outlets_used.update(outlet_of.values())
         outlets = [outlet_of[name] for name in v["outlet"]]
         day_of = {day: (day.isoformat() if day else "", self.adapt_date(day)) for day in set(v["published"])}

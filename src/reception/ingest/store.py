@@ -77,6 +77,11 @@ def unchecked_foreign_keys(expected_rows: int):
             connection.enable_constraint_checking()
 
 
+def _builtin_alias(name: str) -> str | None:
+    """The outlet a built-in alias ("NYT") names, if this name is one."""
+    return BUILTIN_OUTLET_ALIASES.get(name) or BUILTIN_OUTLET_ALIASES.get(name.strip())
+
+
 class AmbiguousFilm(RowError):
     pass
 
@@ -366,8 +371,7 @@ class Store:
         new: dict[str, str] = {}
         for name in names:
             key = name_key(name)
-            if (key and key not in self.outlets and key not in self.outlet_aliases
-                    and not BUILTIN_OUTLET_ALIASES.get(name) and not BUILTIN_OUTLET_ALIASES.get(name.strip())):
+            if key and key not in self.outlets and key not in self.outlet_aliases and not _builtin_alias(name):
                 new.setdefault(key, name)
         for outlet_id, key in self._insert_many("catalog_outlet", ("name", "name_key", "url", "weight"),
                                                 [(name, key, "", 1.0) for key, name in new.items()], "name_key"):
@@ -379,7 +383,7 @@ class Store:
             return None
         outlet_id = self.outlets.get(key) or self.outlet_aliases.get(key)
         if outlet_id is None:
-            canonical = BUILTIN_OUTLET_ALIASES.get(name) or BUILTIN_OUTLET_ALIASES.get(name.strip())
+            canonical = _builtin_alias(name)
             if canonical and name_key(canonical) != key:
                 return self.outlet_id(canonical)
             outlet_id = self._insert("catalog_outlet", {"name": name, "name_key": key, "url": "", "weight": 1.0})
@@ -578,14 +582,15 @@ class Store:
         import commits; the foreign keys go aside too, to be checked in one pass when put back
         rather than row by row at commit (a third of a million-row load's time).
         """
-        if expected_rows < max(DEFER_ROWS, self.count_reviews()):
+        stored = self.count_reviews()
+        if expected_rows < max(DEFER_ROWS, stored):
             return
         c = self.cursor
         if self.sqlite:
             c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalog_review' "
                       "AND sql IS NOT NULL")
             indexes, constraints = c.fetchall(), []
-        elif connection.vendor == "postgresql" and self.count_reviews() == 0:
+        elif connection.vendor == "postgresql" and stored == 0:
             c.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                       "WHERE conrelid = 'catalog_review'::regclass AND contype IN ('f', 'u')")
             constraints = c.fetchall()
@@ -671,17 +676,19 @@ class Store:
             for review_id, outlet_id, raw, *stored in c.fetchall():
                 pending[outlet_id].append((review_id, ratings.parse_rating(raw), tuple(stored)))
         stated: dict[int, dict[float, int]] = defaultdict(dict)
-        for outlet_id in pending if self.stated is not None else ():
-            stated[outlet_id] = {float(scale[1:]): n for scale, n in self.stated[outlet_id].items()}
-        for chunk in id_chunks(pending) if self.stated is None else ():
-            c.execute(
-                "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
-                f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "
-                "AND rating_scale LIKE %s GROUP BY outlet_id, rating_scale",
-                [*chunk, ratings.OK, "/%"],
-            )
-            for outlet_id, scale, count in c.fetchall():
-                stated[outlet_id][float(scale[1:])] = count
+        if self.stated is not None:
+            for outlet_id in pending:
+                stated[outlet_id] = {float(scale[1:]): n for scale, n in self.stated[outlet_id].items()}
+        else:
+            for chunk in id_chunks(pending):
+                c.execute(
+                    "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
+                    f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "
+                    "AND rating_scale LIKE %s GROUP BY outlet_id, rating_scale",
+                    [*chunk, ratings.OK, "/%"],
+                )
+                for outlet_id, scale, count in c.fetchall():
+                    stated[outlet_id][float(scale[1:])] = count
         scales = {}
         updates = []
         for outlet_id, rows in pending.items():

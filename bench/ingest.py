@@ -60,14 +60,23 @@ def raw_import(tsv: Path, workdir: Path) -> tuple[float, int]:
     return time.perf_counter() - start, int(done.stdout.strip().splitlines()[-1])
 
 
+def new_database(url: str) -> dict:
+    """`reception init` on `url` (the schema, never timed); the environment that points at it."""
+    env = {**os.environ, "RECEPTION_DATABASE_URL": url}
+    subprocess.run([sys.executable, "-m", "reception.cli", "init"], env=env, check=True, capture_output=True)
+    return env
+
+
+def new_sqlite(db: Path) -> dict:
+    for leftover in db.parent.glob(f"{db.name}*"):
+        leftover.unlink()
+    return new_database(f"sqlite:///{db}")
+
+
 def our_import(tsv: Path, workdir: Path, name: str = "ours.db", fresh: bool = True) -> tuple[float, dict]:
     db = workdir / name
-    env = {**os.environ, "RECEPTION_DATABASE_URL": f"sqlite:///{db}"}
+    env = new_sqlite(db) if fresh else {**os.environ, "RECEPTION_DATABASE_URL": f"sqlite:///{db}"}
     cli = [sys.executable, "-m", "reception.cli"]
-    if fresh:
-        for leftover in workdir.glob(f"{name}*"):
-            leftover.unlink()
-        subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)  # schema, not timed
     start = time.perf_counter()
     done = subprocess.run([*cli, "ingest", str(tsv), "--json", "--no-verdicts", "--rejects",
                            str(workdir / "rejects.tsv")],
@@ -82,10 +91,7 @@ def floor_import(ours: Path, workdir: Path) -> tuple[float, int]:
     subprocess.run(["sqlite3", str(ours)], check=True, capture_output=True,
                    input=f".mode csv\n.output {rows}\nSELECT * FROM catalog_review;\n", text=True)
     empty = workdir / "floor.db"
-    for leftover in workdir.glob("floor.db*"):
-        leftover.unlink()
-    env = {**os.environ, "RECEPTION_DATABASE_URL": f"sqlite:///{empty}"}
-    subprocess.run([sys.executable, "-m", "reception.cli", "init"], env=env, check=True, capture_output=True)
+    new_sqlite(empty)
     indexes = subprocess.run(
         ["sqlite3", str(empty), "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
          "AND tbl_name = 'catalog_review' AND sql IS NOT NULL"],
@@ -137,11 +143,9 @@ def postgres_imports(tsv: Path, workdir: Path, admin_url: str) -> dict:
             raw_s = time.perf_counter() - start
             cur.execute("SELECT count(*) FROM raw_reviews")
             raw_rows = cur.fetchone()[0]
-        env = {**os.environ, "RECEPTION_DATABASE_URL": url}
-        cli = [sys.executable, "-m", "reception.cli"]
-        subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
+        env = new_database(url)
         start = time.perf_counter()
-        done = subprocess.run([*cli, "ingest", str(tsv), "--json", "--no-verdicts", "--rejects",
+        done = subprocess.run([sys.executable, "-m", "reception.cli", "ingest", str(tsv), "--json", "--no-verdicts", "--rejects",
                                str(workdir / "rejects-pg.tsv")], env=env, check=True, capture_output=True, text=True)
         ours_s = time.perf_counter() - start
         return {"postgres_baseline": "COPY into a table of text columns (no parsing, no indexes)",

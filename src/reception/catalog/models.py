@@ -212,7 +212,9 @@ class Review(models.Model):
     # Indexes are few on purpose: each one slows bulk imports (see bench/ingest.py).
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="reviews", db_index=False)
     critic = models.ForeignKey(Critic, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews")
-    outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews")
+    # Indexed with its ratings' scales (Meta): an outlet's page finds its reviews by the same index.
+    outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews",
+                               db_index=False)
     published = models.DateField(null=True, blank=True)
     # An article may say only "in 1986": the date is then 1986-01-01 with precision "year".
     published_precision = models.CharField(
@@ -253,6 +255,12 @@ class Review(models.Model):
             # Partial indexes: the editors' queue and flagged ratings are a small share of rows.
             models.Index(fields=["needs_check"], condition=models.Q(needs_check=True), name="review_needs_check"),
             models.Index(fields=["rating_flag"], condition=~models.Q(rating_flag=""), name="review_rating_flagged"),
+            # The reviews awaiting a verdict: counted after every import and read by the text
+            # model's runs, without a pass over the whole table.
+            models.Index(fields=["id"], condition=models.Q(verdict=""), name="review_awaiting_verdict"),
+            # An outlet's stated scales, counted from the index alone when an import decides the
+            # scale of its bare numbers (ingest.store.resolve_bare_numbers).
+            models.Index(fields=["outlet", "rating_flag", "rating_scale"], name="review_outlet_scale"),
         ]
 
     def __str__(self) -> str:

@@ -135,7 +135,6 @@ def ingest(
     try:
         with unchecked_foreign_keys(expected_rows), transaction.atomic():
             store = Store(source=plan[0][1].name)
-            before = store.count_reviews()
             store.defer_indexes(expected_rows)
             for file_path, fmt in plan:
                 store.source = fmt.name
@@ -168,8 +167,8 @@ def ingest(
             changes.bump()
             report.verdicts_from_ratings, report.verdicts_from_labels = store.verdicts
             report.touched_films = store.touched
-            report.awaiting_text_verdict = store.count_reviews("verdict = ''")
-            report.imported = store.count_reviews() - before
+            report.awaiting_text_verdict = store.count_awaiting()
+            report.imported = store.added
             review_rows = report.read - report.films - report.rejected
             report.duplicates = review_rows - report.imported
             report.films_added = store.films_added
@@ -211,16 +210,15 @@ def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportRe
     report = ImportReport(paths=[source], formats=[source])
     with transaction.atomic():
         store = Store(source=source)
-        before = store.count_reviews()
         for number, record in enumerate(records, start=1):
             store.add_review(record, number, film_id=film_id)
         store.finish()
         changes.bump()
         report.read = len(records)
-        report.imported = store.count_reviews() - before
+        report.imported = store.added
         report.duplicates = report.read - report.imported
         report.touched_films = store.touched | {film_id}
-        report.awaiting_text_verdict = store.count_reviews("verdict = ''")
+        report.awaiting_text_verdict = store.count_awaiting()
     return report
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import struct
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import chain, repeat
+from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 
 from django.db import connection
 from django.utils import timezone
@@ -29,6 +31,8 @@ from .records import FilmRecord, FilmRef, ReviewRecord, RowError, normal_text
 BATCH = 5000
 # A load of at least this many rows, and larger than the table, sets indexes aside (defer_indexes).
 DEFER_ROWS = 50_000
+# Review rows to one SQLite INSERT, at most (fewer where its limit on parameters is low).
+ROWS_PER_INSERT = 100
 CRITIC_RATING = VerdictSource.CRITIC_RATING.value
 
 # A new film's columns before any film file fills them.
@@ -51,13 +55,15 @@ def _iso(date):
     return date.isoformat() if date else None
 
 
-def _literal(value) -> str:
-    """A constant of our own (a timestamp, a format name) as SQL, '%' doubled for the driver."""
+def _literal(value, driver: bool = True) -> str:
+    """A constant of our own (a timestamp, a format name) as SQL; '%' doubled for Django's
+    cursor (`driver`), which reads '%s' as a placeholder, not for the driver's own."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
+    text = "'" + str(value).replace("'", "''") + "'"
+    return text.replace("%", "%%") if driver else text
 
 
 @contextmanager
@@ -95,9 +101,12 @@ def dedupe_key(film_id: int, critic_id: int | None, outlet_id: int | None, recor
     return _key(film_id, critic_id, outlet_id, published, normal_text(record.quote), record.rating_raw)
 
 
-def _key(film_id, critic_id, outlet_id, published: str, text: str, rating_raw: str) -> int:
-    ident = f"{film_id}\x1f{critic_id}\x1f{outlet_id}\x1f{published}\x1f{text}\x1f{rating_raw}"
-    return int.from_bytes(hashlib.sha1(ident.encode("utf-8")).digest()[:8], "big") >> 1
+def _key(film_id, critic_id, outlet_id, published: str, text: str, rating_raw: str, _sha1=hashlib.sha1,
+         _first_8=struct.Struct(">Q").unpack_from) -> int:
+    """The SHA-1's first 8 bytes, big-endian, less one bit (a signed 64-bit column holds it).
+    Called once a row of a million-row load: its helpers are bound as defaults."""
+    return _first_8(_sha1(f"{film_id}\x1f{critic_id}\x1f{outlet_id}\x1f{published}\x1f{text}\x1f{rating_raw}"
+                          .encode()).digest())[0] >> 1
 
 
 class Store:
@@ -120,15 +129,13 @@ class Store:
         # Dedupe keys already stored, while a large load has set the unique index aside.
         self.existing: set[int] | None = None
         self.deferred: list[str] = []  # statements putting back what defer_indexes set aside
-        # Outlet -> stated scale ("/10") -> reviews, tallied as rows are written, when this
-        # import's rows are all the table has (a large load into an empty one): the count
-        # resolve_bare_numbers would otherwise query back from a million rows.
-        self.stated: dict[int, Counter] | None = None
         self.outlets_used: set[int] = set()  # whose bare-number ratings this import may re-read
         self.films_added = 0
+        self.added = 0  # reviews stored by this import (finish)
         self.rating_counts: Counter = Counter()
         self.cache_size = None  # the connection's own, while an import sets a larger one
         self.load_table = False  # PostgreSQL's review_load made (_copy_reviews)
+        self._sqlite_cursor = None
         if self.sqlite:
             self.cursor.execute("PRAGMA cache_size")
             self.cache_size = self.cursor.fetchone()[0]
@@ -515,26 +522,37 @@ class Store:
         statement once (each value sent per row costs as much as the row's own work)."""
         if not rows:
             return
-        if self.stated is not None:
-            outlet, scale, flag = (columns.index(name) for name in ("outlet_id", "rating_scale", "rating_flag"))
-            for (outlet_id, stated), count in Counter(
-                    (row[outlet], row[scale]) for row in rows if row[flag] == ratings.OK and row[scale][:1] == "/"
-            ).items():
-                self.stated[outlet_id][stated] += count
         same = {**same, "source": self.source, "created_at": self.now, "verdict_probability": None}
         names = ", ".join([*columns, *same])
-        constants = [_literal(value) for value in same.values()]
         # While the unique index is set aside (defer_indexes), duplicates are caught in Python.
         conflict = "" if self.existing is not None else " ON CONFLICT (dedupe_key) DO NOTHING"
         if connection.vendor == "postgresql":
             self._copy_reviews(columns, rows)
+            constants = [_literal(value) for value in same.values()]
             self.cursor.execute(f"INSERT INTO catalog_review ({names}) SELECT {', '.join([*columns, *constants])} "
                                 f"FROM review_load{conflict}")
             self.cursor.execute("TRUNCATE review_load")
             return
-        self.cursor.executemany(
-            f"INSERT INTO catalog_review ({names}) VALUES ({', '.join(['%s'] * len(columns) + constants)}){conflict}",
-            rows)
+        # Many rows to a statement: SQLite pays its per-statement work (the AUTOINCREMENT
+        # bookkeeping, a reset, a step) once for them, not once a row (a third of the insert's time).
+        row = "(" + ", ".join(["?"] * len(columns) + [_literal(value, driver=False) for value in same.values()]) + ")"
+        sqlite = self.sqlite_cursor()
+        per = max(1, min(ROWS_PER_INSERT, sqlite.connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+        whole = len(rows) - len(rows) % per
+        if whole:
+            sqlite.executemany(
+                f"INSERT INTO catalog_review ({names}) VALUES {', '.join([row] * per)}{conflict}",
+                (list(chain.from_iterable(rows[at:at + per])) for at in range(0, whole, per)))
+        if whole < len(rows):
+            sqlite.execute(f"INSERT INTO catalog_review ({names}) VALUES {', '.join([row] * (len(rows) - whole))}"
+                           f"{conflict}", list(chain.from_iterable(rows[whole:])))
+
+    def sqlite_cursor(self):
+        """The driver's own cursor on this connection (the same transaction): Django's rewrites
+        every statement's placeholders, a cost a statement of a hundred rows would pay each time."""
+        if self._sqlite_cursor is None:
+            self._sqlite_cursor = connection.connection.cursor()
+        return self._sqlite_cursor
 
     def _copy_reviews(self, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """PostgreSQL: rows streamed by COPY into a temporary table of the review table's columns
@@ -582,8 +600,10 @@ class Store:
         import commits; the foreign keys go aside too, to be checked in one pass when put back
         rather than row by row at commit (a third of a million-row load's time).
         """
+        if expected_rows < DEFER_ROWS:
+            return  # without counting a large table's rows for a small import
         stored = self.count_reviews()
-        if expected_rows < max(DEFER_ROWS, stored):
+        if expected_rows < stored:
             return
         c = self.cursor
         if self.sqlite:
@@ -600,11 +620,12 @@ class Store:
             indexes = c.fetchall()
         else:
             return
+        # A partial index (flagged ratings, reviews to check) holds a few rows: kept up as rows
+        # go in, it costs less than a pass over the whole table to build it again.
+        indexes = [(name, sql) for name, sql in indexes if " WHERE " not in sql.upper()]
         # Without the unique index, a row already stored is told by its key here instead.
         c.execute("SELECT dedupe_key FROM catalog_review")
         self.existing = {key for (key,) in c.fetchall()}
-        if not self.existing:
-            self.stated = defaultdict(Counter)  # every row this import writes is one it adds
         for name, _ in constraints:
             c.execute(f'ALTER TABLE catalog_review DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
@@ -614,7 +635,7 @@ class Store:
         if self.cache_size is not None:
             # The large cache served index inserts; with none left, the default serves the
             # rebuild (finish) better: SQLite sizes an index build's in-memory sort runs by the
-            # page cache, and runs as large as the import's sort slower (the six review indexes
+            # page cache, and runs as large as the import's sort slower (the review indexes
             # of 1M rows: 5 s against 3.5 s).
             c.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
 
@@ -644,6 +665,8 @@ class Store:
             self.touched.add(film_id)
             counts[source] += n
         self.verdicts = (counts[CRITIC_RATING], counts[VerdictSource.OUTLET_LABEL.value])
+        # The reviews this import added, counted without a pass over a table of millions.
+        self.added = sum(counts.values())
 
     def flush(self):
         self._insert_reviews(RECORD_COLUMNS, self.batch, {})
@@ -652,6 +675,12 @@ class Store:
     def count_reviews(self, where: str = "1 = 1") -> int:
         self.cursor.execute(f"SELECT count(*) FROM catalog_review WHERE {where}")
         return self.cursor.fetchone()[0]
+
+    def count_awaiting(self) -> int:
+        """Reviews in the whole database left to the text model."""
+        # "id > 0" holds for every row; it steers SQLite to the small partial index of reviews
+        # awaiting a verdict (Review.Meta), where a bare count(*) walks a whole covering index.
+        return self.count_reviews("verdict = '' AND id > 0")
 
     def resolve_bare_numbers(self) -> list[int]:
         """Give bare-number ratings their outlet's scale where it can be told (ratings.infer_scale).
@@ -676,19 +705,17 @@ class Store:
             for review_id, outlet_id, raw, *stored in c.fetchall():
                 pending[outlet_id].append((review_id, ratings.parse_rating(raw), tuple(stored)))
         stated: dict[int, dict[float, int]] = defaultdict(dict)
-        if self.stated is not None:
-            for outlet_id in pending:
-                stated[outlet_id] = {float(scale[1:]): n for scale, n in self.stated[outlet_id].items()}
-        else:
-            for chunk in id_chunks(pending):
-                c.execute(
-                    "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
-                    f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "
-                    "AND rating_scale LIKE %s GROUP BY outlet_id, rating_scale",
-                    [*chunk, ratings.OK, "/%"],
-                )
-                for outlet_id, scale, count in c.fetchall():
-                    stated[outlet_id][float(scale[1:])] = count
+        for chunk in id_chunks(pending):
+            c.execute(
+                # From the index of outlets' rating scales alone (Review.Meta): an outlet may have
+                # tens of thousands of reviews.
+                "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
+                f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "
+                "AND rating_scale LIKE %s GROUP BY outlet_id, rating_scale",
+                [*chunk, ratings.OK, "/%"],
+            )
+            for outlet_id, scale, count in c.fetchall():
+                stated[outlet_id][float(scale[1:])] = count
         scales = {}
         updates = []
         for outlet_id, rows in pending.items():

@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.ingest --repeat 3
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scores
 	$(BIN)/python -m bench.badges

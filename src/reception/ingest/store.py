@@ -55,15 +55,15 @@ def _iso(date):
     return date.isoformat() if date else None
 
 
-def _literal(value, driver: bool = True) -> str:
-    """A constant of our own (a timestamp, a format name) as SQL; '%' doubled for Django's
-    cursor (`driver`), which reads '%s' as a placeholder, not for the driver's own."""
+def _literal(value, for_django: bool = True) -> str:
+    """A constant of our own (a timestamp, a format name) as SQL; '%' doubled `for_django`'s
+    cursor, which reads '%s' as a placeholder, but not for the driver's own cursor."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     text = "'" + str(value).replace("'", "''") + "'"
-    return text.replace("%", "%%") if driver else text
+    return text.replace("%", "%%") if for_django else text
 
 
 @contextmanager
@@ -212,15 +212,16 @@ class Store:
 
     def _insert_many(self, table: str, columns: tuple[str, ...], rows: list[tuple], returning: str,
                      same: dict | None = None) -> list[tuple]:
-        """Rows inserted 500 to a statement (on PostgreSQL, one round trip each rather than one a
-        row); `same` holds the columns every row shares, written into the statement once.
+        """Rows inserted up to 500 to a statement (on PostgreSQL, one round trip each rather than
+        one a row); `same` holds the columns every row shares, written into the statement once.
         Returns (id, `returning`) of each row, in no particular order."""
         same = same or {}
         names = ", ".join([*columns, *same])
         row = "(" + ", ".join(["%s"] * len(columns) + [_literal(value) for value in same.values()]) + ")"
+        per = self._rows_per_statement(len(columns), 500)
         created = []
-        for start in range(0, len(rows), 500):
-            chunk = rows[start:start + 500]
+        for start in range(0, len(rows), per):
+            chunk = rows[start:start + per]
             self.cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} "
                                 f"RETURNING id, {returning}", [value for values in chunk for value in values])
             created += self.cursor.fetchall()
@@ -535,9 +536,9 @@ class Store:
             return
         # Many rows to a statement: SQLite pays its per-statement work (the AUTOINCREMENT
         # bookkeeping, a reset, a step) once for them, not once a row (a third of the insert's time).
-        row = "(" + ", ".join(["?"] * len(columns) + [_literal(value, driver=False) for value in same.values()]) + ")"
-        sqlite = self.sqlite_cursor()
-        per = max(1, min(ROWS_PER_INSERT, sqlite.connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+        row = "(" + ", ".join(["?"] * len(columns) + [_literal(value, for_django=False) for value in same.values()]) + ")"
+        sqlite = self._driver_cursor()
+        per = self._rows_per_statement(len(columns), ROWS_PER_INSERT)
         whole = len(rows) - len(rows) % per
         if whole:
             sqlite.executemany(
@@ -547,12 +548,19 @@ class Store:
             sqlite.execute(f"INSERT INTO catalog_review ({names}) VALUES {', '.join([row] * (len(rows) - whole))}"
                            f"{conflict}", list(chain.from_iterable(rows[whole:])))
 
-    def sqlite_cursor(self):
-        """The driver's own cursor on this connection (the same transaction): Django's rewrites
+    def _driver_cursor(self):
+        """SQLite's own cursor on this connection (the same transaction): Django's rewrites
         every statement's placeholders, a cost a statement of a hundred rows would pay each time."""
         if self._sqlite_cursor is None:
             self._sqlite_cursor = connection.connection.cursor()
         return self._sqlite_cursor
+
+    def _rows_per_statement(self, width: int, most: int) -> int:
+        """Rows of `width` parameters each to one statement: at most `most`, and within SQLite's
+        limit on a statement's parameters (999 before SQLite 3.32; PostgreSQL's is 65,535)."""
+        if not self.sqlite:
+            return most
+        return max(1, min(most, connection.connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // width))
 
     def _copy_reviews(self, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """PostgreSQL: rows streamed by COPY into a temporary table of the review table's columns

@@ -298,6 +298,65 @@ def test_ingest_line_numbers_survive_line_breaks_inside_quotes(tmp_path, reading
     assert Review.objects.get(critic__name="Ann").quote == "A first line\nand a second\r\nand a third"
 
 
+@pytest.mark.parametrize("load", ["small", "large"])
+def test_ingest_rt_table_in_batches_of_any_size_stores_the_same(tmp_path, reading, load, monkeypatch):
+    """A table's rows are converted a few thousand at a time and stored in batches of more;
+    conversions are remembered across them. Whatever those sizes, the same rows, rejects,
+    duplicates and counts come out: here batches of 7 rows or so, read 2 and converted 3 at a
+    time, with room to remember every cell or 2 of a column."""
+    from django.db import connection
+
+    from reception.ingest import columns, store
+    from reception.ingest.records import ReviewRecord
+    from reception.ingest.store import dedupe_key
+
+    if load == "large":
+        monkeypatch.setattr(store, "DEFER_ROWS", 1)  # the unique index set aside: duplicates told in Python
+    rows = [rt_row(film, f"Quote {n}.", rating=["3/4", "8", "B+", "", "7/10"][n % 5], fresh=["fresh", "rotten"][n % 2],
+                   critic=f"Critic {n % 4}", top="1" if n % 3 == 0 else "0", outlet=["Daily", "Weekly", "NYT"][n % 3],
+                   date=f"May {n % 9 + 1}, 2001") for n, film in enumerate([1, 1, 2, 2, 2, 3, 3, 4] * 4)]
+    rows[5] = rt_row(3, "Bad date.", date="someday")
+    rows[27] = rt_row(4, "Bad date again.", date="someday")  # its reason remembered, in a later batch
+    rows[12] = "2\tShort row.\t3/4\n"
+    rows[20] = rows[2]  # a copy of line 4, in a later batch
+    rows[21] = rows[2]  # and another, in the same batch as the first copy
+    text = RT_HEADER + "".join(rows)
+
+    def outcome(name):
+        rejects = tmp_path / f"{name}.tsv"
+        report = ingest(write(tmp_path / f"{name}.rt.tsv", text, "latin-1"), format="rt-reviews", rejects_path=rejects)
+        stored = sorted(Review.objects.values_list(
+            "film__title", "critic__name", "critic__top_critic", "outlet__name", "published", "quote", "rating_raw",
+            "rating", "rating_flag", "verdict", "verdict_source"))
+        # Keys made a batch at a time are the key of each review alone (as an editor's change makes it).
+        for review in Review.objects.all():
+            record = ReviewRecord(film=None, quote=review.quote, published=review.published, rating_raw=review.rating_raw)
+            assert review.dedupe_key == dedupe_key(review.film_id, review.critic_id, review.outlet_id, record)
+        listed = [(r["line"], r["reason"], r["row"]) for r in read_rejects(rejects)]
+        with connection.cursor() as c:  # the next import starts from an empty catalogue
+            for table in ("catalog_review", "catalog_filmsourceid", "catalog_film", "catalog_critic", "catalog_outlet"):
+                c.execute(f"DELETE FROM {table}")
+        return {**report.as_dict(), "paths": [], "rejects_path": ""}, stored, listed
+
+    whole = outcome("whole")
+    monkeypatch.setattr(columns, "BATCH", 7)
+    monkeypatch.setattr(columns, "CONVERT", 3)
+    monkeypatch.setattr(columns, "CHUNK", 2)
+    assert outcome("pieces") == whole
+    monkeypatch.setattr(columns, "MEMO", 2)
+    pieces = outcome("pieces, forgetting")
+    assert pieces == whole
+    report, stored, listed = pieces
+    assert (report["read"], report["imported"], report["duplicates"], report["rejected"]) == (32, 27, 2, 3)
+    assert [(line, reason) for line, reason, _ in listed] == [
+        ("7", "unreadable date 'someday'"), ("14", "expected 8+ fields, found 3"),
+        ("29", "unreadable date 'someday'"),
+        ("22", "duplicate of line 4 (skipped, not rejected)"), ("23", "duplicate of line 4 (skipped, not rejected)")]
+    assert listed[1][2] == "2\tShort row.\t3/4"
+    # Ratings are counted for the rows stored, not for the copies: all but the empty ones.
+    assert report["ratings_present"] == sum(1 for n in range(32) if n % 5 != 3 and n not in (5, 12, 20, 21, 27))
+
+
 def test_ingest_large_load_sets_indexes_aside_and_still_skips_stored_reviews(tmp_path, monkeypatch):
     from django.db import IntegrityError, connection, transaction
 

@@ -46,8 +46,9 @@ BUILTIN_OUTLET_ALIASES = {
 
 def _fold(text: str) -> str:
     text = html.unescape(text or "")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # ASCII has no accents to take off (and NFKD leaves it as it is)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("&", " and ")
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(text.replace("_", " ").split())

@@ -3,11 +3,11 @@
 A review file of a table format (rt.reviews, the Kaggle dump, the newer export) repeats the
 same film ids, critics, outlets, dates, ratings and labels: a million rows hold a few thousand
 of each. So such a format names, for each ReviewRecord field, its column and a converter of one
-cell; the reader converts each distinct cell once per batch and reports a row whose cell does
-not convert with the converter's reason, exactly as a row-by-row reader would (the first field,
-in the order listed, that fails). Cells unique to each row (quotes, URLs) are converted row by
-row. `ingest.store.Store.add_batch` then resolves films, critics, outlets, ratings and verdicts
-per distinct value too.
+cell; the reader converts each distinct cell once per file (remembering up to MEMO of a column)
+and reports a row whose cell does not convert with the converter's reason, exactly as a
+row-by-row reader would (the first field, in the order listed, that fails). Cells unique to each
+row (quotes, URLs) are converted row by row. `ingest.store.Store.add_batch` then resolves films,
+critics, outlets, ratings and verdicts per distinct value too.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from typing import Any, Callable, Iterator
 from .files import table_reader
 from .records import RowError, normal_text
 
-BATCH = 20_000
+BATCH = 20_000  # rows a batch carries to the store: its work per batch is paid this rarely
+CONVERT = 2_000  # rows converted at a time: columns this short stay in the processor's cache
 CHUNK = 500  # rows turned into columns at a time: small enough to stay in cache
+MEMO = 100_000  # distinct cells of a column remembered converted, at most
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class ReviewBatch:
 
     lines: list[int]
     values: dict[str, list]
-    cells: list[list[str]]                        # every cell as read, by column: to report a row
+    # Every cell as read, by column, to quote a refused row; None once no row can be (_ready).
+    cells: list[list[str]] | None
     delimiter: str
     rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
 
@@ -48,21 +51,36 @@ class ReviewBatch:
         """The row at this position as the file has it."""
         return self.delimiter.join(column[at] for column in self.cells)
 
+    def extend(self, other: ReviewBatch) -> ReviewBatch:
+        """This batch with the rows of `other` (read after them) added at its end."""
+        self.lines += other.lines
+        for name, column in self.values.items():
+            column += other.values[name]
+        for column, more in zip(self.cells, other.cells):
+            column += more
+        self.rejects += other.rejects
+        return self
+
     def keep(self, positions: list[int]) -> None:
         """Keep only the good rows at these positions."""
         self.lines = [self.lines[at] for at in positions]
-        self.cells = [[column[at] for at in positions] for column in self.cells]
+        if self.cells is not None:
+            self.cells = [[column[at] for at in positions] for column in self.cells]
         self.values = {name: [column[at] for at in positions] for name, column in self.values.items()}
 
 
 def review_batches(path: Path, encoding: str, delimiter: str, required: list[str], columns: list[Column],
-                   size: int = BATCH) -> Iterator[tuple[int, ReviewBatch, str]]:
-    """(first line, batch, '') per batch of rows: the shape of the ingest loop's items.
-    `required`: the columns the header must hold, in the file's order (to name missing ones)."""
+                   size: int | None = None) -> Iterator[tuple[int, ReviewBatch, str]]:
+    """(first line, batch, '') per batch of `size` rows or so (BATCH): the shape of the ingest
+    loop's items. `required`: the columns the header must hold, in the file's order (to name
+    missing ones)."""
+    size = size or BATCH
     header, chunks = table_reader(path, encoding, delimiter, required, chunk=CHUNK)
     positions = [header.index(c.source) for c in columns]
     width, needed = len(header), len(required)
+    memo = {position: ({}, {}) for column, position in zip(columns, positions) if column.repeats}
     lines, cells, rejects = [], [[] for _ in header], []
+    batch = None
     for chunk_lines, rows in chunks:
         if any(len(row) != width for row in rows):
             good = [at for at, row in enumerate(rows) if len(row) == width]
@@ -74,14 +92,33 @@ def review_batches(path: Path, encoding: str, delimiter: str, required: list[str
             for target, column in zip(cells, zip(*rows)):
                 target.extend(column)
             lines.extend(chunk_lines)
-        if len(lines) >= size:
-            yield lines[0], _convert(lines, cells, rejects, columns, positions, delimiter), ""
+        if len(lines) >= min(size, CONVERT):
+            part = _convert(lines, cells, rejects, columns, positions, delimiter, memo)
+            batch = part if batch is None else batch.extend(part)
             lines, cells, rejects = [], [[] for _ in header], []
+            if len(batch) >= size:
+                yield _ready(batch)
+                batch = None
     if lines or rejects:
-        yield (lines or [rejects[0][0]])[0], _convert(lines, cells, rejects, columns, positions, delimiter), ""
+        part = _convert(lines, cells, rejects, columns, positions, delimiter, memo)
+        batch = part if batch is None else batch.extend(part)
+    if batch is not None:
+        yield _ready(batch)
 
 
-def _convert(lines, cells, rejects, columns, positions, delimiter) -> ReviewBatch:
+def _ready(batch: ReviewBatch) -> tuple[int, ReviewBatch, str]:
+    """The ingest loop's item for a batch, its cells let go where they will not be needed."""
+    if all(ref.source for ref in set(batch.values["film"])):
+        # A film named by a source's id is never ambiguous (Store.find_film), so no row of this
+        # batch can be refused once read, and the cells kept to quote such a row are not needed:
+        # a batch sent to another process (ingest.ahead) would carry every cell twice.
+        batch.cells = None
+    return (batch.lines or [batch.rejects[0][0]])[0], batch, ""
+
+
+def _convert(lines, cells, rejects, columns, positions, delimiter, memo) -> ReviewBatch:
+    """The rows read since the last call, as a batch; `memo` holds, per repeating column, the
+    cells converted so far in this file and the reasons of those that do not convert."""
     problems: dict[int, str] = {}  # row position -> the first reason it cannot be imported
     values: dict[str, list] = {}
     for column, position in zip(columns, positions):
@@ -89,23 +126,29 @@ def _convert(lines, cells, rejects, columns, positions, delimiter) -> ReviewBatc
         if not column.repeats:
             values[column.field] = [column.convert(cell) for cell in column_cells]
             continue
-        table, errors = {}, {}
-        distinct = set(column_cells)
-        for cell in distinct:
+        known, errors = memo[position]
+        if len(known) + len(errors) > MEMO:
+            known.clear()  # a column of cells that hardly repeat: memory stays flat
+            errors.clear()
+        failed = False
+        for cell in set(column_cells):
+            if cell in known:
+                continue
+            if cell in errors:
+                failed = True
+                continue
             try:
-                table[cell] = column.convert(cell)
+                known[cell] = column.convert(cell)
             except RowError as exc:
                 errors[cell] = str(exc)
-        # Equal cells made one object: a batch sent to another process (ingest.ahead) then
-        # carries each distinct cell once.
-        cells[position] = column_cells = list(map(dict(zip(distinct, distinct)).__getitem__, column_cells))
-        if errors:
+                failed = True
+        if failed:
             for at, cell in enumerate(column_cells):
                 if cell in errors and at not in problems:
                     problems[at] = errors[cell]
-            values[column.field] = [table.get(cell) for cell in column_cells]
+            values[column.field] = [known.get(cell) for cell in column_cells]
         else:
-            values[column.field] = list(map(table.__getitem__, column_cells))
+            values[column.field] = list(map(known.__getitem__, column_cells))
     # The quote as the dedupe key reads it, made here: a reader running ahead in its own
     # process (ingest.ahead) takes this work off the process that stores.
     values["text"] = list(map(normal_text, values["quote"]))

@@ -12,7 +12,7 @@ import os
 import struct
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from itertools import chain, repeat
+from itertools import chain, compress
 from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 
 from django.db import connection
@@ -44,11 +44,11 @@ RECORD_COLUMNS = (
     "rating_flag", "top_critic", "source_verdict", "verdict", "verdict_source", "verdict_model", "needs_check",
     "source_key", "dedupe_key", "published_precision",
 )
-# A batch of table rows (columns.ReviewBatch): the rating's and verdict's columns come last,
-# as one tuple per distinct (rating, label, has a quote).
-BATCH_COLUMNS = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", "dedupe_key",
-                 "rating_raw", "rating", "rating_scale", "rating_flag", "source_verdict", "verdict",
-                 "verdict_source", "verdict_model")
+# A batch of table rows (columns.ReviewBatch): then its own columns (url, source_key) if it has
+# them, then the rating's and verdict's, one tuple per distinct (rating, label, has a quote).
+BATCH_COLUMNS = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", "dedupe_key")
+RATING_COLUMNS = ("rating_raw", "rating", "rating_scale", "rating_flag", "source_verdict", "verdict",
+                  "verdict_source", "verdict_model")
 
 
 def _iso(date):
@@ -98,15 +98,20 @@ def dedupe_key(film_id: int, critic_id: int | None, outlet_id: int | None, recor
     Critic and outlet count by id, so "NYT" and "The New York Times" are one outlet here too.
     """
     published = record.published.isoformat() if record.published else ""
-    return _key(film_id, critic_id, outlet_id, published, normal_text(record.quote), record.rating_raw)
+    return dedupe_keys([film_id], [critic_id], [outlet_id], [published], [normal_text(record.quote)],
+                       [record.rating_raw])[0]
 
 
-def _key(film_id, critic_id, outlet_id, published: str, text: str, rating_raw: str, _sha1=hashlib.sha1,
-         _first_8=struct.Struct(">Q").unpack_from) -> int:
-    """The SHA-1's first 8 bytes, big-endian, less one bit (a signed 64-bit column holds it).
-    Called once a row of a million-row load: its helpers are bound as defaults."""
-    return _first_8(_sha1(f"{film_id}\x1f{critic_id}\x1f{outlet_id}\x1f{published}\x1f{text}\x1f{rating_raw}"
-                          .encode()).digest())[0] >> 1
+_FIRST_8 = struct.Struct(">Q").unpack_from
+
+
+def dedupe_keys(films, critics, outlets, published, texts, ratings_raw) -> list[int]:
+    """dedupe_key of each row of these columns (dates as ISO text, quotes as normal_text): the
+    SHA-1's first 8 bytes, big-endian, less one bit (a signed 64-bit column holds it). Whole
+    columns at a time, as a million-row load makes a million."""
+    sha1, first_8 = hashlib.sha1, _FIRST_8
+    return [first_8(sha1(f"{film}\x1f{critic}\x1f{outlet}\x1f{day}\x1f{text}\x1f{raw}".encode()).digest())[0] >> 1
+            for film, critic, outlet, day, text, raw in zip(films, critics, outlets, published, texts, ratings_raw)]
 
 
 class Store:
@@ -133,6 +138,12 @@ class Store:
         self.films_added = 0
         self.added = 0  # reviews stored by this import (finish)
         self.rating_counts: Counter = Counter()
+        # What batches resolved, for the batches after them: critic and outlet names to ids,
+        # dates to (ISO text, as stored), (rating, label, has a quote) to RATING_COLUMNS.
+        self.critic_of: dict[str, int | None] = {}
+        self.outlet_of: dict[str, int | None] = {}
+        self.day_of: dict = {}
+        self.kind_columns: dict[tuple, tuple] = {}
         self.cache_size = None  # the connection's own, while an import sets a larger one
         self.load_table = False  # PostgreSQL's review_load made (_copy_reviews)
         self._sqlite_cursor = None
@@ -441,54 +452,106 @@ class Store:
     def add_batch(self, batch: ReviewBatch) -> list[tuple[int, str, str]]:
         """Store a batch of table rows (columns.ReviewBatch), resolving each distinct film,
         critic, outlet, date and rating once. Returns the rows refused here (an ambiguous
-        film) as (line, reason, raw row)."""
+        film) as (line, reason, raw row).
+
+        A million-row load spends most of its time here, so each step is a pass over a whole
+        column in C (map, zip, a comprehension) rather than Python statements per row."""
         film_of, refused = self._batch_films(batch)
         v = batch.values
         n = len(batch)
-        films = [film_of[ref] for ref in v["film"]]
+        films = list(map(film_of.__getitem__, v["film"]))
         tops = v.get("top_critic") or [False] * n
-        # Distinct values in the order the file gives them (dict.fromkeys), not a set's: new
-        # critics, outlets and films get the same ids whatever the process's string hashing.
-        pairs = dict.fromkeys(zip(v["critic"], tops))
-        self._new_critics(pairs)
-        critic_of = {pair: self.critic_id(*pair) for pair in pairs}
-        critics = [critic_of[pair] for pair in zip(v["critic"], tops)]
-        names = dict.fromkeys(v["outlet"])
-        self._new_outlets(names)
-        outlet_of = {name: self.outlet_id(name) for name in names}
-        self.outlets_used.update(outlet_of.values())
-        outlets = [outlet_of[name] for name in v["outlet"]]
-        day_of = {day: (day.isoformat() if day else "", self.adapt_date(day)) for day in set(v["published"])}
+        # A critic is a top critic if any row says so (critic_id makes a known one one).
+        top_names = set(compress(v["critic"], tops))
+        critics = self._batch_ids(self.critic_of, v["critic"],
+                                  lambda new: self._new_critics((name, name in top_names) for name in new),
+                                  lambda name: self.critic_id(name, name in top_names))
+        for name in top_names:
+            self.critic_id(name, True)
+        outlets = self._batch_ids(self.outlet_of, v["outlet"], self._new_outlets, self.outlet_id)
+        self.outlets_used.update(outlets)
+        published = v["published"]
+        for day in set(published).difference(self.day_of):
+            self.day_of[day] = (day.isoformat() if day else "", self.adapt_date(day))
+        isos, days = zip(*map(self.day_of.__getitem__, published)) if n else ((), ())
         quotes, raws = v["quote"], v.get("rating_raw") or [""] * n
         # The rating's and verdict's columns, once per distinct (rating, label, has a quote).
         kinds = list(zip(raws, v.get("source_verdict") or [""] * n, map(bool, quotes)))
-        columns_of = {kind: self._rating_columns(*kind) for kind in set(kinds)}
-        extra = tuple(name for name in ("url", "source_key") if name in v)
-        extras = zip(*(v[name] for name in extra)) if extra else repeat(())
+        for kind in set(kinds).difference(self.kind_columns):
+            self.kind_columns[kind] = self._rating_columns(*kind)
+        keys = dedupe_keys(films, critics, outlets, isos, v["text"], raws)
         # SQLite's driver binds an int at once, a bool only after looking for an adapter: half
         # a microsecond a row.
         top_cells = list(map(int, tops)) if self.sqlite else tops
-        seen, existing, duplicates = self.seen, self.existing, self.duplicates
-        skipped = Counter()
-        rows = []
-        for line, film, critic, outlet, published, quote, text, raw, top, kind, more in zip(
-                batch.lines, films, critics, outlets, v["published"], quotes, v["text"], raws, top_cells, kinds, extras):
-            iso, day = day_of[published]
-            key = _key(film, critic, outlet, iso, text, raw)
+        extra = tuple(name for name in ("url", "source_key") if name in v)
+        columns = [films, critics, outlets, days, quotes, top_cells, keys, *(v[e] for e in extra),
+                   *zip(*map(self.kind_columns.__getitem__, kinds))]
+        # The rows' values one after another, straight from the columns: no tuple made a row.
+        values = list(chain.from_iterable(zip(*columns)))
+        copies, already = self._first_copies(keys, batch.lines)
+        width = len(columns)
+        for at in sorted(copies | already, reverse=True):  # a few rows, if any
+            del values[at * width:(at + 1) * width]
+        self._tally_ratings(raws, outlets, copies)
+        same = {"needs_check": False, "published_precision": "day", "url": "", "source_key": ""}
+        self._insert_reviews(BATCH_COLUMNS + extra + RATING_COLUMNS, values,
+                             {k: value for k, value in same.items() if k not in extra})
+        return refused
+
+    def _batch_ids(self, known: dict, names, create, find) -> list:
+        """The ids of a batch's critics or outlets, row by row: those new to this import made
+        together (`create`), then each looked up once (`find`) and remembered for later batches."""
+        names = list(names)
+        # New names in the order the file gives them (dict.fromkeys), not a set's: new critics and
+        # outlets get the same ids whatever the process's string hashing.
+        new = dict.fromkeys(name for name in dict.fromkeys(names) if name not in known)
+        if new:
+            create(new)
+            for name in new:
+                known[name] = find(name)
+        return list(map(known.__getitem__, names))
+
+    def _first_copies(self, keys: list[int], lines: list[int]) -> tuple[set[int], set[int]]:
+        """The positions of a batch's rows not to store: (copies of an earlier row of the file,
+        listed as duplicates and their ratings not counted; rows an earlier import stored).
+        Told by set operations, the common case of no such row included; only the rows whose
+        keys recur are looked at one by one."""
+        seen, existing = self.seen, self.existing
+        firsts = dict(zip(reversed(keys), reversed(lines)))  # each key's first line in the batch
+        special = seen.keys() & firsts.keys()
+        if existing is not None:
+            special |= existing.intersection(firsts)
+        if len(firsts) < len(keys):
+            special |= {key for key, count in Counter(keys).items() if count > 1}
+        copies, already = set(), set()
+        for at in compress(range(len(keys)), map(special.__contains__, keys)) if special else ():
+            key, line = keys[at], lines[at]
             first = seen.get(key)
             if first is not None:
-                duplicates.append((line, first))
-                skipped[(outlet, raw)] += 1  # an in-file copy's rating is not counted again
+                self.duplicates.append((line, first))
+                copies.add(at)
                 continue
             seen[key] = line
             if existing is not None and key in existing:
-                continue
-            rows.append((film, critic, outlet, day, quote, top, key, *columns_of[kind], *more))
-        for (outlet, raw), count in (Counter(zip(outlets, raws)) - skipped).items():
-            self._count_rating(raw, outlet, count)
-        same = {"needs_check": False, "published_precision": "day", "url": "", "source_key": ""}
-        self._insert_reviews(BATCH_COLUMNS + extra, rows, {k: value for k, value in same.items() if k not in extra})
-        return refused
+                already.add(at)
+        for key in special:
+            del firsts[key]
+        seen.update(firsts)
+        return copies, already
+
+    def _tally_ratings(self, raws: list[str], outlets: list, left_out: set[int]) -> None:
+        """Count a batch's ratings as read or flagged, but for the rows `left_out`; a bare number
+        waits for its outlet's scale (resolve_bare_numbers), so those are counted by outlet."""
+        by_raw = Counter(raws)
+        by_raw.subtract(raws[at] for at in left_out)
+        bare = {raw for raw in by_raw if raw and ratings.parse_rating(raw).flag == ratings.NO_SCALE}
+        for raw, count in by_raw.items():
+            if raw not in bare and count:
+                self._count_rating(raw, None, count)
+        if bare:
+            rows = compress(range(len(raws)), map(bare.__contains__, raws))
+            for (outlet, raw), count in Counter((outlets[at], raws[at]) for at in rows if at not in left_out).items():
+                self._count_rating(raw, outlet, count)
 
     def _batch_films(self, batch: ReviewBatch) -> tuple[dict, list[tuple[int, str, str]]]:
         """Each distinct film of a batch resolved (created when new); rows naming an ambiguous
@@ -513,22 +576,25 @@ class Store:
         return film_of, refused
 
     def _rating_columns(self, raw: str, label: str, has_quote: bool) -> tuple:
-        """rating_raw … verdict_model of BATCH_COLUMNS for one (rating, label, has a quote)."""
+        """RATING_COLUMNS for one (rating, label, has a quote)."""
         rating = ratings.parse_rating(raw)
         verdict, source, model = self.rules.decide(rating.score, rating.scale, label, has_quote)
         return (raw[:100], rating.score, rating.scale, rating.flag, label, verdict, source, model)
 
-    def _insert_reviews(self, columns: tuple[str, ...], rows: list[tuple], same: dict) -> None:
-        """Insert review rows; `same` holds the columns every row shares, written into the
-        statement once (each value sent per row costs as much as the row's own work)."""
-        if not rows:
+    def _insert_reviews(self, columns: tuple[str, ...], values: list, same: dict) -> None:
+        """Insert review rows, given as one list of their values, row after row; `same` holds the
+        columns every row shares, written into the statement once (each value sent per row
+        costs as much as the row's own work)."""
+        width = len(columns)
+        count = len(values) // width
+        if not count:
             return
         same = {**same, "source": self.source, "created_at": self.now, "verdict_probability": None}
         names = ", ".join([*columns, *same])
         # While the unique index is set aside (defer_indexes), duplicates are caught in Python.
         conflict = "" if self.existing is not None else " ON CONFLICT (dedupe_key) DO NOTHING"
         if connection.vendor == "postgresql":
-            self._copy_reviews(columns, rows)
+            self._copy_reviews(columns, zip(*[iter(values)] * width))
             constants = [_literal(value) for value in same.values()]
             self.cursor.execute(f"INSERT INTO catalog_review ({names}) SELECT {', '.join([*columns, *constants])} "
                                 f"FROM review_load{conflict}")
@@ -536,17 +602,17 @@ class Store:
             return
         # Many rows to a statement: SQLite pays its per-statement work (the AUTOINCREMENT
         # bookkeeping, a reset, a step) once for them, not once a row (a third of the insert's time).
-        row = "(" + ", ".join(["?"] * len(columns) + [_literal(value, for_django=False) for value in same.values()]) + ")"
+        row = "(" + ", ".join(["?"] * width + [_literal(value, for_django=False) for value in same.values()]) + ")"
         sqlite = self._driver_cursor()
-        per = self._rows_per_statement(len(columns), ROWS_PER_INSERT)
-        whole = len(rows) - len(rows) % per
+        per = self._rows_per_statement(width, ROWS_PER_INSERT)
+        step = per * width
+        whole = (count - count % per) * width
         if whole:
-            sqlite.executemany(
-                f"INSERT INTO catalog_review ({names}) VALUES {', '.join([row] * per)}{conflict}",
-                (list(chain.from_iterable(rows[at:at + per])) for at in range(0, whole, per)))
-        if whole < len(rows):
-            sqlite.execute(f"INSERT INTO catalog_review ({names}) VALUES {', '.join([row] * (len(rows) - whole))}"
-                           f"{conflict}", list(chain.from_iterable(rows[whole:])))
+            sqlite.executemany(f"INSERT INTO catalog_review ({names}) VALUES {', '.join([row] * per)}{conflict}",
+                               (values[at:at + step] for at in range(0, whole, step)))
+        if whole < len(values):
+            sqlite.execute(f"INSERT INTO catalog_review ({names}) VALUES {', '.join([row] * (count % per))}"
+                           f"{conflict}", values[whole:])
 
     def _driver_cursor(self):
         """SQLite's own cursor on this connection (the same transaction): Django's rewrites
@@ -562,7 +628,7 @@ class Store:
             return most
         return max(1, min(most, connection.connection.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // width))
 
-    def _copy_reviews(self, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    def _copy_reviews(self, columns: tuple[str, ...], rows) -> None:
         """PostgreSQL: rows streamed by COPY into a temporary table of the review table's columns
         (no constraints), for one INSERT … SELECT to move: an INSERT a row costs the server a
         statement each (a million-row load took twice as long)."""
@@ -677,7 +743,7 @@ class Store:
         self.added = sum(counts.values())
 
     def flush(self):
-        self._insert_reviews(RECORD_COLUMNS, self.batch, {})
+        self._insert_reviews(RECORD_COLUMNS, list(chain.from_iterable(self.batch)), {})
         self.batch = []
 
     def count_reviews(self, where: str = "1 = 1") -> int:

@@ -215,6 +215,37 @@ def test_ingest_ambiguous_title_is_reported_not_merged(tmp_path):
     assert Film.objects.count() == 2
 
 
+def test_ingest_table_naming_films_by_title_refuses_an_ambiguous_one_with_its_row(tmp_path, reading):
+    """No table format names its films by title yet, but a table read in batches can: a row
+    whose title matches two films is refused with the row as the file has it, even once the
+    batch has gone through the reading process, and the other rows of its batch are stored."""
+    from django.db import transaction
+
+    from reception.ingest.ahead import read_items
+    from reception.ingest.columns import Column, review_batches
+    from reception.ingest.records import FilmRef
+    from reception.ingest.store import Store
+
+    ingest(write(tmp_path / "a.csv", HEADER + "Crash,1996,A,B,,one,,,positive,\nCrash,2004,A,B,,two,,,positive,\n"))
+    table = write(tmp_path / "t.tsv", "title\tcritic\tquote\nPaper Moon\tAnn\tFine.\nCrash\tBob\tWhich one?\n"
+                                      "Paper Moon\tCy\tLovely.\n")
+    columns = [Column("film", "title", lambda cell: FilmRef(title=cell.strip())), Column("critic", "critic"),
+               Column("outlet", "critic", lambda cell: ""), Column("published", "critic", lambda cell: None),
+               Column("quote", "quote", repeats=False)]
+    refused = []
+    with transaction.atomic():
+        store = Store(source="test")
+        for _, batch, _ in read_items(lambda path, encoding: review_batches(path, encoding, "\t",
+                                                                               ["title", "critic", "quote"], columns),
+                                      table, "utf-8"):
+            refused += store.add_batch(batch)
+        store.finish()
+    assert refused == [(3, "ambiguous film 'Crash': matches films "
+                           f"{', '.join(str(pk) for pk in Film.objects.filter(title='Crash').order_by('id').values_list('id', flat=True))}; "
+                           "left for an editor", "Crash\tBob\tWhich one?")]
+    assert sorted(Review.objects.filter(film__title="Paper Moon").values_list("quote", flat=True)) == ["Fine.", "Lovely."]
+
+
 @pytest.mark.parametrize("load", ["small", "large"])
 def test_ingest_bare_numbers_take_the_outlets_scale(tmp_path, load, monkeypatch):
     from reception.ingest import store

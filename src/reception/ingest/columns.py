@@ -78,7 +78,7 @@ def review_batches(path: Path, encoding: str, delimiter: str, required: list[str
     header, chunks = table_reader(path, encoding, delimiter, required, chunk=CHUNK)
     positions = [header.index(c.source) for c in columns]
     width, needed = len(header), len(required)
-    memo = {position: ({}, {}) for column, position in zip(columns, positions) if column.repeats}
+    memo = [({}, {}) for _ in columns]  # per field: two may read one column, converted apart
     lines, cells, rejects = [], [[] for _ in header], []
     batch = None
     for chunk_lines, rows in chunks:
@@ -117,16 +117,15 @@ def _ready(batch: ReviewBatch) -> tuple[int, ReviewBatch, str]:
 
 
 def _convert(lines, cells, rejects, columns, positions, delimiter, memo) -> ReviewBatch:
-    """The rows read since the last call, as a batch; `memo` holds, per repeating column, the
+    """The rows read since the last call, as a batch; `memo` holds, per repeating field, the
     cells converted so far in this file and the reasons of those that do not convert."""
     problems: dict[int, str] = {}  # row position -> the first reason it cannot be imported
     values: dict[str, list] = {}
-    for column, position in zip(columns, positions):
+    for column, position, (known, errors) in zip(columns, positions, memo):
         column_cells = cells[position]
         if not column.repeats:
             values[column.field] = [column.convert(cell) for cell in column_cells]
             continue
-        known, errors = memo[position]
         if len(known) + len(errors) > MEMO:
             known.clear()  # a column of cells that hardly repeat: memory stays flat
             errors.clear()

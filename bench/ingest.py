@@ -70,11 +70,25 @@ def raw_import(tsv: Path, workdir: Path) -> tuple[float, int]:
     return time.perf_counter() - start, int(done.stdout.strip().splitlines()[-1])
 
 
+def database_env(url: str) -> dict:
+    """The environment that points `reception` at `url`."""
+    return {**os.environ, "RECEPTION_DATABASE_URL": url}
+
+
 def new_database(url: str) -> dict:
     """`reception init` on `url` (the schema, never timed); the environment that points at it."""
-    env = {**os.environ, "RECEPTION_DATABASE_URL": url}
+    env = database_env(url)
     subprocess.run([sys.executable, "-m", "reception.cli", "init"], env=env, check=True, capture_output=True)
     return env
+
+
+def timed_ingest(tsv: Path, env: dict, rejects: Path) -> tuple[float, dict]:
+    """Seconds `reception ingest` takes on `tsv` (the import alone), and its JSON report."""
+    _settle()
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "reception.cli", "ingest", str(tsv), "--json", "--no-verdicts",
+                           "--rejects", str(rejects)], env=env, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, json.loads(done.stdout)
 
 
 def new_sqlite(db: Path) -> dict:
@@ -85,14 +99,8 @@ def new_sqlite(db: Path) -> dict:
 
 def our_import(tsv: Path, workdir: Path, name: str = "ours.db", fresh: bool = True) -> tuple[float, dict]:
     db = workdir / name
-    env = new_sqlite(db) if fresh else {**os.environ, "RECEPTION_DATABASE_URL": f"sqlite:///{db}"}
-    cli = [sys.executable, "-m", "reception.cli"]
-    _settle()
-    start = time.perf_counter()
-    done = subprocess.run([*cli, "ingest", str(tsv), "--json", "--no-verdicts", "--rejects",
-                           str(workdir / "rejects.tsv")],
-                          env=env, check=True, capture_output=True, text=True)
-    return time.perf_counter() - start, json.loads(done.stdout)
+    env = new_sqlite(db) if fresh else database_env(f"sqlite:///{db}")
+    return timed_ingest(tsv, env, workdir / "rejects.tsv")
 
 
 def floor_import(ours: Path, workdir: Path) -> tuple[float, int]:
@@ -158,15 +166,10 @@ def postgres_imports(tsv: Path, workdir: Path, admin_url: str) -> dict:
             raw_s = time.perf_counter() - start
             cur.execute("SELECT count(*) FROM raw_reviews")
             raw_rows = cur.fetchone()[0]
-        env = new_database(url)
-        _settle()
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "reception.cli", "ingest", str(tsv), "--json", "--no-verdicts", "--rejects",
-                               str(workdir / "rejects-pg.tsv")], env=env, check=True, capture_output=True, text=True)
-        ours_s = time.perf_counter() - start
+        ours_s, report = timed_ingest(tsv, new_database(url), workdir / "rejects-pg.tsv")
         return {"postgres_baseline": "COPY into a table of text columns (no parsing, no indexes)",
                 "postgres_baseline_s": round(raw_s, 3), "postgres_baseline_rows": raw_rows,
-                "postgres_s": round(ours_s, 3), "postgres_imported": json.loads(done.stdout)["imported"],
+                "postgres_s": round(ours_s, 3), "postgres_imported": report["imported"],
                 "postgres_ratio": round(ours_s / raw_s, 2)}
     finally:
         if server is not None:

@@ -3,7 +3,7 @@
 A review file of a table format (rt.reviews, the Kaggle dump, the newer export) repeats the
 same film ids, critics, outlets, dates, ratings and labels: a million rows hold a few thousand
 of each. So such a format names, for each ReviewRecord field, its column and a converter of one
-cell; the reader converts each distinct cell once per file (remembering up to MEMO of a column)
+cell; the reader converts each distinct cell once per file (remembering up to MEMO of a field)
 and reports a row whose cell does not convert with the converter's reason, exactly as a
 row-by-row reader would (the first field, in the order listed, that fails). Cells unique to each
 row (quotes, URLs) are converted row by row. `ingest.store.Store.add_batch` then resolves films,
@@ -22,7 +22,7 @@ from .records import RowError, normal_text
 BATCH = 20_000  # rows a batch carries to the store: its work per batch is paid this rarely
 CONVERT = 2_000  # rows converted at a time: columns this short stay in the processor's cache
 CHUNK = 500  # rows turned into columns at a time: small enough to stay in cache
-MEMO = 100_000  # distinct cells of a column remembered converted, at most
+MEMO = 100_000  # distinct cells of a field remembered converted, at most
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,13 @@ def _literal(value, for_django: bool = True) -> str:
     return text.replace("%", "%%") if for_django else text
 
 
+def _values_row(width: int, same: dict, for_django: bool = True) -> str:
+    """One row of an INSERT's VALUES: a placeholder for each of `width` values (Django's `%s`, or
+    the driver's `?`), then the constants every row shares (`same`)."""
+    mark = "%s" if for_django else "?"
+    return "(" + ", ".join([mark] * width + [_literal(value, for_django) for value in same.values()]) + ")"
+
+
 @contextmanager
 def unchecked_foreign_keys(expected_rows: int):
     """Around the transaction of a large SQLite load: foreign keys not checked row by row
@@ -228,7 +235,7 @@ class Store:
         Returns (id, `returning`) of each row, in no particular order."""
         same = same or {}
         names = ", ".join([*columns, *same])
-        row = "(" + ", ".join(["%s"] * len(columns) + [_literal(value) for value in same.values()]) + ")"
+        row = _values_row(len(columns), same)
         per = self._rows_per_statement(len(columns), 500)
         created = []
         for start in range(0, len(rows), per):
@@ -602,7 +609,7 @@ class Store:
             return
         # Many rows to a statement: SQLite pays its per-statement work (the AUTOINCREMENT
         # bookkeeping, a reset, a step) once for them, not once a row (a third of the insert's time).
-        row = "(" + ", ".join(["?"] * width + [_literal(value, for_django=False) for value in same.values()]) + ")"
+        row = _values_row(width, same, for_django=False)
         sqlite = self._driver_cursor()
         per = self._rows_per_statement(width, ROWS_PER_INSERT)
         step = per * width

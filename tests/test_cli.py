@@ -29,6 +29,11 @@ def test_cli_demo_data_and_reviews_json(db_url, tmp_path):
     }
     siskel = next(r for r in data["reviews"] if r["critic"] == "Gene Siskel")
     assert siskel["rating"] == {"raw": "thumbs up", "score": 100.0, "scale": "thumbs", "flag": ""}
+    assert (siskel["published"], siskel["published_precision"]) == ("1986-01-01", "year")
+    listed = run_cli("reviews", "One from the Heart (1982)", db=db_url).stdout.splitlines()
+    # Oldest first, each date as far as it is known; the undated ones last.
+    assert [line.split()[0] for line in listed[1:3]] == ["1982-02-11", "1986"]
+    assert next(line for line in listed if "Gene Siskel" in line).startswith("  1986        Gene Siskel")
     assert {c["name"] for c in data["credits"] if c["role"] == "actor"} == {
         "Frederic Forrest", "Teri Garr", "Raúl Juliá", "Nastassja Kinski", "Lainie Kazan", "Harry Dean Stanton"}
     assert {(c["name"], c["role"]) for c in data["companies"]} == {("Zoetrope Studios", "studio"), ("MGM", "distributor")}

@@ -192,6 +192,45 @@ def test_ingest_jsonl_films_and_reviews_with_bad_lines(tmp_path, reading):
     assert film.reviews.get().rating == 100
 
 
+def test_ingest_dates_keep_the_precision_their_source_states(tmp_path, reading):
+    """A review known only as "a 1986 episode" is dated 1986, not 1986-01-01: our CSV and JSONL
+    take a year or a month alone, and refuse what is neither, with its line."""
+    rows = [
+        "Paper Moon,1973,Gene Siskel,At the Movies,1986,Buried treasure.,,,positive,true\n",
+        "Paper Moon,1973,Rex Reed,New York Daily News,August 1973,Charming.,,,positive,false\n",
+        "Paper Moon,1973,Judith Crist,New York,1973/06,Slight.,,,negative,false\n",
+        "Paper Moon,1973,Jay Cocks,Time,1973-05-21,Sweet.,,,positive,false\n",
+        "Paper Moon,1973,Stanley Kauffmann,The New Republic,1973-13,Thin.,,,negative,false\n",
+        "Paper Moon,1973,Andrew Sarris,The Village Voice,Summer 1973,Fine.,,,positive,false\n",
+    ]
+    report = ingest(write(tmp_path / "r.csv", HEADER + "".join(rows)), rejects_path=tmp_path / "rej.tsv")
+    assert (report.imported, report.rejected) == (4, 2)
+    assert [(r.line, r.reason) for r in report.rejects] == [
+        (6, "unreadable date '1973-13'"), (7, "unreadable date 'Summer 1973'")]
+    dated = {r.critic.name: (r.published.isoformat(), r.published_precision) for r in Review.objects.all()}
+    assert dated == {"Gene Siskel": ("1986-01-01", "year"), "Rex Reed": ("1973-08-01", "month"),
+                     "Judith Crist": ("1973-06-01", "month"), "Jay Cocks": ("1973-05-21", "day")}
+    lines = [
+        {"type": "film", "title": "Paper Moon", "year": 1973, "releases": [
+            {"kind": "premiere", "date": "1973-05"}, {"kind": "theatrical", "date": "1973-05-09"},
+            {"kind": "re-release", "date": "1974-03-01", "date_precision": "month"}]},
+        {"type": "film", "title": "Other", "year": 1990, "releases": [{"kind": "theatrical", "date": "1990", "date_precision": "day"}]},
+        {"type": "film", "title": "Another", "year": 1990, "releases": [{"kind": "theatrical", "date": "1990-01-02", "date_precision": "week"}]},
+        {"film": "Paper Moon", "year": 1973, "critic": "Vincent Canby", "outlet": "The New York Times", "date": "May 1973",
+         "quote": "Funny."},
+    ]
+    text = "\n".join(json.dumps(x) for x in lines) + "\n"
+    report = ingest(write(tmp_path / "x.jsonl", text), rejects_path=tmp_path / "rej.tsv")
+    assert (report.imported, report.rejected) == (1, 2)
+    assert [(r.line, r.reason) for r in report.rejects] == [
+        (2, "release date '1990' states no day"), (3, "unknown date_precision 'week' (one of: day, month, year)")]
+    film = Film.objects.get(title="Paper Moon")
+    assert sorted((e.kind, e.date.isoformat(), e.date_precision) for e in film.releases.all()) == [
+        ("premiere", "1973-05-01", "month"), ("re-release", "1974-03-01", "month"), ("theatrical", "1973-05-09", "day")]
+    canby = Review.objects.get(critic__name="Vincent Canby")
+    assert (canby.published.isoformat(), canby.published_precision) == ("1973-05-01", "month")
+
+
 def test_ingest_film_identity_across_spellings_and_years(tmp_path):
     rows = [
         "The Heart of Glass,1982,A,NYT,,one,,,positive,\n",

@@ -106,6 +106,19 @@ def test_periods_show_a_reappraisal():
     assert (periods["2024 restoration (Reprise)"].positive, periods["2024 restoration (Reprise)"].negative) == (8, 1)
 
 
+def test_periods_place_a_review_dated_by_its_year_alone_where_its_year_meets():
+    """sums.monthly gives such a review as -1 - its year. One from the release year counts in the
+    release window though its stored day (1 January) is before the first showing."""
+    events = [("theatrical", date(1982, 6, 11), "")]
+    year = lambda y: -1 - y  # noqa: E731
+    months = [(year(1982), 3, 0, 0, 0), (year(1981), 0, 1, 0, 0), (year(1986), 1, 0, 0, 0), ("1982-03", 0, 2, 0, 0),
+              (year(1983), 0, 4, 0, 0)]
+    periods = {p.label: (p.positive, p.negative) for p in build_periods(events, months)}
+    # 1983 meets the release window (June 1982 to May 1983); March 1982 is before the showing.
+    assert periods == {"before release": (0, 3), "release": (3, 4), "1980s": (1, 0)}
+    assert list(periods) == ["before release", "release", "1980s"]
+
+
 def _film_with(n_pos, n_neg, top=0, title="Film", **kw):
     film = Film.objects.create(title=title, year=2001, **kw)
     outlet = Outlet.objects.create(name=f"{title} Daily")
@@ -251,7 +264,9 @@ def test_cli_score_on_the_demo_never_invents_a_percent(db_url):
     assert figures["reviews"] == 4 and figures["positive"] == 2
     assert figures["percent_positive"] is None and figures["interval_90"] is None and figures["badge"] is None
     assert "not enough reviews" in figures["note"]
-    assert [p["label"] for p in figures["over_time"]][0] == "release"
+    # Siskel's "1986 episode" is a later look at the film: release, then the 1980s, then undated.
+    over_time = [(p["label"], p["positive"], p["negative"]) for p in figures["over_time"]]
+    assert over_time == [("release", 0, 1), ("1980s", 1, 0), ("undated", 1, 1)]
     text = run_cli("score", "One from the Heart", db=db).stdout
     assert "not enough reviews" in text and "%" not in text.split("\n")[1].split("—")[0]
     everything = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
@@ -267,3 +282,23 @@ def test_cli_score_on_the_demo_never_invents_a_percent(db_url):
     full = json.loads(run_cli("score", "--all", "--full", "--json", db=db).stdout)
     assert (full["films"], full["computed"]) == (7, 7)
     assert json.loads(run_cli("score", "One from the Heart", "--json", db=db).stdout)["score"]["positive"] == 3
+
+
+def test_cli_score_places_reviews_dated_by_year_alone_on_either_database(db_url, tmp_path):
+    """The month query (sums.monthly) of each database tells a year-only date from 1 January:
+    a 1982 review of a film first shown in June 1982 is of its release, not before it."""
+    lines = [
+        {"type": "film", "title": "Year Only", "year": 1982, "releases": [{"kind": "theatrical", "date": "1982-06-11"}]},
+        {"film": "Year Only", "year": 1982, "critic": "A", "outlet": "X", "date": "1982", "verdict": "positive"},
+        {"film": "Year Only", "year": 1982, "critic": "B", "outlet": "X", "date": "1982-01-05", "verdict": "negative"},
+        {"film": "Year Only", "year": 1982, "critic": "C", "outlet": "X", "date": "1981", "verdict": "negative"},
+        {"film": "Year Only", "year": 1982, "critic": "D", "outlet": "X", "date": "1990", "verdict": "positive"},
+    ]
+    path = tmp_path / "year.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    run_cli("init", db=db_url)
+    run_cli("ingest", path, "--no-verdicts", db=db_url)
+    figures = json.loads(run_cli("score", "Year Only", "--json", db=db_url).stdout)["score"]
+    over_time = [(p["label"], p["positive"], p["negative"]) for p in figures["over_time"]]
+    assert over_time == [("before release", 0, 2), ("release", 1, 0), ("1990s", 1, 0)]
+

@@ -52,6 +52,18 @@ def test_site_film_filters_top_critics_and_verdicts(client, heart):
     assert client.get(url + ".json?show=nonsense").json()["reviews"]["count"] == 4
 
 
+def test_site_film_page_shows_dates_as_precise_as_their_source(client, heart):
+    """Siskel's review is known by its year ("a 1986 episode"), the preview by its month: the
+    page says 1986 and 1981-08, never a day nobody stated."""
+    html = client.get(f"/films/{heart.slug}").content.decode()
+    reviews = html.split('id="reviews"')[1]
+    siskel = next(row for row in reviews.split("<tr ")[1:] if "Gene Siskel" in row)
+    assert "<td>1986</td>" in siskel
+    assert "1986-01-01" not in html and "1981-08-01" not in html
+    assert "preview 1981-08 San Francisco" in " ".join(html.split())
+    assert "<td>1982-02-11</td>" in next(row for row in reviews.split("<tr ")[1:] if "Janet Maslin" in row)
+
+
 def test_site_reviews_sort_and_pages(client, site):
     film = max(site.values(), key=lambda f: f.reviews.count())
     url = f"/films/{film.slug}.json"
@@ -138,8 +150,13 @@ def test_api_export_and_badge(client, heart):
     rows = list(csv.DictReader(io.StringIO(body.content.decode())))
     assert len(rows) == 4 and {r["critic"] for r in rows} >= {"Janet Maslin", "Susan King"}
     assert next(r for r in rows if r["critic"] == "Janet Maslin")["quote"].startswith("'=")
+    # A date as precise as its source: the CSV says 1986 (our CSV import reads it back so).
+    assert {r["critic"]: r["published"] for r in rows if r["published"]} == {"Janet Maslin": "1982-02-11",
+                                                                              "Gene Siskel": "1986"}
     exported = client.get(f"/api/v1/films/{heart.pk}/reviews/export?format=json").json()
     assert len(exported["reviews"]) == 4
+    siskel = next(r for r in exported["reviews"] if r["critic"] == "Gene Siskel")
+    assert (siskel["published"], siskel["published_precision"]) == ("1986-01-01", "year")
     badge = client.get(f"/api/v1/films/{heart.pk}/badge.svg")
     assert badge["Content-Type"] == "image/svg+xml" and "4 reviews" in badge.content.decode()
 

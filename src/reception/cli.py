@@ -143,11 +143,14 @@ def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
 @with_db
 def reviews(film, as_json):
     """List a film's reviews with rating, verdict and how it was decided."""
+    from django.db.models import F
+
+    from .catalog.dates import as_said
     from .catalog.films import find_film
     from .catalog.serialize import film_json, review_json
 
     found = find_film(film)
-    rows = list(found.reviews.select_related("critic", "outlet").order_by("published", "id"))
+    rows = list(found.reviews.select_related("critic", "outlet").order_by(F("published").asc(nulls_last=True), "id"))
     if as_json:
         click.echo(json.dumps({**film_json(found), "reviews": [review_json(r) for r in rows]}))
         return
@@ -162,7 +165,7 @@ def reviews(film, as_json):
         if r.needs_check:
             verdict += " [to check]"
         who = ", ".join(str(x) for x in (r.critic, r.outlet) if x) or "anonymous"
-        click.echo(f"  {r.published or '    -     '}  {who}: {rating}; {verdict}")
+        click.echo(f"  {as_said(r.published, r.published_precision) or '    -':<10}  {who}: {rating}; {verdict}")
 
 
 @main.command()

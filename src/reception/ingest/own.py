@@ -8,7 +8,7 @@ from pathlib import Path
 from ..catalog.models import Credit, FilmCompany, ReleaseEvent
 from .files import encoding_error, open_text, table_rows
 from .records import (
-    FilmRecord, FilmRef, ReviewRecord, RowError, parse_bool, parse_date, parse_int, parse_verdict,
+    FilmRecord, FilmRef, ReviewRecord, RowError, parse_bool, parse_int, parse_partial_date, parse_verdict,
 )
 
 CSV_COLUMNS = ["film", "year", "critic", "outlet", "date", "quote", "url", "rating", "verdict", "top_critic"]
@@ -18,11 +18,13 @@ def review_from_fields(fields: dict) -> ReviewRecord:
     title = str(fields.get("film") or fields.get("title") or "").strip()
     if not title:
         raise RowError("no film title (column 'film')")
+    published, precision = parse_partial_date(str(fields.get("date") or ""))
     record = ReviewRecord(
         film=FilmRef(title=title, year=parse_int(fields.get("year"), "year")),
         critic=str(fields.get("critic") or "").strip(),
         outlet=str(fields.get("outlet") or "").strip(),
-        published=parse_date(str(fields.get("date") or "")),
+        published=published,
+        published_precision=precision,
         quote=str(fields.get("quote") or "").strip(),
         url=str(fields.get("url") or "").strip(),
         rating_raw=str(fields.get("rating") or "").strip(),
@@ -55,6 +57,22 @@ def _choice(value: str, choices, what: str) -> str:
     return value
 
 
+_FINER = {"day": 0, "month": 1, "year": 2}  # how little of a date a precision says
+
+
+def _release_date(release: dict) -> tuple:
+    """A release's date and precision: as its form says ('1981-08' is a month), or as its
+    `date_precision` says, which may say less than the form (our export writes '1981-08-01' with
+    'month') but never more."""
+    day, stated = parse_partial_date(str(release.get("date") or ""))
+    precision = str(release.get("date_precision") or "").strip().lower() or stated
+    if precision not in _FINER:
+        raise RowError(f"unknown date_precision {precision!r} (one of: day, month, year)")
+    if day and _FINER[precision] < _FINER[stated]:
+        raise RowError(f"release date {release.get('date')!r} states no {precision}")
+    return day, precision
+
+
 def film_from_fields(fields: dict) -> FilmRecord:
     title = str(fields.get("title") or "").strip()
     if not title:
@@ -76,10 +94,11 @@ def film_from_fields(fields: dict) -> FilmRecord:
     ]
     releases = []
     for release in fields.get("releases") or []:
+        day, precision = _release_date(release)
         releases.append({
             "kind": _choice(release.get("kind"), ReleaseEvent.Kind, "release kind"),
-            "date": parse_date(str(release.get("date") or "")),
-            "date_precision": release.get("date_precision") or "day",
+            "date": day,
+            "date_precision": precision,
             **{k: str(release.get(k) or "") for k in ("region", "place", "title", "format", "note")},
         })
     return FilmRecord(

@@ -96,6 +96,34 @@ def parse_date(text: str) -> dt.date | None:
     raise RowError(f"unreadable date {text!r}")
 
 
+MONTHS = "January February March April May June July August September October November December".split()
+# A month named in full or cut short ("Aug", "Sept."), lower case.
+_MONTH_OF = {name.lower(): n for n, name in enumerate(MONTHS, 1)} | {
+    name[:3].lower(): n for n, name in enumerate(MONTHS, 1)} | {"sept": 9}
+
+
+def parse_partial_date(text: str) -> tuple[dt.date | None, str]:
+    """A date as precise as the text states it, and that precision (day, month or year).
+
+    '1986' → (1986-01-01, 'year'); '1981-08', '1981/08', 'August 1981', 'Aug. 1981' → (1981-08-01,
+    'month'); every form of parse_date → 'day'. A critic's review known only by its year ("a
+    1986 episode") keeps that year and says no more; pages show it as '1986'."""
+    text = (text or "").strip()
+    month = None
+    if re.fullmatch(r"\d{4}", text):
+        year, month, precision = int(text), 1, "year"
+    elif match := re.fullmatch(r"(\d{4})[-/](\d{1,2})", text):
+        year, month, precision = int(match.group(1)), int(match.group(2)), "month"
+    elif (match := re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{4})", text)) and match.group(1).lower() in _MONTH_OF:
+        year, month, precision = int(match.group(2)), _MONTH_OF[match.group(1).lower()], "month"
+    if month is None:
+        return parse_date(text), "day"
+    try:
+        return dt.date(year, month, 1), precision
+    except ValueError:
+        raise RowError(f"unreadable date {text!r}") from None
+
+
 _VERDICTS = {
     "positive": Verdict.POSITIVE, "fresh": Verdict.POSITIVE, "pos": Verdict.POSITIVE,
     "negative": Verdict.NEGATIVE, "rotten": Verdict.NEGATIVE, "neg": Verdict.NEGATIVE,

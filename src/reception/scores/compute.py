@@ -34,7 +34,7 @@ from . import sums
 from .audience import audience_score
 from .badges import CERTIFIED, BadgeRules, badge, percent_positive
 from .interval import wilson
-from .periods import FIRST_SHOWING, build_periods, month_label
+from .periods import FIRST_SHOWING, build_periods, month_label, month_span
 
 # FilmScore's columns as this module writes and compares them.
 STORED = ("reviews", "positive", "negative", "percent", "low", "high", "top_reviews", "top_positive",
@@ -97,9 +97,15 @@ def timeline(film_id: int, rules: BadgeRules | None = None) -> list[dict]:
     rules = rules or BadgeRules.from_settings()
     with connection.cursor() as c:
         rows = sums.monthly(c, [film_id])
-    months = sorted((row[1], int(row[2] or 0), int(row[3] or 0)) for row in rows if row[1] is not None)
+    months: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        if row[1] is not None:
+            # A review dated by its year alone counts from that year's first month.
+            counts = months[month_span(row[1])[0]]
+            counts[0] += int(row[2] or 0)
+            counts[1] += int(row[3] or 0)
     out, run_pos, run_total = [], 0, 0
-    for month, pos, neg in months:
+    for month, (pos, neg) in sorted(months.items()):
         run_pos, run_total = run_pos + pos, run_total + pos + neg
         out.append({"month": month_label(month), "reviews": run_total,
                     "percent_positive": percent_positive(run_pos, run_total, rules)})

@@ -6,6 +6,8 @@ Periods, at month precision (reviews are grouped by month for speed):
 - one window of twelve months from each later re-release or restoration;
 - every other later review by decade ("2000s"); reviews before the first showing as
   "before release"; reviews without a date as "undated".
+A review dated by its year alone ("a 1986 episode") counts in the first window its year meets,
+else in its decade; it is "before release" only when its whole year is.
 A reappraisal — a flop in 1982 praised on its 2024 restoration — shows as two periods with
 opposite figures.
 """
@@ -41,6 +43,15 @@ def _month_of(text: str) -> int:
     return int(year) * 12 + int(month) - 1
 
 
+def month_span(index: int) -> tuple[int, int]:
+    """The months a month index covers, end exclusive: itself, or for a review dated by its
+    year alone (sums.monthly gives -1 - the year) that year's twelve."""
+    if index >= 0:
+        return index, index + 1
+    year = -1 - index
+    return year * 12, year * 12 + 12
+
+
 def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
@@ -55,6 +66,7 @@ class Period:
     negative: int = 0
     rating_sum: float = 0.0
     rated: int = 0
+    seen: int | None = None  # the first month of its reviews (a decade is placed by it)
 
     def as_dict(self, rules: BadgeRules) -> dict:
         total = self.positive + self.negative
@@ -77,7 +89,7 @@ def build_periods(events, months) -> list[Period]:
     Returns the periods with reviews, in time order."""
     months = [(month_index(m), *rest) for m, *rest in months]
     showings = [month_index(d) for kind, d, _ in events if kind in FIRST_SHOWING and d]
-    dated = [m for m, *_ in months if m is not None]
+    dated = [month_span(m)[0] for m, *_ in months if m is not None]
     first = min(showings) if showings else (min(dated) if dated else None)
     windows: list[Period] = []
     if first is not None:
@@ -90,14 +102,17 @@ def build_periods(events, months) -> list[Period]:
                 windows.append(Period(name, "return", start, start + WINDOW_MONTHS))
     extra: dict[str, Period] = {}
     for index, positive, negative, rating_sum, rated in months:
-        target = None
+        target, span = None, None
         if index is not None:
+            span = month_span(index)
             for window in windows:
-                if window.start <= index < window.end:
+                if window.start < span[1] and span[0] < window.end:
                     target = window
                     break
         if target is None:
-            target = _outside(extra, index, first)
+            target = _outside(extra, span, first)
+        if span is not None and (target.seen is None or span[0] < target.seen):
+            target.seen = span[0]
         target.positive += positive
         target.negative += negative
         target.rating_sum += rating_sum or 0.0
@@ -109,17 +124,20 @@ def build_periods(events, months) -> list[Period]:
 
 
 def _time_order(period: Period) -> tuple[int, int]:
-    return ({"before-release": 0, "undated": 2}.get(period.kind, 1), period.start if period.start is not None else 0)
+    # A decade by its first review: the 1980s of a 1982 film come after its release window.
+    start = period.seen if period.kind == "decade" else period.start
+    return ({"before-release": 0, "undated": 2}.get(period.kind, 1), start if start is not None else 0)
 
 
-def _outside(extra: dict[str, Period], index: int | None, first: int | None) -> Period:
-    """The period of a month outside every window: undated, before release, or its decade."""
-    if index is None:
+def _outside(extra: dict[str, Period], span: tuple[int, int] | None, first: int | None) -> Period:
+    """The period of months (month_span) outside every window: undated, before release, or
+    their decade."""
+    if span is None:
         key, kind = "undated", "undated"
-    elif first is not None and index < first:
+    elif first is not None and span[1] <= first:
         key, kind = "before release", "before-release"
     else:
-        decade = (index // 12) // 10 * 10
+        decade = (span[0] // 12) // 10 * 10
         key, kind = f"{decade}s", "decade"
     period = extra.get(key)
     if period is None:

@@ -25,12 +25,15 @@ def _vendor_sql() -> dict:
     if connection.vendor == "sqlite":
         # SQLite keeps dates as 'YYYY-MM-DD' text.
         return {
-            "month": "(CAST(substr(r.published, 1, 4) AS INTEGER) * 12 + CAST(substr(r.published, 6, 2) AS INTEGER) - 1)",
+            "month": "(CASE WHEN r.published_precision = 'year' THEN -1 - CAST(substr(r.published, 1, 4) AS INTEGER) "
+                     "ELSE CAST(substr(r.published, 1, 4) AS INTEGER) * 12 + CAST(substr(r.published, 6, 2) AS INTEGER) - 1 "
+                     "END)",
             "day": "CAST(julianday(r.published) AS INTEGER)",
         }
     return {
-        "month": "(CAST(EXTRACT(YEAR FROM r.published) AS INTEGER) * 12 "
-                 "+ CAST(EXTRACT(MONTH FROM r.published) AS INTEGER) - 1)",
+        "month": "(CASE WHEN r.published_precision = 'year' THEN -1 - CAST(EXTRACT(YEAR FROM r.published) AS INTEGER) "
+                 "ELSE CAST(EXTRACT(YEAR FROM r.published) AS INTEGER) * 12 "
+                 "+ CAST(EXTRACT(MONTH FROM r.published) AS INTEGER) - 1 END)",
         "day": "(r.published - DATE '2000-01-01')",
     }
 
@@ -43,7 +46,9 @@ def _mix() -> str:
     # A product of a part from the review's id and a part from what it says: two reviews that
     # trade verdicts, ratings or dates change the sum (a sum of linear mixes would not see it).
     # '%%': the queries go with parameters (maybe none), so '%' is written doubled.
-    said = f"((CAST({code} AS BIGINT) * 100003 + {rating} + 1) * 40009 + COALESCE({day}, 0) + COALESCE(r.outlet_id, 0) * 7919) %% {_P2}"
+    # A date known to its year alone counts where its year does (periods), so its precision is said too.
+    dated = f"(COALESCE({day}, 0) * 2 + CASE WHEN r.published_precision = 'year' THEN 1 ELSE 0 END)"
+    said = f"((CAST({code} AS BIGINT) * 100003 + {rating} + 1) * 40009 + {dated} + COALESCE(r.outlet_id, 0) * 7919) %% {_P2}"
     return f"((r.id * {_MULT} %% {_P1}) * ({said}) %% {_P1})"
 
 
@@ -62,7 +67,8 @@ def checks(cursor) -> dict[int, tuple[int, int]]:
 
 def monthly(cursor, film_ids=None, weights: bool = False) -> list[tuple]:
     """Rows of MONTHLY_COLUMNS for the given films (default all); `month` is months since year
-    0 (None when undated). With `weights`, outlets' public weights enter the weighted sums."""
+    0, or for reviews dated by their year alone -1 - the year (periods.month_span), or None when
+    undated. With `weights`, outlets' public weights enter the weighted sums."""
     weight, join = "1.0", ""
     if weights:
         weight, join = "COALESCE(o.weight, 1.0)", "LEFT JOIN catalog_outlet o ON o.id = r.outlet_id"

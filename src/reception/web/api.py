@@ -13,6 +13,7 @@ import io
 import json
 import os
 
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.responses import Status
@@ -21,6 +22,7 @@ from ninja.security import HttpBearer, SessionAuthIsStaff
 from ninja.throttling import AnonRateThrottle
 
 from ..catalog import edits
+from ..catalog.dates import as_said
 from ..catalog.models import Film, Review
 from ..catalog.serialize import review_json
 from ..errors import ReceptionError
@@ -121,7 +123,7 @@ EXPORT_COLUMNS = ["id", "critic", "outlet", "published", "top_critic", "rating_r
 @api.get("/films/{film_id}/reviews/export", summary="Every review of a film as CSV or JSON")
 def export(request, film_id: int, format: str = "csv"):
     found = pages.get(Film, film_id)
-    reviews = found.reviews.select_related("critic", "outlet").order_by("published", "id")
+    reviews = found.reviews.select_related("critic", "outlet").order_by(F("published").asc(nulls_last=True), "id")
     name = f"reception-{found.slug}-reviews"
     if format == "json":
         body = json.dumps({"film": pages.film_ref(found), "reviews": [review_json(r) for r in reviews]},
@@ -133,8 +135,8 @@ def export(request, film_id: int, format: str = "csv"):
         writer.writerow(EXPORT_COLUMNS)
         for r in reviews:
             d = review_json(r)
-            writer.writerow([r.pk, d["critic"] or "", d["outlet"] or "", d["published"] or "", r.top_critic,
-                             r.rating_raw, "" if r.rating is None else r.rating, r.verdict, r.verdict_source,
+            writer.writerow([r.pk, d["critic"] or "", d["outlet"] or "", as_said(r.published, r.published_precision),
+                             r.top_critic, r.rating_raw, "" if r.rating is None else r.rating, r.verdict, r.verdict_source,
                              "" if r.verdict_probability is None else r.verdict_probability,
                              _inert(r.quote), r.url])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

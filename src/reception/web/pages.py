@@ -64,6 +64,7 @@ def _review_ref(r: Review) -> dict:
     return {"id": r.pk, "film": film_ref(r.film), "critic": r.critic.name if r.critic else None,
             "outlet": r.outlet.name if r.outlet else None,
             "published": r.published.isoformat() if r.published else None,
+            "published_precision": r.published_precision if r.published else None,
             "verdict": r.verdict or None, "quote": r.quote}
 
 

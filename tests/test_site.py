@@ -94,6 +94,9 @@ def test_site_search_finds_titles_people_critics_and_outlets(client, heart):
     assert client.get("/search.json?q=globe").json()["outlets"][0]["name"] == "The Globe and Mail"
     html = client.get("/search?q=heart").content.decode()
     assert f'href="/films/{heart.slug}"' in html
+    # No film is called "coppola": the search says none, not "none yet" as an empty catalogue does.
+    films = client.get("/search?q=coppola").content.decode().split('id="s-films"')[1].split("</section>")[0]
+    assert "<li>None.</li>" in films
     assert client.get("/search.json?q=").json()["films"] == []
 
 

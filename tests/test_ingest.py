@@ -378,7 +378,7 @@ def test_ingest_rt_table_in_batches_of_any_size_stores_the_same(tmp_path, readin
 
     from reception.ingest import columns, store
     from reception.ingest.records import ReviewRecord
-    from reception.ingest.store import dedupe_key
+    from reception.ingest.keys import dedupe_key
 
     if load == "large":
         monkeypatch.setattr(store, "DEFER_ROWS", 1)  # the unique index set aside: duplicates told in Python

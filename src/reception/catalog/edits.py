@@ -61,7 +61,7 @@ def _move(reviews, **target) -> set[int]:
     there is the same review twice, and is dropped. Returns the films touched."""
     from types import SimpleNamespace
 
-    from ..ingest.store import dedupe_key
+    from ..ingest.keys import dedupe_key
 
     films = set()
     for review in list(reviews):

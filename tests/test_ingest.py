@@ -327,6 +327,40 @@ def rt_row(film, quote, rating="3/4", fresh="fresh", critic="Ann Critic", top="0
     return f"{film}\t{quote}\t{rating}\t{fresh}\t{critic}\t{top}\t{outlet}\t{date}\n"
 
 
+def test_ingest_rt_quotes_decode_html_entities_and_older_stores_are_mended(tmp_path, monkeypatch):
+    """The RT data sets carry page text ("plastics&#44; but"): quotes are stored decoded, and the
+    migration decodes what older versions stored, keys included, so the file still adds nothing."""
+    import importlib
+    from dataclasses import replace
+
+    from django.apps import apps
+
+    from reception.ingest import rt
+
+    migration = importlib.import_module("reception.catalog.migrations.0007_decode_rt_page_text")
+    rows = [rt_row(1, "Made of plastics&#44; but it exudes emotion &amp; wit&#46;"),
+            rt_row(1, "A delight, top to bottom.", critic="Bo Critic"),
+            rt_row(2, "Same review&#44; stored twice.", critic="Cy Critic")]
+    path = write(tmp_path / "rt.tsv", RT_HEADER + "".join(rows))
+    # Stored as older versions stored them: each quote as the file has it.
+    monkeypatch.setattr(rt, "RT_REVIEWS", [replace(c, convert=str.strip) if c.field == "quote" else c
+                                           for c in rt.RT_REVIEWS])
+    assert ingest(path).imported == 3
+    monkeypatch.undo()
+    # The same review given plainly by another file: a second row, as its key differs.
+    assert ingest(write(tmp_path / "plain.tsv", RT_HEADER + rt_row(2, "Same review, stored twice.",
+                                                                    critic="Cy Critic"))).imported == 1
+    migration.decode_page_text(apps, None)
+    assert sorted(Review.objects.values_list("quote", flat=True)) == [
+        "A delight, top to bottom.", "Made of plastics, but it exudes emotion & wit.",
+        # Decoded, it would be the review stored plainly: left as it was, nothing deleted.
+        "Same review&#44; stored twice.", "Same review, stored twice."]
+    again = ingest(path)
+    assert (again.imported, again.duplicates) == (0, 3)
+    ingest(write(tmp_path / "new.tsv", RT_HEADER + rt_row(3, "&quot;Magical&quot; &#8212; and more.")))
+    assert Review.objects.get(film__source_ids__key="3").quote == "\"Magical\" \u2014 and more."
+
+
 def test_ingest_rt_table_rejects_name_line_and_first_bad_cell(tmp_path, reading):
     rows = [
         rt_row(1, "Good one."),                                   # line 2

@@ -54,6 +54,10 @@ def test_real_kaggle_and_2025_exports_join_and_keep_films_apart(shared_data, tmp
     assert find_film("Toy Story (1995)").reviews.count() == 96
     assert find_film("Toy Story 3").year == 2010
     assert Film.objects.filter(source_ids__source="rt-2025").distinct().count() == 28
+    # The newer export's quotes carry HTML entities ("plastics&#44; but" in 700 of them): stored decoded.
+    assert not Review.objects.filter(quote__regex=r"&(#[0-9]+|[a-z]+);").exists()
+    assert Review.objects.filter(quote__startswith="Toy Story 2 sends audiences into an unforgettable world "
+                                                   "that may be made of plastics, but").exists()
 
 
 def test_real_rt_movies_published_counts(shared_data, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,6 +66,14 @@ class ReviewRecord:
     source_key: str = ""
     published_precision: str = "day"
     needs_check: bool = False  # the source already says an editor should look (e.g. "praise, but …")
+
+
+def page_text(text: str) -> str:
+    """Text the RT data sets took from web pages, with its HTML entities decoded: a quote reads
+    "made of plastics, but", not "made of plastics&#44; but" (700 quotes of the newer export,
+    and synopses of rt.movie_info, carry them). Our own formats keep their text as given."""
+    text = text.strip()
+    return html.unescape(text).strip() if "&" in text else text
 
 
 def normal_text(quote: str) -> str:

@@ -10,7 +10,9 @@ from pathlib import Path
 from ..catalog.identity import clean_name
 from .columns import Column, review_batches
 from .files import table_rows
-from .records import FilmRecord, FilmRef, RowError, parse_bool, parse_date, parse_int, parse_verdict, split_list
+from .records import (
+    FilmRecord, FilmRef, RowError, page_text, parse_bool, parse_date, parse_int, parse_verdict, split_list,
+)
 
 # Each file's columns in the order its header has them.
 RT_REVIEWS_COLUMNS = ["id", "review", "rating", "fresh", "critic", "top_critic", "publisher", "date"]
@@ -93,7 +95,7 @@ def _review_table(film: Column, critic: str, outlet: str, date: str, quote: str,
         Column("critic", critic, clean_name),
         Column("outlet", outlet, clean_name),
         Column("published", date, parse_date),
-        Column("quote", quote, repeats=False),
+        Column("quote", quote, page_text, repeats=False),
         *[c for c in more if c.field == "url"],
         Column("rating_raw", rating),
         Column("source_verdict", label, parse_verdict),
@@ -124,7 +126,7 @@ def _rt_movie_info(row: dict) -> FilmRecord:
     return FilmRecord(
         ref=FilmRef(source="rt-reviews", key=film_id),
         year=_year(theater),
-        synopsis=row["synopsis"].strip(),
+        synopsis=page_text(row["synopsis"]),
         mpaa_rating=row["rating"].strip(),
         genres=split_list(row["genre"], "|"),
         runtime_minutes=parse_int(row["runtime"], "runtime"),
@@ -141,7 +143,7 @@ def read_rt_movie_info(path: Path, encoding: str):
 # rotten_tomatoes_movies.csv ----------------------------------------------------------------
 
 def _rt_movie(row: dict) -> FilmRecord:
-    title = row["movie_title"].strip()
+    title = page_text(row["movie_title"])
     if not title:
         raise RowError("no movie_title")
     theaters = parse_date(row["in_theaters_date"])
@@ -187,7 +189,7 @@ def read_kaggle_reviews(path: Path, encoding: str):
 
 def _kaggle_movie(row: dict) -> FilmRecord:
     link = row["rotten_tomatoes_link"].strip()
-    title = row["movie_title"].strip()
+    title = page_text(row["movie_title"])
     if not link or not title:
         raise RowError("a film needs rotten_tomatoes_link and movie_title")
     released = parse_date(row["original_release_date"])
@@ -203,7 +205,7 @@ def _kaggle_movie(row: dict) -> FilmRecord:
         ref=FilmRef(source="rt-link", key=link),
         title=title,
         year=_year(released),
-        synopsis=row["movie_info"].strip(),
+        synopsis=page_text(row["movie_info"]),
         mpaa_rating=row.get("content_rating", "").strip(),
         genres=split_list(row.get("genres", "")),
         runtime_minutes=parse_int(row.get("runtime"), "runtime"),
@@ -213,7 +215,7 @@ def _kaggle_movie(row: dict) -> FilmRecord:
         published={
             **_published(row, "rt-kaggle", "tomatometer_top_critics_count", "tomatometer_fresh_critics_count",
                          "tomatometer_rotten_critics_count"),
-            "consensus": row["critics_consensus"].strip(),
+            "consensus": page_text(row["critics_consensus"]),
         },
     )
 
@@ -242,7 +244,7 @@ def read_rt2025_reviews(path: Path, encoding: str):
 
 
 def _rt2025_movie(row: dict) -> FilmRecord:
-    movie, title = row["movieId"].strip(), row["movieTitle"].strip()
+    movie, title = row["movieId"].strip(), page_text(row["movieTitle"])
     if not movie or not title:
         raise RowError("a film needs movieId and movieTitle")
     link = _rt_link(row["movieURL"])

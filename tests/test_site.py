@@ -58,10 +58,10 @@ def test_site_film_page_shows_dates_as_precise_as_their_source(client, heart):
     html = client.get(f"/films/{heart.slug}").content.decode()
     reviews = html.split('id="reviews"')[1]
     siskel = next(row for row in reviews.split("<tr ")[1:] if "Gene Siskel" in row)
-    assert "<td>1986</td>" in siskel
+    assert "<td class=\"day\">1986</td>" in siskel
     assert "1986-01-01" not in html and "1981-08-01" not in html
     assert "preview 1981-08 San Francisco" in " ".join(html.split())
-    assert "<td>1982-02-11</td>" in next(row for row in reviews.split("<tr ")[1:] if "Janet Maslin" in row)
+    assert "<td class=\"day\">1982-02-11</td>" in next(row for row in reviews.split("<tr ")[1:] if "Janet Maslin" in row)
 
 
 def test_site_reviews_sort_and_pages(client, site):

@@ -4,6 +4,7 @@ import csv
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from hypothesis import given
@@ -440,7 +441,8 @@ def test_ingest_rt_table_in_batches_of_any_size_stores_the_same(tmp_path, readin
         with connection.cursor() as c:  # the next import starts from an empty catalogue
             for table in ("catalog_review", "catalog_filmsourceid", "catalog_film", "catalog_critic", "catalog_outlet"):
                 c.execute(f"DELETE FROM {table}")
-        return {**report.as_dict(), "paths": [], "rejects_path": ""}, stored, listed
+        # The same report but for its paths and its timings, which differ from run to run.
+        return {**report.as_dict(), "paths": [], "rejects_path": "", "seconds": {}}, stored, listed
 
     whole = outcome("whole")
     monkeypatch.setattr(columns, "BATCH", 7)
@@ -567,7 +569,14 @@ def test_cli_large_load_keeps_foreign_keys_true_and_fails_whole(tmp_path):
     schema_indexes = _review_indexes(db)
     # ~60,000 rows, ~7 MB: over the 50,000 expected rows that make a load large.
     big = _rt_file(tmp_path / "big.tsv", 600, 100)
-    assert json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)["imported"] == 60000
+    began = time.perf_counter()
+    report = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
+    took = time.perf_counter() - began
+    assert report["imported"] == 60000
+    # Where its time went, within the command's own: the indexes set aside took some to build.
+    seconds = report["seconds"]
+    assert list(seconds) == ["rows", "indexes", "finishing", "commit"]
+    assert all(s >= 0 for s in seconds.values()) and seconds["indexes"] > 0 and sum(seconds.values()) < took
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA foreign_key_check").fetchall() == []
         assert c.execute("SELECT count(*) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
@@ -583,6 +592,10 @@ def test_cli_large_load_keeps_foreign_keys_true_and_fails_whole(tmp_path):
         assert c.execute("SELECT count(*), count(DISTINCT film_id) FROM catalog_review").fetchone() == (60000, 600)
     again = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
     assert (again["imported"], again["duplicates"]) == (0, 60000)
+    # A small load keeps the indexes up: none to build again.
+    small = json.loads(run_cli("ingest", _rt_file(tmp_path / "small.tsv", 2, 5), "--json", "--no-verdicts",
+                               db=url).stdout)
+    assert small["seconds"]["indexes"] == 0 and small["seconds"]["rows"] > 0
 
 
 def test_cli_large_first_load_into_postgres_puts_keys_and_indexes_back(tmp_path, postgres_url):
@@ -609,7 +622,14 @@ def test_cli_large_first_load_into_postgres_puts_keys_and_indexes_back(tmp_path,
     assert done.returncode != 0 and "E104" in done.stderr and "line 70002" in done.stderr
     assert schema() == before
     big = _rt_file(tmp_path / "big.tsv", 600, 100)
-    assert json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)["imported"] == 60000
+    began = time.perf_counter()
+    report = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
+    took = time.perf_counter() - began
+    assert report["imported"] == 60000
+    # Where its time went, within the command's own: the indexes set aside took some to build.
+    seconds = report["seconds"]
+    assert list(seconds) == ["rows", "indexes", "finishing", "commit"]
+    assert all(s >= 0 for s in seconds.values()) and seconds["indexes"] > 0 and sum(seconds.values()) < took
     assert schema() == before
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
@@ -617,6 +637,10 @@ def test_cli_large_first_load_into_postgres_puts_keys_and_indexes_back(tmp_path,
                             ).fetchone() == (60000,)
     again = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
     assert (again["imported"], again["duplicates"]) == (0, 60000)
+    # A small load keeps the indexes up: none to build again.
+    small = json.loads(run_cli("ingest", _rt_file(tmp_path / "small.tsv", 2, 5), "--json", "--no-verdicts",
+                               db=url).stdout)
+    assert small["seconds"]["indexes"] == 0 and small["seconds"]["rows"] > 0
 
 
 def test_cli_same_file_gives_the_same_ids_in_any_process(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,9 @@ class ImportReport:
     verdicts_from_labels: int = 0
     awaiting_text_verdict: int = 0  # in the whole database: `reception verdicts` reads them
     touched_films: set = field(default_factory=set)  # films added to or changed: to score again
+    # Where the import's time went: reading and storing its rows, building the indexes a large
+    # load set aside, finishing (bare numbers' scales, verdict rules, counts), the commit.
+    seconds: dict = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -87,6 +91,7 @@ class ImportReport:
             "ratings_read": self.ratings_read, "ratings_flagged": self.ratings_flagged,
             "rejects_path": self.rejects_path, "verdicts_from_ratings": self.verdicts_from_ratings,
             "verdicts_from_labels": self.verdicts_from_labels, "awaiting_text_verdict": self.awaiting_text_verdict,
+            "seconds": {phase: round(took, 3) for phase, took in self.seconds.items()},
         }
 
 
@@ -132,6 +137,8 @@ def ingest(
     gc.disable()
     # ~120 bytes a review row in the sources we read.
     expected_rows = sum(data_size(p) for p, _ in plan) // 120
+    clock = time.perf_counter
+    began = clock()
     try:
         with unchecked_foreign_keys(expected_rows), transaction.atomic():
             store = Store(source=plan[0][1].name)
@@ -163,6 +170,7 @@ def ingest(
                     except RowError as exc:
                         report.rejects.append(Reject(str(file_path), line, str(exc), raw))
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
+            stored = clock()
             store.finish()
             changes.bump()
             report.verdicts_from_ratings, report.verdicts_from_labels = store.verdicts
@@ -180,6 +188,9 @@ def ingest(
                 finished_at=timezone.now(), read=report.read, imported=report.imported,
                 duplicates=report.duplicates, rejected=report.rejected, films_added=report.films_added,
             )
+            finished = clock()
+        report.seconds = {"rows": stored - began, "indexes": store.index_seconds,
+                          "finishing": finished - stored - store.index_seconds, "commit": clock() - finished}
     finally:
         if collecting:
             gc.enable()

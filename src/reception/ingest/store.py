@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from itertools import chain, compress
@@ -84,6 +85,7 @@ class Store(Catalogue):
         self.deferred: list[str] = []  # statements putting back what defer_indexes set aside
         self.outlets_used: set[int] = set()  # whose bare-number ratings this import may re-read
         self.added = 0  # reviews stored by this import (finish)
+        self.index_seconds = 0.0  # building again the indexes defer_indexes set aside (finish)
         self.rating_counts: Counter = Counter()
         # What batches resolved, for the batches after them: critic and outlet names to ids,
         # dates to (ISO text, as stored), (rating, label, has a quote) to RATING_COLUMNS.
@@ -370,8 +372,10 @@ class Store(Catalogue):
         if self.deferred and self.sqlite:
             # Worker threads sort the builds' runs side by side (the cache: defer_indexes).
             self.cursor.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
+        began = time.perf_counter()
         for sql in self.deferred:
             self.cursor.execute(sql)
+        self.index_seconds = time.perf_counter() - began
         if self.deferred and self.sqlite:
             self.cursor.execute("PRAGMA threads = 0")
         self.deferred, self.existing = [], None

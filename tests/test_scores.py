@@ -232,6 +232,9 @@ def test_score_all_sees_ratings_dates_events_weights_and_rules(monkeypatch):
     assert set(score()) == {film.pk}
     _raw("UPDATE catalog_review SET published = '2002-06-01' WHERE id = %s", [review.pk])
     assert set(score()) == {film.pk}
+    # Known to its year alone, the review may count in another period (periods.month_span).
+    _raw("UPDATE catalog_review SET published_precision = 'year' WHERE id = %s", [review.pk])
+    assert set(score()) == {film.pk}
     ReleaseEvent.objects.create(film=film, kind="restoration", date=date(2020, 1, 1))
     assert set(score()) == {film.pk}
     Outlet.objects.filter(name="Inputs Daily").update(weight=2.0)

@@ -26,5 +26,6 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.consensus
 	$(BIN)/python -m bench.site
 
+# The WAL and its index go with the database: a new reception.db must not meet an old WAL.
 clean:
-	rm -rf $(VENV) staticfiles reception.db *.rejects.tsv
+	rm -rf $(VENV) staticfiles reception.db reception.db-wal reception.db-shm *.rejects.tsv

@@ -55,6 +55,22 @@ def test_ingest_csv_imports_reviews_and_normalizes_ratings(tmp_path):
     assert Critic.objects.get(name="Gene Siskel").top_critic
 
 
+def test_ingest_csv_separated_by_semicolons_as_spreadsheets_save_it(tmp_path):
+    """Where the comma is the decimal mark, spreadsheets save CSV with ';' (and a byte-order mark,
+    and CRLF): the same reviews, and a bad row quoted as the file has it."""
+    rows = ["film;year;critic;outlet;date;quote;rating;verdict",
+            "Paper Moon;1973;Vincent Canby;The New York Times;1973-05-17;Funny, tender, precise.;A-;",
+            "Paper Moon;1973;Pauline Kael;The New Yorker;1973-05;Too cute by half.;;negative",
+            "Paper Moon;1973;Rex Reed;Daily News;;Charming.;;maybe"]
+    path = write(tmp_path / "excel.csv", "\ufeff" + "\r\n".join(rows) + "\r\n")
+    report = ingest(path, rejects_path=tmp_path / "rej.tsv")
+    assert report.formats == ["csv:reviews (;)"]
+    assert (report.imported, report.rejected) == (2, 1)
+    assert (report.rejects[0].line, report.rejects[0].raw) == (4, rows[3])
+    canby = Review.objects.get(critic__name="Vincent Canby")
+    assert (canby.quote, canby.outlet.name, round(canby.rating, 2)) == ("Funny, tender, precise.", "The New York Times", 91.67)
+
+
 def test_ingest_reimport_adds_nothing(tmp_path):
     path = write(tmp_path / "r.csv", HEADER + "".join(GOOD))
     ingest(path)

@@ -35,6 +35,7 @@ FORMATS = [
     Format("rt-2025", "movies", "utf-8", ",", rt.RT2025_MOVIES_COLUMNS, rt.read_rt2025_movies, True),
     Format("rt-movies", "movies", "utf-8", ",", rt.RT_MOVIES_COLUMNS, rt.read_rt_movies, True),
     Format("csv", "reviews", "utf-8", ",", ["film"], own.read_csv, False),
+    Format("csv", "reviews (;)", "utf-8", ";", ["film"], own.read_csv_semicolons, False),
     Format("jsonl", "lines", "utf-8", "", [], own.read_jsonl, False),
     # Plain text has no header to tell it by: only ever chosen by --format article.
     Format("article", "article", "utf-8", "", [], article.read_article, True, merge_by_critic=True),

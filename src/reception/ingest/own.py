@@ -39,15 +39,20 @@ def review_from_fields(fields: dict) -> ReviewRecord:
     return record
 
 
-def read_csv(path: Path, encoding: str):
-    for line, row in table_rows(path, encoding, ",", ["film"]):
+def read_csv(path: Path, encoding: str, delimiter: str = ","):
+    for line, row in table_rows(path, encoding, delimiter, ["film"]):
         if isinstance(row, list):
-            yield line, RowError(f"wrong number of fields ({len(row)})"), ",".join(row)
+            yield line, RowError(f"wrong number of fields ({len(row)})"), delimiter.join(row)
             continue
         try:
-            yield line, review_from_fields(row), ",".join(row.values())
+            yield line, review_from_fields(row), delimiter.join(row.values())
         except RowError as exc:
-            yield line, exc, ",".join(row.values())
+            yield line, exc, delimiter.join(row.values())
+
+
+def read_csv_semicolons(path: Path, encoding: str):
+    """Our CSV as spreadsheets save it where the comma is the decimal mark: fields split by ';'."""
+    return read_csv(path, encoding, ";")
 
 
 def _choice(value: str, choices, what: str) -> str:

@@ -143,14 +143,13 @@ def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
 @with_db
 def reviews(film, as_json):
     """List a film's reviews with rating, verdict and how it was decided."""
-    from django.db.models import F
-
     from .catalog.dates import as_said
     from .catalog.films import find_film
     from .catalog.serialize import film_json, review_json
+    from .web.listing import SORTS
 
     found = find_film(film)
-    rows = list(found.reviews.select_related("critic", "outlet").order_by(F("published").asc(nulls_last=True), "id"))
+    rows = list(found.reviews.select_related("critic", "outlet").order_by(*SORTS["oldest"]))
     if as_json:
         click.echo(json.dumps({**film_json(found), "reviews": [review_json(r) for r in rows]}))
         return

@@ -13,7 +13,6 @@ import io
 import json
 import os
 
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.responses import Status
@@ -123,7 +122,7 @@ EXPORT_COLUMNS = ["id", "critic", "outlet", "published", "top_critic", "rating_r
 @api.get("/films/{film_id}/reviews/export", summary="Every review of a film as CSV or JSON")
 def export(request, film_id: int, format: str = "csv"):
     found = pages.get(Film, film_id)
-    reviews = found.reviews.select_related("critic", "outlet").order_by(F("published").asc(nulls_last=True), "id")
+    reviews = found.reviews.select_related("critic", "outlet").order_by(*SORTS["oldest"])
     name = f"reception-{found.slug}-reviews"
     if format == "json":
         body = json.dumps({"film": pages.film_ref(found), "reviews": [review_json(r) for r in reviews]},

@@ -573,6 +573,20 @@ def _review_indexes(db) -> dict:
                               "AND type = 'index' AND sql IS NOT NULL"))
 
 
+def _large_load(path, url):
+    """`reception ingest` of a large file: all 60,000 rows in, and where its time went, within the
+    command's own (the indexes set aside took some to build again)."""
+    from .conftest import run_cli
+
+    began = time.perf_counter()
+    report = json.loads(run_cli("ingest", path, "--json", "--no-verdicts", db=url).stdout)
+    took = time.perf_counter() - began
+    assert report["imported"] == 60000
+    seconds = report["seconds"]
+    assert list(seconds) == ["rows", "indexes", "finishing", "commit"]
+    assert all(s >= 0 for s in seconds.values()) and seconds["indexes"] > 0 and sum(seconds.values()) < took
+
+
 def test_cli_large_load_keeps_foreign_keys_true_and_fails_whole(tmp_path):
     """A load large enough to read ahead, set indexes aside and skip row-by-row key checks."""
     import sqlite3
@@ -585,14 +599,7 @@ def test_cli_large_load_keeps_foreign_keys_true_and_fails_whole(tmp_path):
     schema_indexes = _review_indexes(db)
     # ~60,000 rows, ~7 MB: over the 50,000 expected rows that make a load large.
     big = _rt_file(tmp_path / "big.tsv", 600, 100)
-    began = time.perf_counter()
-    report = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
-    took = time.perf_counter() - began
-    assert report["imported"] == 60000
-    # Where its time went, within the command's own: the indexes set aside took some to build.
-    seconds = report["seconds"]
-    assert list(seconds) == ["rows", "indexes", "finishing", "commit"]
-    assert all(s >= 0 for s in seconds.values()) and seconds["indexes"] > 0 and sum(seconds.values()) < took
+    _large_load(big, url)
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA foreign_key_check").fetchall() == []
         assert c.execute("SELECT count(*) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
@@ -638,14 +645,7 @@ def test_cli_large_first_load_into_postgres_puts_keys_and_indexes_back(tmp_path,
     assert done.returncode != 0 and "E104" in done.stderr and "line 70002" in done.stderr
     assert schema() == before
     big = _rt_file(tmp_path / "big.tsv", 600, 100)
-    began = time.perf_counter()
-    report = json.loads(run_cli("ingest", big, "--json", "--no-verdicts", db=url).stdout)
-    took = time.perf_counter() - began
-    assert report["imported"] == 60000
-    # Where its time went, within the command's own: the indexes set aside took some to build.
-    seconds = report["seconds"]
-    assert list(seconds) == ["rows", "indexes", "finishing", "commit"]
-    assert all(s >= 0 for s in seconds.values()) and seconds["indexes"] > 0 and sum(seconds.values()) < took
+    _large_load(big, url)
     assert schema() == before
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "

@@ -92,6 +92,48 @@ def test_cli_reviews_read_back_the_same_from_either_database(tmp_path, postgres_
     assert {r["top_critic"] for r in postgres_reviews} == {True, False}
 
 
+def _rating_columns(db_url):
+    """Each review's quote with the rating and verdict columns stored for it."""
+    code = ("import django,os,json;os.environ.setdefault('DJANGO_SETTINGS_MODULE','reception.settings');django.setup();"
+            "from reception.catalog.models import Review;print(json.dumps(sorted(Review.objects.values_list("
+            "'quote','rating_raw','rating','rating_scale','rating_flag','source_verdict','verdict','verdict_source',"
+            "'verdict_model','needs_check'))))")
+    done = subprocess.run([sys.executable, "-c", code], env=cli_env(db_url), capture_output=True, text=True, check=True)
+    return [tuple(row) for row in json.loads(done.stdout)]
+
+
+def test_cli_rt_table_rows_get_the_ratings_and_verdicts_a_row_by_row_import_gives(db_url, tmp_path, request):
+    """A table's rows are stored a batch at a time, each distinct (rating, label, has a quote)
+    read and decided once for all its rows; our CSV is stored a row at a time. The same
+    reviews must come out of both with the same rating and verdict, row for row."""
+    ratings = ["3/4", "8/10", "B+", "", "thumbs down", "3½ stars", "banana", "2.5/5", "F", "4"]
+    labels = [("fresh", "positive"), ("rotten", "negative"), ("", "")]
+    rt = ["id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate"]
+    ours = ["film,year,critic,outlet,date,quote,url,rating,verdict,top_critic"]
+    for n in range(60):
+        rating, (fresh, verdict) = ratings[n % len(ratings)], labels[n % len(labels)]
+        if not (rating or verdict):
+            rating = "C-"  # a review needs one of them (or a quote, which an empty quote is not)
+        quote = "" if n % 7 == 0 else f"Quote {n}, said plainly."
+        rt.append(f"{n % 5 + 1}\t{quote}\t{rating}\t{fresh}\tCritic {n}\t{n % 2}\tOutlet {n % 3}\tMay 1, 2001")
+        ours.append(f'Film {n % 5 + 1},2001,Critic {n},Outlet {n % 3},2001-05-01,"{quote}",,{rating},{verdict},{n % 2}')
+    (tmp_path / "reviews.tsv").write_text("\n".join(rt) + "\n", encoding="latin-1")
+    (tmp_path / "reviews.csv").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    stored = []
+    other = (f"sqlite:///{tmp_path / 'rows.db'}" if db_url.startswith("sqlite")
+             else request.getfixturevalue("postgres_url").new_database())
+    for name, db in (("reviews.tsv", db_url), ("reviews.csv", other)):
+        report = json.loads(run_cli("ingest", tmp_path / name, "--json", "--no-verdicts", db=db).stdout)
+        assert (report["imported"], report["rejected"]) == (60, 0), name
+        stored.append(_rating_columns(db))
+    table, rows = stored
+    assert table == rows
+    # Not vacuous: the rows differ in what they say and in how their verdicts were decided.
+    assert len({row[1:] for row in table}) >= 20
+    assert {row[7] for row in table} >= {"critic-rating", "outlet-label"}
+    assert any(row[4] for row in table)  # "banana" flagged
+
+
 def _review_count(db_url):
     # Through the CLI's own database settings, so both kinds are read the same way.
     code = ("import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','reception.settings');django.setup();"

@@ -174,12 +174,18 @@ def test_api_token_writes_override_add_and_approve(client, heart, editor):
     assert done["review"]["verdict_source"] == "editor" and done["score"]["positive"] == before["positive"] + 1
     added = client.post(f"/api/v1/films/{heart.pk}/reviews", [
         {"critic": "Roger Ebert", "outlet": "Chicago Sun-Times", "date": "1982-02-12", "rating": "2/4",
-         "quote": "Too much style."}], content_type="application/json", **auth)
+         "quote": "Too much style.", "id": "e1"}], content_type="application/json", **auth)
     assert added.status_code == 201 and added.json()["imported"] == 1
     again = client.post(f"/api/v1/films/{heart.pk}/reviews", {"critic": "Roger Ebert", "outlet": "Chicago Sun-Times",
                         "date": "1982-02-12", "rating": "2/4", "quote": "Too much style."},
                         content_type="application/json", **auth).json()
     assert again["imported"] == 0 and again["duplicates"] == 1
+    # The sender's id again, with the quote corrected: the same review, revised.
+    revised = client.post(f"/api/v1/films/{heart.pk}/reviews", {"critic": "Roger Ebert", "outlet": "Chicago Sun-Times",
+                          "date": "1982-02-12", "rating": "2/4", "quote": "Too much style, too little story.",
+                          "id": "e1"}, content_type="application/json", **auth).json()
+    assert (revised["imported"], revised["updated"]) == (0, 1)
+    assert heart.reviews.get(critic__name="Roger Ebert").quote == "Too much style, too little story."
     after = client.get(f"/api/v1/films/{heart.pk}").json()["score"]
     assert after["reviews"] == 5 and after["percent_positive"] is not None
     refused = client.post(f"/api/v1/films/{heart.pk}/reviews", [{"critic": "X", "quote": "fine"}, {"quote": "no one"}],

@@ -261,6 +261,8 @@ class Review(models.Model):
             # An outlet's stated scales, counted from the index alone when an import decides the
             # scale of its bare numbers (ingest.store.resolve_bare_numbers).
             models.Index(fields=["outlet", "rating_flag", "rating_scale"], name="review_outlet_scale"),
+            # Reviews by their source's id (ingest.revisions); the many rows without one stay out.
+            models.Index(fields=["source_key"], condition=~models.Q(source_key=""), name="review_source_key"),
         ]
 
     def __str__(self) -> str:

@@ -44,6 +44,7 @@ class ImportReport:
     formats: list[str] = field(default_factory=list)
     read: int = 0
     imported: int = 0
+    updated: int = 0  # stored reviews a row revised (ingest.revisions)
     duplicates: int = 0
     films: int = 0
     films_added: int = 0
@@ -66,8 +67,9 @@ class ImportReport:
         return len(self.rejects)
 
     def summary(self) -> str:
+        revised = f", {self.updated} updated" if self.updated else ""
         text = (
-            f"read {self.read}, imported {self.imported} reviews, {self.duplicates} duplicates skipped, "
+            f"read {self.read}, imported {self.imported} reviews{revised}, {self.duplicates} duplicates skipped, "
             f"{self.rejected} rejected; {self.films} film rows, {self.films_added} films added"
         )
         if self.ratings_present:
@@ -86,7 +88,7 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {
             "paths": self.paths, "formats": self.formats, "read": self.read, "imported": self.imported,
-            "duplicates": self.duplicates, "rejected": self.rejected, "films": self.films,
+            "updated": self.updated, "duplicates": self.duplicates, "rejected": self.rejected, "films": self.films,
             "films_added": self.films_added, "ratings_present": self.ratings_present,
             "ratings_read": self.ratings_read, "ratings_flagged": self.ratings_flagged,
             "rejects_path": self.rejects_path, "verdicts_from_ratings": self.verdicts_from_ratings,
@@ -177,8 +179,9 @@ def ingest(
             report.touched_films = store.touched
             report.awaiting_text_verdict = store.count_awaiting()
             report.imported = store.added
+            report.updated = store.revisions.updated
             review_rows = report.read - report.films - report.rejected
-            report.duplicates = review_rows - report.imported
+            report.duplicates = review_rows - report.imported - report.updated
             report.films_added = store.films_added
             _count_ratings(report, store)
             from ..catalog.models import ImportRun
@@ -227,7 +230,8 @@ def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportRe
         changes.bump()
         report.read = len(records)
         report.imported = store.added
-        report.duplicates = report.read - report.imported
+        report.updated = store.revisions.updated
+        report.duplicates = report.read - report.imported - report.updated
         report.touched_films = store.touched | {film_id}
         report.awaiting_text_verdict = store.count_awaiting()
     return report

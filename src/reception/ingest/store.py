@@ -23,6 +23,7 @@ from .catalogue import Catalogue, sql_literal, values_row
 from .columns import ReviewBatch
 from .keys import dedupe_key, dedupe_keys
 from .records import ReviewRecord
+from .revisions import DECIDED, REVISED, Revisions
 
 BATCH = 5000
 # A load of at least this many rows, and larger than the table, sets indexes aside (defer_indexes).
@@ -37,6 +38,7 @@ RECORD_COLUMNS = (
     "rating_flag", "top_critic", "source_verdict", "verdict", "verdict_source", "verdict_model", "needs_check",
     "source_key", "dedupe_key", "published_precision",
 )
+RECORD_AT = {column: at for at, column in enumerate(RECORD_COLUMNS)}
 # A batch of table rows (columns.ReviewBatch): then its own columns (url, source_key) if it has
 # them, then its kind: the row of the review_kind table holding its rating's and verdict's
 # columns (RATING_COLUMNS), one per distinct (rating, label, has a quote) of the import.
@@ -108,6 +110,7 @@ class Store(Catalogue):
         self.outlet_of: dict[str, int | None] = {}
         self.day_of: dict = {}
         self.kind_of: dict[tuple, int] = {}
+        self.kind_rows: dict[int, tuple] = {}  # a review_kind row's RATING_COLUMNS
         self.cache_size = None  # the connection's own, while an import sets a larger one
         self.load_table = False  # PostgreSQL's review_load made (_copy_reviews)
         self._sqlite_cursor = None
@@ -119,6 +122,8 @@ class Store(Catalogue):
         # Every review this import adds gets a larger id: its rows are found by key range.
         self.cursor.execute("SELECT coalesce(max(id), 0) FROM catalog_review")
         self.last_id = self.cursor.fetchone()[0]
+        self.revisions = Revisions(self.cursor)
+        self.revisions.next_file(source)
 
     # reviews -------------------------------------------------------------------------------
 
@@ -134,6 +139,10 @@ class Store(Catalogue):
             self.duplicates.append((line, first))
             return
         self.seen[key] = line
+        first = self.revisions.repeated(record.source_key, film_id, line)
+        if first is not None:
+            self.duplicates.append((line, first))
+            return
         if self.merge_by_critic and self._critic_reviewed(film_id, critic_id, outlet_id, record.published):
             return  # counted as a duplicate: imported rows are counted in the table
         rating = self._count_rating(record.rating_raw, outlet_id)
@@ -196,14 +205,51 @@ class Store(Catalogue):
         # The rows' values one after another, straight from the columns: no tuple made a row.
         values = list(chain.from_iterable(zip(*columns)))
         copies, already = self._first_copies(keys, batch.lines)
+        revised = {}
+        if "source_key" in v:
+            def revision(at: int) -> dict:
+                """The columns the row at `at` sets in the review it revises."""
+                return {"critic_id": critics[at], "outlet_id": outlets[at], "published": days[at],
+                        "published_precision": "day", "quote": quotes[at], "url": v["url"][at] if "url" in v else "",
+                        "top_critic": top_cells[at], "dedupe_key": keys[at], "needs_check": False,
+                        **dict(zip(RATING_COLUMNS, self.kind_rows[kinds[at]]))}
+
+            revised = self._revise_batch(v["source_key"], films, keys, batch.lines, copies, already, revision)
         width = len(columns)
-        for at in sorted(copies | already, reverse=True):  # a few rows, if any
+        for at in sorted(copies | already | revised.keys(), reverse=True):  # a few rows, if any
             del values[at * width:(at + 1) * width]
         self._tally_ratings(raws, outlets, copies)
         same = {"needs_check": False, "published_precision": "day", "url": "", "source_key": ""}
         self._insert_reviews(BATCH_COLUMNS + extra, values, {k: value for k, value in same.items() if k not in extra},
                              kinds=True)
         return refused
+
+    def _revise_batch(self, source_keys, films, keys, lines, copies: set[int], already: set[int], revision) -> dict:
+        """A batch's rows with ids (ingest.revisions): a repeat of an id this file named before
+        joins `copies`; a row revising a stored review updates it with `revision(position)`.
+        Returns {position: review} of those."""
+        for at, line in enumerate(lines):
+            if at not in copies and at not in already:
+                first = self.revisions.repeated(source_keys[at], films[at], line)
+                if first is not None:
+                    self.duplicates.append((line, first))
+                    copies.add(at)
+        new = [at for at in range(len(lines)) if at not in copies and at not in already]
+        revised = self.revisions.matches(source_keys, films, keys, new, self._taken)
+        rows = [(*map(revision(at).__getitem__, REVISED + DECIDED), review) for at, review in revised.items()]
+        self.revisions.apply(rows, {films[at] for at in revised})
+        return revised
+
+    def _taken(self, keys: list[int]) -> set[int]:
+        """Those of these dedupe keys a stored review has."""
+        if self.existing is not None:
+            return self.existing.intersection(keys)
+        found = set()
+        for chunk in id_chunks(set(keys)):
+            self.cursor.execute(f"SELECT dedupe_key FROM catalog_review WHERE dedupe_key IN "
+                                f"({', '.join(['%s'] * len(chunk))})", chunk)
+            found.update(key for (key,) in self.cursor.fetchall())
+        return found
 
     def _kinds(self, kinds: list[tuple]) -> list[int]:
         """The review_kind row of each (rating, label, has a quote): its rating read and its
@@ -223,8 +269,9 @@ class Store(Catalogue):
                     "FROM catalog_review WITH NO DATA")
             rows = []
             for kind in new:
-                self.kind_of[kind] = len(self.kind_of) + 1
-                rows.append((self.kind_of[kind], *self._rating_columns(*kind)))
+                kind_id = self.kind_of[kind] = len(self.kind_of) + 1
+                self.kind_rows[kind_id] = self._rating_columns(*kind)
+                rows.append((kind_id, *self.kind_rows[kind_id]))
             self.cursor.executemany(f"INSERT INTO review_kind VALUES ({', '.join(['%s'] * 9)})", rows)
         return list(map(self.kind_of.__getitem__, kinds))
 
@@ -357,6 +404,7 @@ class Store(Catalogue):
         if self.existing is not None:
             self.existing.update(self.seen)
         self.seen.clear()
+        self.revisions.next_file(self.source)
 
     def defer_indexes(self, expected_rows: int):
         """For a load larger than the table, set the review table's secondary indexes aside now
@@ -420,7 +468,7 @@ class Store(Catalogue):
         self.deferred, self.existing = [], None
         if self.kind_of and self.sqlite:
             self.cursor.execute("DROP TABLE temp.review_kind")
-            self.kind_of = {}
+            self.kind_of, self.kind_rows = {}, {}
         if self.cache_size is not None:
             self.cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
         # The rows this could change were decided as they were written (RowRules) but for
@@ -439,10 +487,18 @@ class Store(Catalogue):
         self.verdicts = (counts[CRITIC_RATING], counts[VerdictSource.OUTLET_LABEL.value])
         # The reviews this import added, counted without a pass over a table of millions.
         self.added = sum(counts.values())
+        self.touched |= self.revisions.films
 
     def flush(self):
-        self._insert_reviews(RECORD_COLUMNS, list(chain.from_iterable(self.batch)), {})
-        self.batch = []
+        rows, self.batch = self.batch, []
+        at = RECORD_AT
+        revised = self.revisions.matches([row[at["source_key"]] for row in rows], [row[0] for row in rows],
+                                         [row[at["dedupe_key"]] for row in rows], range(len(rows)), self._taken)
+        if revised:
+            self.revisions.apply([(*(rows[i][at[c]] for c in REVISED + DECIDED), review_id)
+                                  for i, review_id in revised.items()], {rows[i][0] for i in revised})
+            rows = [row for i, row in enumerate(rows) if i not in revised]
+        self._insert_reviews(RECORD_COLUMNS, list(chain.from_iterable(rows)), {})
 
     def count_reviews(self, where: str = "1 = 1") -> int:
         self.cursor.execute(f"SELECT count(*) FROM catalog_review WHERE {where}")

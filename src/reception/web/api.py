@@ -182,6 +182,8 @@ class ReviewIn(Schema):
     rating: str = ""
     verdict: str = ""
     top_critic: bool = False
+    # The review's id in the sender's system: posting it again with other content revises it.
+    id: str = ""
 
 
 class VerdictIn(Schema):
@@ -201,8 +203,8 @@ def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
     if report.awaiting_text_verdict:
         decide(film_ids=[film_id])
     score([film_id])
-    return Status(201, {"ok": True, "read": report.read, "imported": report.imported, "duplicates": report.duplicates,
-                 "film": pages.film_ref(Film.objects.get(pk=film_id))})
+    return Status(201, {"ok": True, "read": report.read, "imported": report.imported, "updated": report.updated,
+                        "duplicates": report.duplicates, "film": pages.film_ref(Film.objects.get(pk=film_id))})
 
 
 @api.post("/reviews/{review_id}/verdict", auth=EDITOR, throttle=[],

@@ -1,0 +1,94 @@
+"""Reviews a source names by an id of its own (our formats' `id`, the newer RT export's
+`reviewId`): a later import of the same id is the same review, revised.
+
+A review is otherwise told by its content (ingest.keys): a corrected quote, or a date added,
+would make a second review. So a row whose id, source format and film are those of one stored
+review, and whose content differs, updates that review in place instead of adding one. Its
+verdict is decided again as a new row's would be (an editor's stays), and its film is scored
+again. What keeps the rule from merging two reviews silently:
+- the id counts only within its source format and its film, so two systems numbering their
+  reviews 1, 2, 3 meet only on the same film, and never across formats;
+- a stored id held by more than one review of that film matches none of them;
+- within one file an id names one review: a later row repeating it is listed as a duplicate
+  of the first;
+- a revision whose new content is that of another stored review is a duplicate of that one,
+  and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..catalog.models import VerdictSource
+from ..database import id_chunks
+
+# What a revision replaces, then what it decides again unless an editor has decided it.
+REVISED = ("critic_id", "outlet_id", "published", "published_precision", "quote", "url", "rating_raw", "rating",
+           "rating_scale", "rating_flag", "top_critic", "source_verdict", "dedupe_key")
+DECIDED = ("verdict", "verdict_source", "verdict_model", "needs_check")
+EDITOR = VerdictSource.EDITOR.value
+
+
+class Revisions:
+    """One import's reviews identified by their source's ids."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.source = ""
+        self.first_line: dict[tuple[str, int], int] = {}  # (id, film) -> the line of this file naming it
+        self.stored = False  # has the database reviews of this source with ids (else nothing to match)
+        self.updated = 0
+        self.films: set[int] = set()  # films of revised reviews: to score again
+
+    def next_file(self, source: str) -> None:
+        self.source = source
+        self.first_line.clear()
+        # Through the small index of reviews with ids (Review.Meta), its condition stated.
+        self.cursor.execute("SELECT 1 FROM catalog_review WHERE NOT (source_key = '') AND source = %s LIMIT 1",
+                            [source])
+        self.stored = self.cursor.fetchone() is not None
+
+    def repeated(self, source_key: str, film_id: int, line: int) -> int | None:
+        """The line of this file that named this id for this film before, if one did."""
+        if not source_key:
+            return None
+        first = self.first_line.setdefault((source_key, film_id), line)
+        return first if first != line else None
+
+    def matches(self, source_keys: list[str], films: list[int], keys: list[int], positions,
+                taken=None) -> dict[int, int]:
+        """{position: stored review} for the rows at `positions` that revise a stored review:
+        the same id and film, another dedupe key. `taken(keys)`: those of these keys stored
+        for some review (a revision to another review's content is a duplicate of it)."""
+        wanted = {(source_keys[at], films[at]): at for at in positions if source_keys[at]}
+        if not (wanted and self.stored):
+            return {}
+        found = defaultdict(list)
+        for chunk in id_chunks({source_key for source_key, _ in wanted}):
+            self.cursor.execute(
+                "SELECT source_key, film_id, id, dedupe_key FROM catalog_review WHERE NOT (source_key = '') "
+                f"AND source_key IN ({', '.join(['%s'] * len(chunk))}) AND source = %s", [*chunk, self.source])
+            for source_key, film_id, review_id, key in self.cursor.fetchall():
+                found[(source_key, film_id)].append((review_id, key))
+        revised = {}
+        for pair, at in wanted.items():
+            stored = found.get(pair, [])
+            if len(stored) == 1 and stored[0][1] != keys[at]:
+                revised[at] = stored[0][0]
+        if revised and taken is not None:
+            clash = taken([keys[at] for at in revised])
+            revised = {at: review_id for at, review_id in revised.items() if keys[at] not in clash}
+        return revised
+
+    def apply(self, rows: list[tuple], films) -> None:
+        """Update stored reviews: each row holds REVISED and DECIDED values, then the review's id."""
+        if not rows:
+            return
+        kept = f"verdict_source = '{EDITOR}'"
+        sets = [f"{column} = %s" for column in REVISED]
+        sets += [f"{column} = CASE WHEN {kept} THEN {column} ELSE %s END" for column in DECIDED]
+        # A verdict decided again has no probability until the text model gives it one.
+        sets.append(f"verdict_probability = CASE WHEN {kept} THEN verdict_probability ELSE NULL END")
+        self.cursor.executemany(f"UPDATE catalog_review SET {', '.join(sets)} WHERE id = %s", rows)
+        self.updated += len(rows)
+        self.films.update(films)

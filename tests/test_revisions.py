@@ -168,3 +168,21 @@ def test_cli_reports_revised_reviews_on_either_database(db_url, tmp_path):
     reviews = json.loads(run_cli("reviews", "Badlands", "--json", db=db_url).stdout)["reviews"]
     assert sorted((r["quote"], r["published"], r["rating"]["raw"], r["verdict"]) for r in reviews) == [
         ("Cool and calm.", "2001-05-02", "3/4", "positive"), ("Dull.", "2001-05-01", "1/4", "negative")]
+
+
+@pytest.mark.parametrize("load", ["small", "large"])
+def test_a_later_file_of_a_folder_revises_what_an_earlier_one_brought(tmp_path, load, monkeypatch):
+    """A folder of monthly exports, imported at once: the later file's corrected row is the
+    earlier file's review, revised in the same transaction."""
+    from reception.ingest import store
+
+    if load == "large":
+        monkeypatch.setattr(store, "DEFER_ROWS", 1)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write(folder / "2024-01.csv", OURS + "Paper Moon,1973,Ann,Daily,,Funy.,,3/4,,false,r1\n")
+    write(folder / "2024-02.csv", OURS + "Paper Moon,1973,Ann,Daily,,Funny.,,3/4,,false,r1\n"
+                                         "Paper Moon,1973,Bob,Daily,,Dull.,,1/4,,false,r2\n")
+    report = ingest(folder)
+    assert (report.read, report.imported, report.updated, report.duplicates) == (3, 2, 1, 0)
+    assert sorted(Review.objects.values_list("source_key", "quote")) == [("r1", "Funny."), ("r2", "Dull.")]

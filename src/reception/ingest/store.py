@@ -404,6 +404,7 @@ class Store(Catalogue):
         if self.existing is not None:
             self.existing.update(self.seen)
         self.seen.clear()
+        self.flush()  # the files before stored, for this one's rows to revise
         self.revisions.next_file(self.source)
 
     def defer_indexes(self, expected_rows: int):

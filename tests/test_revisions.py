@@ -6,7 +6,7 @@ import json
 import pytest
 
 from reception.catalog.edits import override
-from reception.catalog.models import Review
+from reception.catalog.models import ImportRun, Review
 from reception.ingest import ingest
 from reception.ingest.keys import dedupe_key
 from reception.ingest.records import ReviewRecord
@@ -60,6 +60,7 @@ def test_a_corrected_row_revises_its_review_and_an_editors_verdict_stays(tmp_pat
     assert (again.read, again.imported, again.updated, again.duplicates) == (4, 1, 2, 1)
     assert again.summary().startswith("read 4, imported 1 reviews, 2 updated, 1 duplicates skipped, 0 rejected")
     assert again.as_dict()["updated"] == 2
+    assert ImportRun.objects.latest("id").updated == 2  # the import's record, in the admin
     assert again.touched_films == {bob.film_id}
     reviews = by_source_id()
     assert Review.objects.count() == 4

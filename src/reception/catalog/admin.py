@@ -178,5 +178,5 @@ class PublishedScoreAdmin(admin.ModelAdmin):
 
 @admin.register(models.ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["path", "format", "started_at", "read", "imported", "duplicates", "rejected"]
+    list_display = ["path", "format", "started_at", "read", "imported", "updated", "duplicates", "rejected"]
     list_filter = ["format"]

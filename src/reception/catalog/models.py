@@ -339,6 +339,7 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField()
     read = models.PositiveIntegerField(default=0)
     imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0, help_text="Stored reviews revised by a row with their id.")
     duplicates = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     films_added = models.PositiveIntegerField(default=0)

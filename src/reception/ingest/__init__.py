@@ -188,7 +188,7 @@ def ingest(
 
             ImportRun.objects.create(
                 path=str(path), format=",".join(sorted({f.name for _, f in plan})), started_at=started,
-                finished_at=timezone.now(), read=report.read, imported=report.imported,
+                finished_at=timezone.now(), read=report.read, imported=report.imported, updated=report.updated,
                 duplicates=report.duplicates, rejected=report.rejected, films_added=report.films_added,
             )
             finished = clock()

@@ -14,4 +14,9 @@ class Migration(migrations.Migration):
             model_name='review',
             index=models.Index(condition=models.Q(('source_key', ''), _negated=True), fields=['source_key'], name='review_source_key'),
         ),
+        migrations.AddField(
+            model_name='importrun',
+            name='updated',
+            field=models.PositiveIntegerField(default=0, help_text='Stored reviews revised by a row with their id.'),
+        ),
     ]

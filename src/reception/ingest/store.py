@@ -493,8 +493,9 @@ class Store(Catalogue):
     def flush(self):
         rows, self.batch = self.batch, []
         at = RECORD_AT
-        revised = self.revisions.matches([row[at["source_key"]] for row in rows], [row[0] for row in rows],
-                                         [row[at["dedupe_key"]] for row in rows], range(len(rows)), self._taken)
+        revised = self.revisions.stored and self.revisions.matches(
+            [row[at["source_key"]] for row in rows], [row[0] for row in rows], [row[at["dedupe_key"]] for row in rows],
+            range(len(rows)), self._taken)
         if revised:
             self.revisions.apply([(*(rows[i][at[c]] for c in REVISED + DECIDED), review_id)
                                   for i, review_id in revised.items()], {rows[i][0] for i in revised})

@@ -36,17 +36,24 @@ class Revisions:
         self.cursor = cursor
         self.source = ""
         self.first_line: dict[tuple[str, int], int] = {}  # (id, film) -> the line of this file naming it
-        self.stored = False  # has the database reviews of this source with ids (else nothing to match)
+        self._stored = None  # has the database reviews of this source with ids: asked when first needed
         self.updated = 0
         self.films: set[int] = set()  # films of revised reviews: to score again
 
     def next_file(self, source: str) -> None:
         self.source = source
         self.first_line.clear()
-        # Through the small index of reviews with ids (Review.Meta), its condition stated.
-        self.cursor.execute("SELECT 1 FROM catalog_review WHERE NOT (source_key = '') AND source = %s LIMIT 1",
-                            [source])
-        self.stored = self.cursor.fetchone() is not None
+        self._stored = None
+
+    @property
+    def stored(self) -> bool:
+        """Has the database reviews of this source with ids (else no row has one to revise)?"""
+        if self._stored is None:
+            # Through the small index of reviews with ids (Review.Meta), its condition stated.
+            self.cursor.execute("SELECT 1 FROM catalog_review WHERE NOT (source_key = '') AND source = %s LIMIT 1",
+                                [self.source])
+            self._stored = self.cursor.fetchone() is not None
+        return self._stored
 
     def repeated(self, source_key: str, film_id: int, line: int) -> int | None:
         """The line of this file that named this id for this film before, if one did."""

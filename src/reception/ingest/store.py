@@ -68,14 +68,13 @@ def unchecked_foreign_keys(expected_rows: int):
             connection.enable_constraint_checking()
 
 
-def _select(columns: tuple[str, ...], kinds: bool, constants: list[str], rows: str) -> str:
-    """SELECT the review rows `rows` holds (a table, or SQLite's VALUES, whose columns are
-    column1, column2 …): their `columns`, then RATING_COLUMNS from their kind if `kinds`, then
-    the `constants` every row shares."""
-    own = columns if rows == "review_load" else [f"column{at}" for at in range(1, len(columns) + 1)]
+def _select(rows: str, names: list[str], kinds: bool, constants: list[str]) -> str:
+    """SELECT the review rows `rows` holds (a table, or SQLite's VALUES) by their `names` there,
+    the last naming their review_kind row if `kinds` (whose RATING_COLUMNS follow), then the
+    `constants` every row shares."""
     if not kinds:
-        return f"SELECT {', '.join([*own, *constants])} FROM {rows} AS r"
-    kind = "kind" if rows == "review_load" else f"column{len(columns) + 1}"
+        return f"SELECT {', '.join([*names, *constants])} FROM {rows} AS r"
+    *own, kind = names
     # The rows drive the join (CROSS JOIN keeps SQLite from looping over the kinds first), and
     # WHERE, not ON: SQLite would read an ON before ON CONFLICT as the join's.
     return (f"SELECT {', '.join([*(f'r.{c}' for c in own), *(f'k.{c}' for c in RATING_COLUMNS), *constants])} "
@@ -205,13 +204,14 @@ class Store(Catalogue):
         # The rows' values one after another, straight from the columns: no tuple made a row.
         values = list(chain.from_iterable(zip(*columns)))
         copies, already = self._first_copies(keys, batch.lines)
+        # The columns every row of a table shares, but for those it has (url, source_key).
+        same = {k: value for k, value in {"needs_check": False, "published_precision": "day", "url": "",
+                                          "source_key": ""}.items() if k not in extra}
         revised = {}
         if "source_key" in v:
             def revision(at: int) -> dict:
                 """The columns the row at `at` sets in the review it revises."""
-                return {"critic_id": critics[at], "outlet_id": outlets[at], "published": days[at],
-                        "published_precision": "day", "quote": quotes[at], "url": v["url"][at] if "url" in v else "",
-                        "top_critic": top_cells[at], "dedupe_key": keys[at], "needs_check": False,
+                return {**same, **dict(zip(BATCH_COLUMNS + extra, (column[at] for column in columns))),
                         **dict(zip(RATING_COLUMNS, self.kind_rows[kinds[at]]))}
 
             revised = self._revise_batch(v["source_key"], films, keys, batch.lines, copies, already, revision)
@@ -219,9 +219,7 @@ class Store(Catalogue):
         for at in sorted(copies | already | revised.keys(), reverse=True):  # a few rows, if any
             del values[at * width:(at + 1) * width]
         self._tally_ratings(raws, outlets, copies)
-        same = {"needs_check": False, "published_precision": "day", "url": "", "source_key": ""}
-        self._insert_reviews(BATCH_COLUMNS + extra, values, {k: value for k, value in same.items() if k not in extra},
-                             kinds=True)
+        self._insert_reviews(BATCH_COLUMNS + extra, values, same, kinds=True)
         return refused
 
     def _revise_batch(self, source_keys, films, keys, lines, copies: set[int], already: set[int], revision) -> dict:
@@ -338,9 +336,10 @@ class Store(Catalogue):
         # While the unique index is set aside (defer_indexes), duplicates are caught in Python.
         conflict = "" if self.existing is not None else " ON CONFLICT (dedupe_key) DO NOTHING"
         if not self.sqlite:
-            self._copy_reviews(columns + (("kind",) if kinds else ()), zip(*[iter(values)] * width))
+            loaded = list(columns) + (["kind"] if kinds else [])
+            self._copy_reviews(loaded, zip(*[iter(values)] * width))
             self.cursor.execute(f"INSERT INTO catalog_review ({names}) "
-                                f"{_select(columns, kinds, constants, 'review_load')}{conflict}")
+                                f"{_select('review_load', loaded, kinds, constants)}{conflict}")
             self.cursor.execute("TRUNCATE review_load")
             return
         # Many rows to a statement: SQLite pays its per-statement work (the AUTOINCREMENT
@@ -353,8 +352,10 @@ class Store(Catalogue):
         def statement(rows: int) -> str:
             if not kinds:
                 return f"INSERT INTO catalog_review ({names}) VALUES {', '.join([values_row(width, same, False)] * rows)}"
-            listed = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * rows)
-            return f"INSERT INTO catalog_review ({names}) {_select(columns, kinds, constants, f'(VALUES {listed})')}"
+            listed = ", ".join([values_row(width, {}, False)] * rows)
+            # SQLite names a VALUES list's columns column1, column2 …
+            return (f"INSERT INTO catalog_review ({names}) "
+                    f"{_select(f'(VALUES {listed})', [f'column{at}' for at in range(1, width + 1)], kinds, constants)}")
 
         if whole:
             sqlite.executemany(statement(per) + conflict, (values[at:at + step] for at in range(0, whole, step)))
@@ -368,7 +369,7 @@ class Store(Catalogue):
             self._sqlite_cursor = connection.connection.cursor()
         return self._sqlite_cursor
 
-    def _copy_reviews(self, columns: tuple[str, ...], rows) -> None:
+    def _copy_reviews(self, columns: list[str], rows) -> None:
         """PostgreSQL: rows streamed by COPY into a temporary table of the review table's columns
         (no constraints), for one INSERT … SELECT to move: an INSERT a row costs the server a
         statement each (a million-row load took twice as long)."""
@@ -493,9 +494,9 @@ class Store(Catalogue):
     def flush(self):
         rows, self.batch = self.batch, []
         at = RECORD_AT
-        revised = self.revisions.stored and self.revisions.matches(
+        revised = self.revisions.matches(
             [row[at["source_key"]] for row in rows], [row[0] for row in rows], [row[at["dedupe_key"]] for row in rows],
-            range(len(rows)), self._taken)
+            range(len(rows)), self._taken) if rows and self.revisions.stored else {}
         if revised:
             self.revisions.apply([(*(rows[i][at[c]] for c in REVISED + DECIDED), review_id)
                                   for i, review_id in revised.items()], {rows[i][0] for i in revised})

@@ -20,6 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest --repeat 3
+	$(BIN)/python -m bench.films
 	$(BIN)/python -m bench.verdicts
 	$(BIN)/python -m bench.scores
 	$(BIN)/python -m bench.badges

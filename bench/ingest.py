@@ -63,10 +63,13 @@ def _settle() -> None:
     os.sync()
 
 
-def raw_import(tsv: Path, workdir: Path) -> tuple[float, int]:
+def raw_import(path: Path, workdir: Path, csv: bool = False) -> tuple[float, int]:
+    """Seconds the `sqlite3` shell takes to `.import` a TSV file (or a CSV file) into a new
+    table of text columns, and the rows it stored."""
     db = workdir / "raw.db"
     db.unlink(missing_ok=True)
-    script = f".mode tabs\n.import {tsv} reviews\nSELECT count(*) FROM reviews;\n"
+    how = ".import --csv" if csv else ".mode tabs\n.import"
+    script = f"{how} {path} raw\nSELECT count(*) FROM raw;\n"
     _settle()
     start = time.perf_counter()
     done = subprocess.run(["sqlite3", str(db)], input=script, capture_output=True, text=True, check=True)
@@ -179,14 +182,15 @@ def postgres_imports(tsv: Path, workdir: Path, admin_url: str) -> dict:
             server.stop()
 
 
-def replica_setup(name: str, description: str, argv=None):
-    """The options every rt.reviews-replica bench takes: (args, source file, work folder)."""
+def replica_setup(name: str, description: str, argv=None, source: str = "rt-reviews/rt.reviews.tsv.gz",
+                  copies: int = 19):
+    """The options every bench on a replicated data file takes: (args, source file, work folder)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--copies", type=int, default=19)
+    parser.add_argument("--copies", type=int, default=copies)
     parser.add_argument("--keep", default=None, help="Keep the generated files in this folder.")
     args = parser.parse_args(argv)
-    source = Path(args.data) / "rt-reviews" / "rt.reviews.tsv.gz"
+    source = Path(args.data) / source
     if not source.exists():
         sys.exit(f"bench.{name}: {source} not found; pass --data")
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="reception-bench-"))

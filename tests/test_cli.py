@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .conftest import cli_env, run_cli
+from .conftest import FIXTURES, cli_env, run_cli
 
 
 def test_cli_demo_data_and_reviews_json(db_url, tmp_path):
@@ -90,6 +90,28 @@ def test_cli_reviews_read_back_the_same_from_either_database(tmp_path, postgres_
     assert sqlite_reviews == postgres_reviews
     assert {r["quote"].rsplit("#", 1)[0].strip() for r in postgres_reviews} == set(quotes)
     assert {r["top_critic"] for r in postgres_reviews} == {True, False}
+
+
+def test_cli_film_rows_read_back_the_same_from_either_database(tmp_path, postgres_url):
+    """Film rows are written with SQL of our own a group at a time (genres as JSON, published
+    figures updated in place): both databases must read them back alike, twice imported."""
+    read_back = []
+    for db in (f"sqlite:///{tmp_path / 'films.db'}", postgres_url.new_database()):
+        for _ in range(2):
+            report = json.loads(run_cli("ingest", FIXTURES / "film_rows.jsonl", "--json", "--rejects",
+                                        tmp_path / "rej.tsv", db=db).stdout)
+            assert (report["films"], report["rejected"]) == (4, 1)
+        read_back.append([json.loads(run_cli("reviews", title, "--json", db=db).stdout)
+                          for title in ("Paper Moon (1973)", "The Last Picture Show")])
+    in_sqlite, in_postgres = read_back
+    for film in in_sqlite + in_postgres:
+        film.pop("id")
+    assert in_sqlite == in_postgres
+    paper_moon = in_postgres[0]
+    assert (paper_moon["genres"], paper_moon["synopsis"]) == (["Comedy"], "A con man and a girl.")
+    assert [(p["source"], p["percent_positive"], p["review_count"]) for p in paper_moon["published_scores"]] == [
+        ("rt", 92, 40)]
+    assert len(paper_moon["credits"]) == 3 and len(paper_moon["releases"]) == 2
 
 
 def _rating_columns(db_url):

@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reception.catalog.models import Critic, Film, Outlet, Review
+from reception.catalog.models import Credit, Critic, Film, Outlet, Person, PublishedScore, ReleaseEvent, Review
 from reception.errors import IngestError
 from reception.ingest import ingest
+
+from .conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +209,40 @@ def test_ingest_jsonl_films_and_reviews_with_bad_lines(tmp_path, reading):
     assert {(c.person.name, c.role, c.character) for c in film.credits.all()} == {
         ("Peter Bogdanovich", "director", ""), ("Tatum O'Neal", "actor", "Addie Loggins")}
     assert film.reviews.get().rating == 100
+
+
+@pytest.mark.parametrize("group", [2, 500])
+def test_ingest_film_rows_fill_their_film_in_file_order_and_a_refused_row_changes_nothing(tmp_path, monkeypatch,
+                                                                                         group):
+    """Film rows are stored a group at a time (ingest.films): a later row of the same film must
+    see what an earlier one set, whether the two share a group or not."""
+    import reception.ingest
+
+    monkeypatch.setattr(reception.ingest, "FILM_GROUP", group)
+    report = ingest(FIXTURES / "film_rows.jsonl", rejects_path=tmp_path / "rej.tsv")
+    assert (report.films, report.films_added, report.rejected) == (4, 2, 1)
+    assert [(r.line, r.reason) for r in report.rejects] == [(4, "unknown published field(s): tomatometer")]
+    # The refused row left no film, person or release behind.
+    assert not Film.objects.filter(title="Ghost Film").exists()
+    assert not Person.objects.filter(name="Nobody Else").exists()
+    film = Film.objects.get(title="Paper Moon")
+    # What the first row to give a detail gave stays: a later row fills only what is missing.
+    assert (film.genres, film.synopsis) == (["Comedy"], "A con man and a girl.")
+    assert sorted((c.person.name, c.role, c.character) for c in film.credits.all()) == [
+        ("Peter Bogdanovich", "director", ""), ("Ryan O'Neal", "actor", "Moses Pray"),
+        ("Tatum O'Neal", "actor", "Addie Loggins")]
+    assert [(c.company.name, c.role) for c in film.companies.all()] == [("The Directors Company", "production")]
+    assert sorted((r.kind, r.date.isoformat(), r.note) for r in film.releases.all()) == [
+        ("re-release", "1974-03-01", ""), ("theatrical", "1973-05-09", "")]
+    # The same source's figures are updated; another source quoting the same consensus adds nothing.
+    assert [(p.source, p.status, p.percent_positive, p.review_count, p.consensus)
+            for p in film.published_scores.all()] == [("rt", "certified", 92, 40, "A charmer.")]
+    # One person across films and spellings.
+    assert Person.objects.filter(name_key=Person.objects.get(name="Peter Bogdanovich").name_key).count() == 1
+    assert Film.objects.get(title="The Last Picture Show").credits.filter(person__name="Peter Bogdanovich").exists()
+    again = ingest(FIXTURES / "film_rows.jsonl", rejects_path=tmp_path / "rej.tsv")
+    assert (again.films, again.films_added) == (4, 0)
+    assert (Credit.objects.count(), ReleaseEvent.objects.count(), PublishedScore.objects.count()) == (5, 2, 1)
 
 
 def test_ingest_dates_keep_the_precision_their_source_states(tmp_path, reading):

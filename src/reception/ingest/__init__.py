@@ -23,6 +23,7 @@ from ..errors import IngestError
 from .ahead import read_items
 from .columns import ReviewBatch
 from .files import data_size
+from .films import GROUP as FILM_GROUP
 from .formats import NAMES, Format, detect
 from .records import FilmRecord, RowError
 from .store import Store, unchecked_foreign_keys
@@ -150,27 +151,30 @@ def ingest(
                 store.merge_by_critic = fmt.merge_by_critic
                 store.next_file()
                 found_before = len(store.duplicates)
+                films = []  # film rows waiting to be stored together (ingest.films)
                 for line, item, raw in read_items(fmt.read, file_path, encoding or fmt.encoding):
+                    rows = len(item) + len(item.rejects) if isinstance(item, ReviewBatch) else 1
+                    report.read += rows
+                    if bar is not None:
+                        bar.update(rows)
+                    if isinstance(item, FilmRecord):
+                        films.append((line, item, raw))
+                        if len(films) >= FILM_GROUP:
+                            _store_films(store, films, file_path, report)
+                        continue
+                    # A review may name a film of the rows before it.
+                    _store_films(store, films, file_path, report)
                     if isinstance(item, ReviewBatch):
                         refused = item.rejects + store.add_batch(item)
-                        report.read += len(item) + len(item.rejects)
                         report.rejects += [Reject(str(file_path), at, reason, text) for at, reason, text in refused]
-                        if bar is not None:
-                            bar.update(len(item) + len(item.rejects))
                         continue
-                    report.read += 1
-                    if bar is not None:
-                        bar.update()
                     try:
                         if isinstance(item, RowError):
                             raise item
-                        if isinstance(item, FilmRecord):
-                            store.upsert_film(item)
-                            report.films += 1
-                        else:
-                            store.add_review(item, line)
+                        store.add_review(item, line)
                     except RowError as exc:
                         report.rejects.append(Reject(str(file_path), line, str(exc), raw))
+                _store_films(store, films, file_path, report)
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
             stored = clock()
             store.finish()
@@ -205,6 +209,16 @@ def ingest(
         ]
         report.rejects_path = str(write_rejects(listed, rejects_path or f"{path.name}.rejects.tsv"))
     return report
+
+
+def _store_films(store: Store, films: list, path: Path, report: ImportReport) -> None:
+    """The film rows read so far stored together, and the list emptied."""
+    if not films:
+        return
+    refused = store.add_films(films)
+    report.films += len(films) - len(refused)
+    report.rejects += [Reject(str(path), line, reason, text) for line, reason, text in refused]
+    films.clear()
 
 
 def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportReport:

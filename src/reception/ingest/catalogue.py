@@ -14,8 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
-from ..catalog.models import Company, Credit, Film, FilmCompany, Person, PublishedScore, ReleaseEvent
 from .columns import ReviewBatch
+from .films import FilmDetails, check_published, fill, new_film
 from .records import FilmRecord, FilmRef, RowError
 
 # A new film's columns before any film file fills them.
@@ -59,6 +59,7 @@ class Catalogue:
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.sqlite = connection.vendor == "sqlite"
         self.films_added = 0
+        self.details = FilmDetails(self.cursor, self.now)
         self._load_indexes()
 
     def _load_indexes(self):
@@ -80,8 +81,6 @@ class Catalogue:
         self.outlets = dict(c.fetchall())
         c.execute("SELECT alias_key, outlet_id FROM catalog_outletalias")
         self.outlet_aliases = dict(c.fetchall())
-        self.people: dict[str, int] = {}     # filled on first use: most imports name no one
-        self.companies: dict[str, int] = {}
 
     # films ---------------------------------------------------------------------------------
 
@@ -150,8 +149,51 @@ class Catalogue:
             return film_id
         return self._new_film(ref.title, ref.year)
 
-    def upsert_film(self, record: FilmRecord) -> int:
-        film_id = self.find_film(record.ref)
+    def add_films(self, rows: list[tuple[int, FilmRecord, str]]) -> list[tuple[int, str, str]]:
+        """Film rows (line, row, raw text), in file order: each row's film found or created, and
+        what the row brings stored for the group at once (ingest.films). Returns the rows refused,
+        as (line, reason, raw text); a refused row changes nothing."""
+        # The stored films the rows name by id or title, read together (on PostgreSQL a query
+        # each was a round trip a row); a film found otherwise is read when met.
+        films = self.details.films({self._known_film(record) for _, record, _ in rows} - {None})
+        refused, placed, source_ids = [], [], []
+        for line, record, raw in rows:
+            try:
+                check_published(record)
+                film_id, film = self._place_film(record, source_ids)
+            except RowError as exc:
+                refused.append((line, str(exc), raw))
+                continue
+            if film_id not in films:
+                films[film_id] = film or self.details.film(film_id)
+            film = films[film_id]
+            before = (film["title_key"], film["year"])
+            fill(film, record)
+            # A later row of the group may find the film by the title or year this one gave it.
+            if (film["title_key"], film["year"]) != before:
+                self.titles[before[0]].remove((film_id, before[1]))
+                self.titles[film["title_key"]].append((film_id, film["year"]))
+            placed.append((film_id, record))
+        self.cursor.executemany("INSERT INTO catalog_filmsourceid (film_id, source, key) VALUES (%s, %s, %s)",
+                                source_ids)
+        if placed:
+            self.details.write({film_id: films[film_id] for film_id, _ in placed}, placed)
+        return refused
+
+    def _known_film(self, record: FilmRecord) -> int | None:
+        """The stored film a film row names by its ids or title, if that is plain now."""
+        try:
+            found = self.find_film(record.ref)
+        except RowError:
+            return None
+        for source, key in record.also_known_as:
+            found = found or self.film_ids.get((source, key))
+        return found
+
+    def _place_film(self, record: FilmRecord, source_ids: list) -> tuple[int, dict | None]:
+        """The film a film row is about: found by its ids or title, else created (and then its
+        columns as created, to fill). The ids new to the catalogue go to `source_ids`."""
+        film_id, film = self.find_film(record.ref), None
         for source, key in record.also_known_as:
             if film_id is None:
                 film_id = self.film_ids.get((source, key))
@@ -161,76 +203,17 @@ class Catalogue:
             if film_id is not None and record.ref.source in self.film_sources[film_id]:
                 film_id = None
         if film_id is None:
-            film_id = self._new_film(record.title or f"{record.ref.source} film {record.ref.key}",
-                                     record.year, title_known=bool(record.title))
+            title = record.title or f"{record.ref.source} film {record.ref.key}"
+            film_id = self._new_film(title, record.year, title_known=bool(record.title))
+            film = new_film(title, record.year, bool(record.title))
         self.touched.add(film_id)
-        if record.ref.source:
-            self._add_source_id(film_id, record.ref.source, record.ref.key)
-        for source, key in record.also_known_as:
-            self._add_source_id(film_id, source, key)
-        self._fill_film(film_id, record)
-        return film_id
-
-    def _fill_film(self, film_id: int, record: FilmRecord):
-        """Fill what the film lacks; never overwrite what is there (an editor may have set it)."""
-        film = Film.objects.get(pk=film_id)
-        old_key, old_year = film.title_key, film.year
-        if record.title and not film.title_known:
-            film.title, film.title_known = record.title, True
-        for attr in ("year", "synopsis", "runtime_minutes", "mpaa_rating"):
-            value = getattr(record, attr)
-            if value not in (None, "") and getattr(film, attr) in (None, ""):
-                setattr(film, attr, value)
-        if record.genres and not film.genres:
-            film.genres = record.genres
-        if record.limited_release:
-            film.limited_release = True
-        film.sample = film.sample or record.sample
-        film.save()
-        if (film.title_key, film.year) != (old_key, old_year):
-            self.titles[old_key].remove((film_id, old_year))
-            self.titles[film.title_key].append((film_id, film.year))
-
-        # The unique constraints make these idempotent: a credit already there is skipped, and
-        # one that names no character adds nothing to the same person in the same role.
-        known = set(Credit.objects.filter(film_id=film_id).values_list("person_id", "role"))
-        credits = [(order, c, self._named(Person, self.people, c["name"])) for order, c in enumerate(record.credits)]
-        Credit.objects.bulk_create([
-            Credit(film_id=film_id, person_id=person_id, role=c["role"], character=c.get("character", ""), order=order)
-            for order, c, person_id in credits if c.get("character") or (person_id, c["role"]) not in known
-        ], ignore_conflicts=True)
-        FilmCompany.objects.bulk_create([
-            FilmCompany(film_id=film_id, company_id=self._named(Company, self.companies, c["name"]), role=c["role"],
-                        region=c.get("region", ""), note=c.get("note", ""))
-            for c in record.companies
-        ], ignore_conflicts=True)
-        for release in record.releases:
-            fields = {k: v for k, v in release.items() if k not in ("kind", "date")}
-            ReleaseEvent.objects.get_or_create(
-                film_id=film_id, kind=release["kind"], date=release["date"], defaults=fields
-            )
-        if record.published:
-            published = dict(record.published)
-            source = str(published.pop("source", "") or "published")
-            allowed = {f.name for f in PublishedScore._meta.fields} - {"id", "film", "source"}
-            unknown = set(published) - allowed
-            if unknown:
-                raise RowError(f"unknown published field(s): {', '.join(sorted(unknown))}")
-            # The same consensus quoted again (an article citing the aggregator) is not news.
-            text = published.get("consensus")
-            if not (text and PublishedScore.objects.filter(film_id=film_id, consensus=text).exclude(source=source)
-                    .exists()):
-                PublishedScore.objects.update_or_create(film_id=film_id, source=source, defaults=published)
-
-    def _named(self, model, index: dict | None, name: str) -> int:
-        """The id of the person or company of that name, created when new (people match by name)."""
-        if not index:
-            for key, pk in model.objects.order_by("-id").values_list("name_key", "id"):
-                index[key] = pk  # the oldest wins for namesakes
-        key = name_key(name)
-        if key not in index:
-            index[key] = model.objects.create(name=name).pk
-        return index[key]
+        named = [(record.ref.source, record.ref.key)] if record.ref.source else []
+        for source, key in named + record.also_known_as:
+            if (source, key) not in self.film_ids:
+                source_ids.append((film_id, source, key))
+                self.film_ids[(source, key)] = film_id
+                self.film_sources[film_id].add(source)
+        return film_id, film
 
     def _batch_films(self, batch: ReviewBatch) -> tuple[dict, list[tuple[int, str, str]]]:
         """Each distinct film of a batch resolved (created when new); rows naming an ambiguous

@@ -1,10 +1,19 @@
 """The editors' view of the catalogue: list views, filters and search for every model."""
 
+import datetime as dt
+
 from django.contrib import admin
+from django.db.models import Max, Min, URLField
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from .. import ratings
+from ..ingest.formats import NAMES
 from . import edits, models
+
+
+# A URL typed without its scheme is taken as https:// (Django 6's default, asked for now).
+URLS = {URLField: {"assume_scheme": "https"}}
 
 
 class CreditInline(admin.TabularInline):
@@ -68,6 +77,7 @@ class OutletAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_key", "aliases__alias"]
     inlines = [AliasInline]
     actions = ["merge"]
+    formfield_overrides = URLS
 
     @admin.action(description="Merge selected outlets into the most reviewed one")
     def merge(self, request, queryset):
@@ -95,17 +105,72 @@ def _merge(model_admin, request, queryset, merge, kind):
     model_admin.message_user(request, f"merged {merged} {kind}{'s' if merged != 1 else ''} into {kept}")
 
 
+class DecadeFilter(admin.SimpleListFilter):
+    """Reviews by the decade they were published in: "the 1980s" is how reception over time is
+    read. (Django's date hierarchy truncates every row's date in Python to list the years: 5 s
+    on a million reviews.)"""
+
+    title = "published"
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        span = model_admin.model.objects.aggregate(first=Min("published"), last=Max("published"))
+        if span["first"] is None:
+            return [("none", "undated")]
+        first, last = span["first"].year // 10 * 10, span["last"].year // 10 * 10
+        return [(str(decade), f"{decade}s") for decade in range(last, first - 1, -10)] + [("none", "undated")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(published__isnull=True)
+        if self.value() and self.value().isdigit():
+            decade = int(self.value())
+            return queryset.filter(published__gte=dt.date(decade, 1, 1), published__lt=dt.date(decade + 10, 1, 1))
+        return queryset
+
+
+class KnownValuesFilter(admin.SimpleListFilter):
+    """A column's values as the code knows them, not as a pass over a million rows finds them
+    (Django's filter of a plain column asks the table for its distinct values)."""
+
+    values: list[tuple[str, str]] = []
+
+    def lookups(self, request, model_admin):
+        return self.values
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() is not None else queryset
+
+
+class RatingFlagFilter(KnownValuesFilter):
+    title = "rating flag"
+    parameter_name = "rating_flag"
+    values = [(ratings.OK, "read"), *((flag, flag) for flag in (
+        ratings.NO_SCALE, ratings.SCALE_ASSUMED, ratings.SCALE_INFERRED, ratings.UNKNOWN, ratings.OUT_OF_RANGE))]
+
+
+class SourceFilter(KnownValuesFilter):
+    title = "source"
+    parameter_name = "source"
+    values = [(name, name) for name in [*NAMES[1:], "api"]]
+
+
 @admin.register(models.Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = [
         "film", "critic", "outlet", "published", "rating_raw", "rating", "rating_flag",
         "verdict", "verdict_source", "needs_check",
     ]
-    list_filter = ["verdict", "verdict_source", "needs_check", "top_critic", "rating_flag", "source"]
+    list_filter = ["verdict", "verdict_source", "needs_check", "top_critic", RatingFlagFilter, SourceFilter,
+                   DecadeFilter]
     search_fields = ["quote", "film__title", "critic__name", "outlet__name"]
     autocomplete_fields = ["film", "critic", "outlet"]
-    date_hierarchy = "published"
     list_select_related = ["film", "critic", "outlet"]
+    # The newest first, by the primary key: the model's order (by film title) sorted a million
+    # rows for each page (1.5 s). A search's matches are not counted twice.
+    ordering = ["-id"]
+    show_full_result_count = False
+    formfield_overrides = URLS
     readonly_fields = ["dedupe_key", "created_at", "verdict_source", "verdict_probability", "verdict_model"]
     actions = ["mark_positive", "mark_negative"]
 

@@ -18,3 +18,5 @@ class ScoreSnapshotAdmin(admin.ModelAdmin):
     list_display = ["film", "at", "reviews", "percent", "badge", "audience_percent"]
     search_fields = ["film__title"]
     list_select_related = ["film"]
+    # Computed as well; and an editable film would list every film in a menu (1.2 s a page).
+    readonly_fields = [f.name for f in ScoreSnapshot._meta.fields]

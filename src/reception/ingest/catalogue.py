@@ -15,12 +15,8 @@ from django.utils import timezone
 
 from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
 from .columns import ReviewBatch
-from .films import FilmDetails, check_published, fill, new_film
+from .films import NEW_FILM, FilmDetails, check_published, fill, new_film
 from .records import FilmRecord, FilmRef, RowError
-
-# A new film's columns before any film file fills them.
-NEW_FILM = {"genres": "[]", "synopsis": "", "runtime_minutes": None, "mpaa_rating": "", "limited_release": False,
-            "sample": False}
 
 
 def sql_literal(value, for_django: bool = True) -> str:
@@ -133,10 +129,17 @@ class Catalogue:
         self.films_added += len(created)
 
     def _add_source_id(self, film_id: int, source: str, key: str):
-        if (source, key) not in self.film_ids:
+        if self._new_source_id(film_id, source, key):
             self._insert("catalog_filmsourceid", {"film_id": film_id, "source": source, "key": key})
-            self.film_ids[(source, key)] = film_id
-            self.film_sources[film_id].add(source)
+
+    def _new_source_id(self, film_id: int, source: str, key: str) -> bool:
+        """Whether this id of a source is new to the catalogue; if so, it is the film's from now
+        on (the caller stores it)."""
+        if (source, key) in self.film_ids:
+            return False
+        self.film_ids[(source, key)] = film_id
+        self.film_sources[film_id].add(source)
+        return True
 
     def film_for_review(self, ref: FilmRef) -> int:
         film_id = self.find_film(ref)
@@ -180,23 +183,24 @@ class Catalogue:
             self.details.write({film_id: films[film_id] for film_id, _ in placed}, placed)
         return refused
 
-    def _known_film(self, record: FilmRecord) -> int | None:
-        """The stored film a film row names by its ids or title, if that is plain now."""
-        try:
-            found = self.find_film(record.ref)
-        except RowError:
-            return None
+    def _named_film(self, record: FilmRecord) -> int | None:
+        """The stored film a film row names by its reference, else by its other ids."""
+        found = self.find_film(record.ref)
         for source, key in record.also_known_as:
             found = found or self.film_ids.get((source, key))
         return found
 
+    def _known_film(self, record: FilmRecord) -> int | None:
+        """_named_film, or None where the row's reference is ambiguous (it will be refused)."""
+        try:
+            return self._named_film(record)
+        except RowError:
+            return None
+
     def _place_film(self, record: FilmRecord, source_ids: list) -> tuple[int, dict | None]:
         """The film a film row is about: found by its ids or title, else created (and then its
         columns as created, to fill). The ids new to the catalogue go to `source_ids`."""
-        film_id, film = self.find_film(record.ref), None
-        for source, key in record.also_known_as:
-            if film_id is None:
-                film_id = self.film_ids.get((source, key))
+        film_id, film = self._named_film(record), None
         if film_id is None and record.ref.source and record.title:
             film_id = self.find_film(FilmRef(title=record.title, year=record.year))
             # A film the same source already knows under another id is another film (a remake).
@@ -208,11 +212,8 @@ class Catalogue:
             film = new_film(title, record.year, bool(record.title))
         self.touched.add(film_id)
         named = [(record.ref.source, record.ref.key)] if record.ref.source else []
-        for source, key in named + record.also_known_as:
-            if (source, key) not in self.film_ids:
-                source_ids.append((film_id, source, key))
-                self.film_ids[(source, key)] = film_id
-                self.film_sources[film_id].add(source)
+        source_ids += [(film_id, source, key) for source, key in named + record.also_known_as
+                       if self._new_source_id(film_id, source, key)]
         return film_id, film
 
     def _batch_films(self, batch: ReviewBatch) -> tuple[dict, list[tuple[int, str, str]]]:

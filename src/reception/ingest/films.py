@@ -22,6 +22,10 @@ from .records import FilmRecord, RowError
 
 GROUP = 500  # film rows stored together
 
+# A new film's columns before any film file fills them.
+NEW_FILM = {"genres": "[]", "synopsis": "", "runtime_minutes": None, "mpaa_rating": "", "limited_release": False,
+            "sample": False}
+
 # The film columns a row may fill, as the film table names them.
 DETAILS = ("title", "title_key", "title_known", "year", "genres", "synopsis", "runtime_minutes", "mpaa_rating",
            "limited_release", "sample")
@@ -53,8 +57,8 @@ def _release_row(film_id: int, release: dict) -> tuple:
 
 def new_film(title: str, year: int | None, title_known: bool) -> dict:
     """The fillable columns of a film as `Catalogue._new_film` creates it."""
-    return {"title": title, "title_key": title_key(title), "title_known": title_known, "year": year, "genres": [],
-            "synopsis": "", "runtime_minutes": None, "mpaa_rating": "", "limited_release": False, "sample": False}
+    return {"title": title, "title_key": title_key(title), "title_known": title_known, "year": year, **NEW_FILM,
+            "genres": json.loads(NEW_FILM["genres"])}
 
 
 def fill(film: dict, record: FilmRecord) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -144,6 +145,13 @@ def test_api_openapi_and_offline_docs(client, site):
         assert route in spec["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    # Every file the page loads is served from this site: the ones django-ninja bundles.
+    files = re.findall(r'(?:src|href)="(/static/[^"]+)"', docs)
+    assert {"/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css"} <= set(files)
+    for path in files:
+        served = client.get(path)
+        served.close()  # a file's response holds the file open
+        assert served.status_code == 200, path
 
 
 def test_api_export_and_badge(client, heart):

@@ -1,5 +1,6 @@
 """Django settings. The database comes from RECEPTION_DATABASE_URL (default sqlite:///reception.db)."""
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -22,9 +23,11 @@ INSTALLED_APPS = [
     "reception.catalog",
     "reception.scores",
     "reception.web",
-    # Only for its bundled API docs pages (Swagger UI and ReDoc served from the package, no CDN).
-    "ninja",
 ]
+# The API's docs page (Swagger UI) is served from the files django-ninja bundles, no CDN: its
+# templates and static files are found by path (web.api), not by listing ninja as an app, which
+# would import it, and pydantic with it, in every command (0.5 s before an import starts).
+NINJA_FILES = Path(importlib.util.find_spec("ninja").origin).parent
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -43,7 +46,7 @@ WSGI_APPLICATION = "reception.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [str(NINJA_FILES / "templates")],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -65,6 +68,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("RECEPTION_STATIC_ROOT", str(Path.cwd() / "staticfiles"))
+STATICFILES_DIRS = [str(NINJA_FILES / "static")]
 WHITENOISE_USE_FINDERS = True
 
 # Film pages are cached per process, keyed by the data version (see web/cache.py): a change

@@ -13,8 +13,10 @@ import io
 import json
 import os
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Query, Schema
+from ninja.openapi.docs import Swagger
 from ninja.responses import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuthIsStaff
@@ -45,8 +47,14 @@ class EditorToken(HttpBearer):
 
 EDITOR = [EditorToken(), SessionAuthIsStaff()]
 
+# ninja renders its bundled Swagger page only when listed as an app (settings say why it is
+# not); otherwise it renders a page loading Swagger from a CDN. Its "CDN" page is pointed at
+# the bundled one, which loads the files `collectstatic` took from ninja (settings).
+DOCS = Swagger()
+DOCS.template_cdn = str(settings.NINJA_FILES / "templates" / Swagger.template)
+
 api = NinjaAPI(
-    title="Reception API", version="1", urls_namespace="api-v1",
+    title="Reception API", version="1", urls_namespace="api-v1", docs=DOCS,
     description="Film reviews aggregated in the open. Reads are public; writes need an editor.",
     throttle=[AnonRateThrottle(READ_RATE)],
 )

@@ -1,6 +1,7 @@
 """Importing our own CSV/JSONL formats and RT tables: counts, idempotence, rejects, file-level errors."""
 
 import csv
+import html
 import json
 import subprocess
 import sys
@@ -385,8 +386,10 @@ def test_ingest_rt_quotes_decode_html_entities_and_older_stores_are_mended(tmp_p
     migration decodes what older versions stored, keys included, so the file still adds nothing."""
     import importlib
     from dataclasses import replace
+    from types import SimpleNamespace
 
     from django.apps import apps
+    from django.db import connection
 
     from reception.ingest import rt
 
@@ -396,14 +399,18 @@ def test_ingest_rt_quotes_decode_html_entities_and_older_stores_are_mended(tmp_p
             rt_row(2, "Same review&#44; stored twice.", critic="Cy Critic")]
     path = write(tmp_path / "rt.tsv", RT_HEADER + "".join(rows))
     # Stored as older versions stored them: each quote as the file has it.
-    monkeypatch.setattr(rt, "RT_REVIEWS", [replace(c, convert=str.strip) if c.field == "quote" else c
+    monkeypatch.setattr(rt, "RT_REVIEWS", [replace(c, convert=str.strip, whole=None) if c.field == "quote" else c
                                            for c in rt.RT_REVIEWS])
     assert ingest(path).imported == 3
     monkeypatch.undo()
     # The same review given plainly by another file: a second row, as its key differs.
     assert ingest(write(tmp_path / "plain.tsv", RT_HEADER + rt_row(2, "Same review, stored twice.",
                                                                     critic="Cy Critic"))).imported == 1
+    # The keys as the versions before migration 0009 made them, then the migrations in turn.
+    rekey = importlib.import_module("reception.catalog.migrations.0009_review_keys_by_field")
+    rekey.rekey_whole_row(apps, SimpleNamespace(connection=connection))
     migration.decode_page_text(apps, None)
+    rekey.rekey_by_field(apps, SimpleNamespace(connection=connection))
     assert sorted(Review.objects.values_list("quote", flat=True)) == [
         "A delight, top to bottom.", "Made of plastics, but it exudes emotion & wit.",
         # Decoded, it would be the review stored plainly: left as it was, nothing deleted.
@@ -560,6 +567,21 @@ def test_ingest_quote_key_text_is_the_folded_quote_with_spaces_collapsed(quote):
     from reception.ingest.records import normal_text
 
     assert normal_text(quote) == " ".join(quote.casefold().split())
+
+
+QUOTE_TEXT = (st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+              | st.text(alphabet=" \t\n\r\x0b\x1f\x85\xa0\xad\x7f\u2003\u3000aBß&;#4", max_size=12)
+              | st.sampled_from(["Plain words here.", "Made of plastics&#44; but", " x ", "a  b", "éclat", "ẞig"]))
+
+
+@given(st.lists(QUOTE_TEXT, max_size=12))
+def test_ingest_a_column_of_quotes_reads_as_each_quote_alone(quotes):
+    """The readers convert a whole column at once: each cell comes out as it would alone."""
+    from reception.ingest.records import normal_texts, page_text, page_texts
+
+    assert normal_texts(quotes) == [" ".join(q.casefold().split()) for q in quotes]
+    assert page_texts(quotes) == [html.unescape(q.strip()).strip() if "&" in q.strip() else q.strip() for q in quotes]
+    assert [page_text(q) for q in quotes] == page_texts(quotes)
 
 
 def _broken_reader(path, encoding):

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .files import table_reader
-from .records import RowError, normal_text
+from .keys import said_keys
+from .records import RowError, normal_texts
 
 BATCH = 20_000  # rows a batch carries to the store: its work per batch is paid this rarely
 CONVERT = 2_000  # rows converted at a time: columns this short stay in the processor's cache
@@ -31,6 +32,8 @@ class Column:
     source: str                                # the column of the file
     convert: Callable[[str], Any] = str.strip  # one cell -> the value; RowError if unreadable
     repeats: bool = True                       # cells recur (convert per distinct value)
+    # A cell-unique column's `convert` over the whole column at once (the same values, faster).
+    whole: Callable[[list[str]], list] | None = None
 
 
 @dataclass
@@ -43,6 +46,7 @@ class ReviewBatch:
     cells: list[list[str]] | None
     delimiter: str
     rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
+    films: set = field(default_factory=set)  # the distinct film references of its rows (or more)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -59,6 +63,7 @@ class ReviewBatch:
         for column, more in zip(self.cells, other.cells):
             column += more
         self.rejects += other.rejects
+        self.films |= other.films
         return self
 
     def keep(self, positions: list[int]) -> None:
@@ -82,7 +87,7 @@ def review_batches(path: Path, encoding: str, delimiter: str, required: list[str
     lines, cells, rejects = [], [[] for _ in header], []
     batch = None
     for chunk_lines, rows in chunks:
-        if any(len(row) != width for row in rows):
+        if set(map(len, rows)) != {width}:
             good = [at for at, row in enumerate(rows) if len(row) == width]
             rejects += [(line, f"expected {needed}+ fields, found {len(row)}", delimiter.join(row))
                         for line, row in zip(chunk_lines, rows) if len(row) != width]
@@ -108,7 +113,7 @@ def review_batches(path: Path, encoding: str, delimiter: str, required: list[str
 
 def _ready(batch: ReviewBatch) -> tuple[int, ReviewBatch, str]:
     """The ingest loop's item for a batch, its cells let go where they will not be needed."""
-    if all(ref.source for ref in set(batch.values["film"])):
+    if all(ref.source for ref in batch.films):
         # A film named by a source's id is never ambiguous (Store.find_film), so no row of this
         # batch can be refused once read, and the cells kept to quote such a row are not needed:
         # a batch sent to another process (ingest.ahead) would carry every cell twice.
@@ -120,38 +125,38 @@ def _convert(lines, cells, rejects, columns, positions, delimiter, memo) -> Revi
     """The rows read since the last call, as a batch; `memo` holds, per repeating field, the
     cells converted so far in this file and the reasons of those that do not convert."""
     problems: dict[int, str] = {}  # row position -> the first reason it cannot be imported
+    films: set = set()  # the film column's distinct references
     values: dict[str, list] = {}
     for column, position, (known, errors) in zip(columns, positions, memo):
         column_cells = cells[position]
         if not column.repeats:
-            values[column.field] = [column.convert(cell) for cell in column_cells]
+            whole = column.whole or (lambda cells: list(map(column.convert, cells)))
+            values[column.field] = whole(column_cells)
             continue
         if len(known) + len(errors) > MEMO:
             known.clear()  # a column of cells that hardly repeat: memory stays flat
             errors.clear()
-        failed = False
-        for cell in set(column_cells):
-            if cell in known:
-                continue
-            if cell in errors:
-                failed = True
-                continue
+        distinct = set(column_cells)
+        # Only the cells new to this file are looked at one by one.
+        for cell in distinct.difference(known, errors):
             try:
                 known[cell] = column.convert(cell)
             except RowError as exc:
                 errors[cell] = str(exc)
-                failed = True
-        if failed:
+        if column.field == "film":
+            films = {known[cell] for cell in distinct if cell in known}
+        if errors and not distinct.isdisjoint(errors):
             for at, cell in enumerate(column_cells):
                 if cell in errors and at not in problems:
                     problems[at] = errors[cell]
             values[column.field] = [known.get(cell) for cell in column_cells]
         else:
             values[column.field] = list(map(known.__getitem__, column_cells))
-    # The quote as the dedupe key reads it, made here: a reader running ahead in its own
-    # process (ingest.ahead) takes this work off the process that stores.
-    values["text"] = list(map(normal_text, values["quote"]))
-    batch = ReviewBatch(lines, values, cells, delimiter, rejects)
+    # What each row says, as its share of the dedupe key (ingest.keys), made here: a reader
+    # running ahead in its own process (ingest.ahead) takes this work off the process that stores.
+    values["said"] = said_keys(normal_texts(values["quote"]), values["published"],
+                               values.get("rating_raw") or [""] * len(lines))
+    batch = ReviewBatch(lines, values, cells, delimiter, rejects, films)
     if problems:
         batch.rejects = sorted(rejects + [(lines[at], reason, batch.raw(at)) for at, reason in problems.items()])
         batch.keep([at for at in range(len(lines)) if at not in problems])

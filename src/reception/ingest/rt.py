@@ -11,7 +11,7 @@ from ..catalog.identity import clean_name
 from .columns import Column, review_batches
 from .files import table_rows
 from .records import (
-    FilmRecord, FilmRef, RowError, page_text, parse_bool, parse_date, parse_int, parse_verdict, split_list,
+    FilmRecord, FilmRef, RowError, page_text, page_texts, parse_bool, parse_date, parse_int, parse_verdict, split_list,
 )
 
 # Each file's columns in the order its header has them.
@@ -95,7 +95,7 @@ def _review_table(film: Column, critic: str, outlet: str, date: str, quote: str,
         Column("critic", critic, clean_name),
         Column("outlet", outlet, clean_name),
         Column("published", date, parse_date),
-        Column("quote", quote, page_text, repeats=False),
+        Column("quote", quote, page_text, repeats=False, whole=page_texts),
         *[c for c in more if c.field == "url"],
         Column("rating_raw", rating),
         Column("source_verdict", label, parse_verdict),

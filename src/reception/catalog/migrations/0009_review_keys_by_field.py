@@ -9,6 +9,7 @@ longer than the 100 characters stored), the later keeps its old key: nothing is 
 """
 
 import importlib
+from datetime import date
 from types import SimpleNamespace
 
 from django.db import migrations, models
@@ -41,23 +42,26 @@ def _rekey(schema_editor, keys_of):
             if not rows:
                 return
             last = rows[-1][0]
-            if connection.vendor == "sqlite":
-                # The ISO text SQLite stores, as the model would read it.
-                rows = [(*row[:4], models.DateField().to_python(row[4]), *row[5:]) for row in rows]
+            # A date as the model reads it (SQLite stores ISO text).
+            rows = [(*row[:4], date.fromisoformat(row[4]) if isinstance(row[4], str) else row[4], *row[5:])
+                    for row in rows]
             changed = []
             for row, key in zip(rows, keys_of(rows)):
                 if key in taken:
                     key = row[7]
                 taken.add(key)
                 if key != row[7]:
-                    changed += [row[0], key]
-            for at in range(0, len(changed), 1000):
-                part = changed[at:at + 1000]
-                cursor.execute(
-                    # Both databases name a VALUES list's columns column1, column2.
-                    "UPDATE catalog_review SET dedupe_key = v.column2 FROM (VALUES "
-                    + ", ".join(["(%s, %s)"] * (len(part) // 2))
-                    + ") AS v WHERE catalog_review.id = v.column1", part)
+                    changed.append((key, row[0]))
+            if connection.vendor == "sqlite":
+                # One prepared statement run for every row: SQLite's fastest way here.
+                cursor.executemany("UPDATE catalog_review SET dedupe_key = %s WHERE id = %s", changed)
+                continue
+            for at in range(0, len(changed), 500):
+                part = changed[at:at + 500]
+                # A round trip a row would cost a server more than the update itself.
+                cursor.execute("UPDATE catalog_review SET dedupe_key = v.column1 FROM (VALUES "
+                               + ", ".join(["(%s, %s)"] * len(part)) + ") AS v WHERE catalog_review.id = v.column2",
+                               [value for pair in part for value in pair])
 
 
 def rekey_by_field(apps, schema_editor):

@@ -156,44 +156,6 @@ def test_cli_rt_table_rows_get_the_ratings_and_verdicts_a_row_by_row_import_give
     assert any(row[4] for row in table)  # "banana" flagged
 
 
-_KEYS = ("import django,os,json,sys;os.environ.setdefault('DJANGO_SETTINGS_MODULE','reception.settings');django.setup();"
-         "from django.core.management import call_command;"
-         "target=sys.argv[1:];target and call_command('migrate','catalog',target[0],verbosity=0);"
-         "from reception.catalog.models import Review;from reception.ingest.keys import review_keys;"
-         "rows=list(Review.objects.order_by('id').values_list('film_id','critic_id','outlet_id','published','quote',"
-         "'rating_raw','dedupe_key'));print(json.dumps([[r[-1] for r in rows],review_keys([r[:6] for r in rows])]))")
-
-
-def _keys(db_url, *migrate_to):
-    """(each review's stored dedupe key, the key ingest.keys makes of its fields), after
-    migrating the catalogue to `migrate_to` if given."""
-    done = subprocess.run([sys.executable, "-c", _KEYS, *migrate_to], env=cli_env(db_url), capture_output=True,
-                          text=True, check=True)
-    return json.loads(done.stdout)
-
-
-def test_cli_a_database_keyed_by_an_older_version_is_rekeyed_and_a_file_again_adds_nothing(db_url, tmp_path):
-    """Migration 0009 makes every dedupe key again, field by field; undone, it gives back the
-    keys the versions before it made. Either way, the keys stored are the ones the code in
-    place makes, and importing the same files again adds nothing."""
-    run_cli("init", db=db_url)
-    run_cli("demo", "--no-serve", db=db_url)
-    rt = ["id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate"]
-    rt += [f"{n % 4 + 1}\tQuote {n}, said  plainly.\t{n % 5}/5\tfresh\tCritic {n % 7}\t0\tOutlet {n % 3}\tMay {n % 9 + 1}, 2001"
-           for n in range(40)]
-    (tmp_path / "reviews.tsv").write_text("\n".join(rt) + "\n", encoding="latin-1")
-    assert json.loads(run_cli("ingest", tmp_path / "reviews.tsv", "--json", db=db_url).stdout)["imported"] == 40
-    stored, made = _keys(db_url)
-    assert stored == made and len(set(stored)) == len(stored) > 40
-    older, made = _keys(db_url, "0008")  # the versions before: one SHA-1 of the whole row
-    assert len(set(older)) == len(older) and not set(older) & set(made)
-    run_cli("init", db=db_url)  # migrates
-    assert _keys(db_url) == [made, made]
-    again = json.loads(run_cli("ingest", tmp_path / "reviews.tsv", "--json", db=db_url).stdout)
-    assert (again["imported"], again["duplicates"]) == (0, 40)
-    assert "imported 0 reviews" in run_cli("demo", "--no-serve", db=db_url).stdout
-
-
 def _review_count(db_url):
     # Through the CLI's own database settings, so both kinds are read the same way.
     code = ("import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','reception.settings');django.setup();"

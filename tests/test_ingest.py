@@ -386,10 +386,8 @@ def test_ingest_rt_quotes_decode_html_entities_and_older_stores_are_mended(tmp_p
     migration decodes what older versions stored, keys included, so the file still adds nothing."""
     import importlib
     from dataclasses import replace
-    from types import SimpleNamespace
 
     from django.apps import apps
-    from django.db import connection
 
     from reception.ingest import rt
 
@@ -406,11 +404,7 @@ def test_ingest_rt_quotes_decode_html_entities_and_older_stores_are_mended(tmp_p
     # The same review given plainly by another file: a second row, as its key differs.
     assert ingest(write(tmp_path / "plain.tsv", RT_HEADER + rt_row(2, "Same review, stored twice.",
                                                                     critic="Cy Critic"))).imported == 1
-    # The keys as the versions before migration 0009 made them, then the migrations in turn.
-    rekey = importlib.import_module("reception.catalog.migrations.0009_review_keys_by_field")
-    rekey.rekey_whole_row(apps, SimpleNamespace(connection=connection))
     migration.decode_page_text(apps, None)
-    rekey.rekey_by_field(apps, SimpleNamespace(connection=connection))
     assert sorted(Review.objects.values_list("quote", flat=True)) == [
         "A delight, top to bottom.", "Made of plastics, but it exudes emotion & wit.",
         # Decoded, it would be the review stored plainly: left as it was, nothing deleted.

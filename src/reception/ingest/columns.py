@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .files import table_reader
-from .keys import said_keys
 from .records import RowError, normal_texts
 
 BATCH = 20_000  # rows a batch carries to the store: its work per batch is paid this rarely
@@ -152,10 +151,9 @@ def _convert(lines, cells, rejects, columns, positions, delimiter, memo) -> Revi
             values[column.field] = [known.get(cell) for cell in column_cells]
         else:
             values[column.field] = list(map(known.__getitem__, column_cells))
-    # What each row says, as its share of the dedupe key (ingest.keys), made here: a reader
-    # running ahead in its own process (ingest.ahead) takes this work off the process that stores.
-    values["said"] = said_keys(normal_texts(values["quote"]), values["published"],
-                               values.get("rating_raw") or [""] * len(lines))
+    # The quote as the dedupe key reads it, made here: a reader running ahead in its own
+    # process (ingest.ahead) takes this work off the process that stores.
+    values["text"] = normal_texts(values["quote"])
     batch = ReviewBatch(lines, values, cells, delimiter, rejects, films)
     if problems:
         batch.rejects = sorted(rejects + [(lines[at], reason, batch.raw(at)) for at, reason in problems.items()])

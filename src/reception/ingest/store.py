@@ -104,7 +104,7 @@ class Store(Catalogue):
         self.index_seconds = 0.0  # building again the indexes defer_indexes set aside (finish)
         self.rating_counts: Counter = Counter()
         # What batches resolved, for the batches after them: critic and outlet names to ids,
-        # dates as stored, (rating, label, has a quote) to its review_kind row.
+        # dates to (ISO text, as stored), (rating, label, has a quote) to its review_kind row.
         self.critic_of: dict[str, int | None] = {}
         self.outlet_of: dict[str, int | None] = {}
         self.day_of: dict = {}
@@ -191,11 +191,11 @@ class Store(Catalogue):
         self.outlets_used.update(outlets)
         published = v["published"]
         for day in set(published).difference(self.day_of):
-            self.day_of[day] = self.adapt_date(day)
-        days = list(map(self.day_of.__getitem__, published))
+            self.day_of[day] = (day.isoformat() if day else "", self.adapt_date(day))
+        isos, days = zip(*map(self.day_of.__getitem__, published)) if n else ((), ())
         quotes, raws = v["quote"], v.get("rating_raw") or [""] * n
         kinds = self._kinds(list(zip(raws, v.get("source_verdict") or [""] * n, map(bool, quotes))))
-        keys = dedupe_keys(films, critics, outlets, v["said"])
+        keys = dedupe_keys(films, critics, outlets, isos, v["text"], raws)
         # SQLite's driver binds an int at once, a bool only after looking for an adapter: half
         # a microsecond a row.
         top_cells = list(map(int, tops)) if self.sqlite else tops

@@ -68,6 +68,26 @@ def test_cli_rt_reviews_import_and_reimport(db_url, shared_data, tmp_path):
     assert second["imported"] == 0 and second["duplicates"] == 54432
 
 
+def test_cli_a_rating_read_later_decides_its_review_again(db_url, tmp_path):
+    header = "film,year,critic,outlet,date,quote,url,rating,verdict,top_critic\n"
+    (tmp_path / "a.csv").write_text(header + "Old,2000,A,Weekly Bugle,,Fine.,,2,positive,\n")
+    (tmp_path / "b.csv").write_text(header + "New,2000,B,Weekly Bugle,,Good.,,7/10,,\n"
+                                             "New,2000,C,Weekly Bugle,,Great.,,9/10,,\n")
+    run_cli("init", db=db_url)
+    run_cli("ingest", tmp_path / "a.csv", db=db_url)
+
+    def old_review():
+        return json.loads(run_cli("reviews", "Old", "--json", db=db_url).stdout)["reviews"][0]
+
+    assert (old_review()["verdict"], old_review()["verdict_source"]) == ("positive", "outlet-label")
+    # The Bugle states its scale: the earlier "2" reads as 2/10, which outranks the label.
+    done = run_cli("ingest", tmp_path / "b.csv", db=db_url)
+    assert "verdicts: 2 from ratings, 0 from labels" in done.stdout  # this import's own reviews
+    old = old_review()
+    assert old["rating"] == {"raw": "2", "score": 20.0, "scale": "/10", "flag": "scale-inferred"}
+    assert (old["verdict"], old["verdict_source"]) == ("negative", "critic-rating")
+
+
 def test_cli_reviews_read_back_the_same_from_either_database(tmp_path, postgres_url):
     """PostgreSQL's reviews arrive by COPY, SQLite's by INSERT: the same file must read back alike,
     whatever its quotes hold (tabs, backslashes, COPY's own NULL marker, line breaks)."""

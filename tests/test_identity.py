@@ -1,4 +1,8 @@
-from reception.catalog.identity import name_key, split_year, title_key
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reception.catalog.identity import name_key, placeholder_title_key, split_year, title_key
+from reception.ingest.formats import NAMES
 
 
 def test_identity_titles_fold_case_accents_punctuation_and_articles():
@@ -10,6 +14,12 @@ def test_identity_titles_fold_case_accents_punctuation_and_articles():
     # A one-word title that is an article stays itself.
     assert title_key("The") == "the"
     assert title_key("A Quiet Place") != title_key("Quiet Places")
+
+
+@given(st.sampled_from(NAMES) | st.text(max_size=12),
+       st.text(alphabet="0123456789abcXYZ", min_size=1, max_size=8) | st.text(max_size=8))
+def test_identity_a_film_known_by_an_id_has_its_placeholder_titles_key(source, key):
+    assert placeholder_title_key(source, key) == title_key(f"{source} film {key}")
 
 
 def test_identity_split_year():

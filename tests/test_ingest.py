@@ -374,6 +374,35 @@ def test_ingest_a_later_import_gives_earlier_bare_numbers_their_outlets_scale(tm
     assert (lone.rating, lone.rating_flag, lone.verdict) == (None, "no-scale", "")
 
 
+@pytest.mark.parametrize("load", ["small", "large"])
+def test_ingest_reports_its_own_reviews_and_every_film_whose_figures_it_changed(tmp_path, load, monkeypatch):
+    from reception.ingest import store
+    from reception.scores.compute import score
+    from reception.scores.models import FilmScore
+
+    first = ingest(write(tmp_path / "a.csv", HEADER + "Old,2000,A,Weekly Bugle,,Fine.,,2,positive,\n"))
+    score(sorted(first.touched_films))
+    old = Review.objects.get()
+    assert (old.verdict, old.verdict_source, FilmScore.objects.get(film=old.film).positive) == \
+        ("positive", "outlet-label", 1)
+    if load == "large":  # indexes set aside: the import's rows are counted by other queries
+        monkeypatch.setattr(store, "DEFER_ROWS", 1)
+    # The Bugle now states its scale: its earlier "2" reads as 2/10, which outweighs the label.
+    quote = "A long enough quote for the file to be estimated larger than the table. " * 2
+    rows = [f"New,2000,{critic},Weekly Bugle,,{quote},,{rating},{label},\n"
+            for critic, rating, label in [("A", "7/10", ""), ("B", "9/10", ""), ("C", "8", ""), ("D", "", "negative")]]
+    second = ingest(write(tmp_path / "b.csv", HEADER + "".join(rows)))
+    assert (second.seconds["indexes"] > 0) == (load == "large")
+    new = Film.objects.get(title="New")
+    assert (second.imported, second.verdicts_from_ratings, second.verdicts_from_labels) == (4, 3, 1)
+    assert second.touched_films == {new.id, old.film_id}
+    score(sorted(second.touched_films))
+    old.refresh_from_db()
+    assert (old.verdict, old.verdict_source) == ("negative", "critic-rating")
+    assert (FilmScore.objects.get(film=old.film).positive, FilmScore.objects.get(film=old.film).negative) == (0, 1)
+    assert (FilmScore.objects.get(film=new).positive, FilmScore.objects.get(film=new).negative) == (3, 1)
+
+
 RT_HEADER = "id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate\n"
 
 

@@ -73,6 +73,15 @@ def title_key(title: str) -> str:
     return " ".join(words)
 
 
+def placeholder_title_key(source: str, key: str) -> str:
+    """title_key of "SOURCE film KEY", the title a film known only by a source's id carries. An
+    id of ASCII letters and digits (a numeric RT id) folds to itself in lower case, so only the
+    title's constant start is folded (a million-review load names ~20,000 such films)."""
+    if key.isascii() and key.isalnum():
+        return f"{title_key(f'{source} film')} {key.lower()}"
+    return title_key(f"{source} film {key}")
+
+
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     words = _fold(name).split()

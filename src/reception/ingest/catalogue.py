@@ -13,7 +13,7 @@ from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 from django.db import connection
 from django.utils import timezone
 
-from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, title_key
+from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, placeholder_title_key, title_key
 from .columns import ReviewBatch
 from .films import NEW_FILM, FilmDetails, check_published, fill, new_film
 from .records import FilmRecord, FilmRef, RowError
@@ -115,17 +115,18 @@ class Catalogue:
     def _new_source_films(self, source: str, keys: list[str]) -> None:
         """Films known only by these ids of a source (until a film file names them), created
         together rather than one by one."""
-        titles = {f"{source} film {key}": key for key in keys}
+        titles = {f"{source} film {key}": (key, placeholder_title_key(source, key)) for key in keys}
         created = self._insert_many(
             "catalog_film", ("title", "title_key", "created_at", "updated_at"),
-            [(title, title_key(title), self.now, self.now) for title in titles], "title",
+            [(title, folded, self.now, self.now) for title, (_, folded) in titles.items()], "title",
             {"year": None, "title_known": False, **NEW_FILM})
         for film_id, title in created:
-            self.titles[title_key(title)].append((film_id, None))
-            self.film_ids[(source, titles[title])] = film_id
+            key, folded = titles[title]
+            self.titles[folded].append((film_id, None))
+            self.film_ids[(source, key)] = film_id
             self.film_sources[film_id].add(source)
         self.cursor.executemany("INSERT INTO catalog_filmsourceid (film_id, source, key) VALUES (%s, %s, %s)",
-                                [(film_id, source, titles[title]) for film_id, title in created])
+                                [(film_id, source, titles[title][0]) for film_id, title in created])
         self.films_added += len(created)
 
     def _add_source_id(self, film_id: int, source: str, key: str):

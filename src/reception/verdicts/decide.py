@@ -8,8 +8,9 @@ Order, first that applies (an editor's verdict is never touched):
 4. the quote's text alone → model.
 Model verdicts between 0.35 and 0.65 are marked for an editor to check.
 
-Steps 1–3 without text are decided as an import writes each row (`RowRules`) and again in SQL
-at its end (`apply_rules`), for ratings whose scale is only learnt then. The model step runs after
+Steps 1–3 without text are decided as an import writes each row (`RowRules`), and at its end for
+the bare numbers whose scale is only learnt then (`ingest.store`); `apply_rules` makes the same
+decisions in SQL over the whole table (`reception verdicts`). The model step runs after
 an import (`reception ingest`) or with `reception verdicts`, in batches committed as they go, so
 an interrupted run resumes.
 """
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from ..catalog import changes
-from ..database import id_chunks
 from ..catalog.models import Verdict, VerdictSource
 from .modelfile import model_config
 from .rule import ANY, rating_verdict, split_shares
@@ -66,43 +66,37 @@ def _threshold_sql(thresholds: dict) -> tuple[str, list]:
     return f"(CASE rating_scale WHEN 'thumbs' THEN 50 {' '.join(cases)} ELSE %s END)", params + [float(thresholds[ANY])]
 
 
-def apply_rules(cursor, config: dict | None = None, ids: list[int] | None = None) -> tuple[int, int]:
-    """Steps 1–3 (without text) for reviews with no verdict; returns (by rating, by label).
-    With `ids`, only those reviews are looked at (an import's re-read ratings), by key rather
-    than by a pass over the whole table."""
+def apply_rules(cursor, config: dict | None = None) -> tuple[int, int]:
+    """Steps 1–3 (without text) for reviews with no verdict; returns (by rating, by label)."""
     config = config or model_config()
     threshold, t_params = _threshold_sql(config["thresholds"])
     split, s_params = _split_condition(split_shares(config))
     decided = (f"verdict = CASE WHEN rating >= {threshold} THEN '{POS}' ELSE '{NEG}' END, "
                f"verdict_source = '{VerdictSource.CRITIC_RATING.value}', verdict_model = %s")
     d_params = [*t_params, f"{config['id']}:rule"]
-    by_rating = by_label = 0
-    for chunk in id_chunks(ids):
-        only, o_params = ("", []) if chunk is None else (f" AND id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-        cursor.execute(
-            f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
-            f"WHERE verdict = '' AND rating IS NOT NULL AND NOT {split}{only}", [*d_params, False, *s_params, *o_params]
-        )
-        by_rating += cursor.rowcount
-        cursor.execute(
-            f"UPDATE catalog_review SET verdict = source_verdict, verdict_source = '{VerdictSource.OUTLET_LABEL.value}', "
-            f"verdict_model = '', verdict_probability = NULL, needs_check = %s "
-            f"WHERE verdict = '' AND source_verdict <> ''{only}", [False, *o_params]
-        )
-        by_label += cursor.rowcount
-        cursor.execute(
-            f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
-            f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''{only}", [*d_params, False, *o_params]
-        )
-        by_rating += cursor.rowcount
+    cursor.execute(
+        f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
+        f"WHERE verdict = '' AND rating IS NOT NULL AND NOT {split}", [*d_params, False, *s_params]
+    )
+    by_rating = cursor.rowcount
+    cursor.execute(
+        f"UPDATE catalog_review SET verdict = source_verdict, verdict_source = '{VerdictSource.OUTLET_LABEL.value}', "
+        f"verdict_model = '', verdict_probability = NULL, needs_check = %s "
+        f"WHERE verdict = '' AND source_verdict <> ''", [False]
+    )
+    by_label = cursor.rowcount
+    cursor.execute(
+        f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
+        f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''", [*d_params, False]
+    )
+    by_rating += cursor.rowcount
     return by_rating, by_label
 
 
 class RowRules:
     """Steps 1–3 for one review as it is imported: the same decisions as `apply_rules`, made in
     Python so that a million-row import writes each verdict once instead of updating every row
-    afterwards. `apply_rules` still runs after the import for what this could not see (bare
-    numbers whose scale is learnt at the end)."""
+    afterwards; and again at the import's end for the bare numbers whose scale is learnt then."""
 
     def __init__(self, config: dict | None = None):
         config = config or model_config()

@@ -1,0 +1,88 @@
+"""An import decides only what its rows call for (verdicts as rows are written, bare numbers
+read again for the outlets it added to, reviews its rows revise) and scores only the films it
+touched. Whatever a run of imports and editors' verdicts leaves must be what deciding every
+verdict and computing every film again would leave."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reception.catalog.edits import override
+from reception.catalog.models import Review
+from reception.ingest import ingest
+from reception.scores.compute import score
+from reception.scores.models import FilmScore
+from reception.verdicts.decide import apply_rules, reset
+
+pytestmark = pytest.mark.django_db
+
+CSV_HEADER = "film,year,critic,outlet,date,quote,url,rating,verdict,top_critic,id\n"
+RT_HEADER = "id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate\n"
+# Bare numbers ("8", "3") whose outlet's scale later rows state or not, split ratings, labels.
+RATINGS = ["", "", "8", "3", "9", "7/10", "2/10", "3/4", "2.5/4", "B+", "thumbs up"]
+FIGURES = ("reviews", "positive", "negative", "percent", "top_reviews", "top_positive", "rated", "average",
+           "weighted", "badge")
+
+ROW = st.tuples(
+    st.sampled_from(["1", "2", "3"]),  # the film
+    st.sampled_from(["Ann", "Bob", "Cy", "Di"]),
+    st.sampled_from(["Weekly Bugle", "Daily", ""]),
+    st.sampled_from(RATINGS),
+    st.sampled_from(["", "positive", "negative"]),
+    st.sampled_from(["Fine.", "A joy.", "Dull.", ""]),
+    st.booleans(),  # a top critic
+    st.sampled_from(["", "r1", "r2"]),  # our format's review id: a later row with it revises the review
+)
+# A file, then perhaps an editor's verdict on one review (by position among those stored).
+STEP = st.tuples(st.sampled_from(["csv", "rt"]), st.lists(ROW, min_size=1, max_size=6),
+                 st.none() | st.tuples(st.integers(0, 20), st.sampled_from(["positive", "negative"])))
+
+
+def _write(folder: Path, at: int, kind: str, rows) -> Path:
+    if kind == "csv":
+        path = folder / f"{at}.csv"
+        path.write_text(CSV_HEADER + "".join(
+            f"Film {film},2000,{critic},{outlet},2001-05-01,{quote},,{rating},{label},{'true' if top else 'false'},{key}\n"
+            for film, critic, outlet, rating, label, quote, top, key in rows), encoding="utf-8")
+    else:
+        fresh = {"positive": "fresh", "negative": "rotten", "": ""}
+        path = folder / f"{at}.tsv"
+        path.write_text(RT_HEADER + "".join(
+            f"{film}\t{quote}\t{rating}\t{fresh[label]}\t{critic}\t{int(top)}\t{outlet}\tMay 1, 2001\n"
+            for film, critic, outlet, rating, label, quote, top, _ in rows), encoding="latin-1")
+    return path
+
+
+def _verdicts() -> dict:
+    return {pk: (verdict, source) for pk, verdict, source in
+            Review.objects.values_list("id", "verdict", "verdict_source")}
+
+
+def _figures() -> dict:
+    return {row["film_id"]: row for row in FilmScore.objects.values("film_id", *FIGURES)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(STEP, min_size=1, max_size=3))
+def test_imports_leave_what_deciding_and_scoring_everything_again_would(steps):
+    with tempfile.TemporaryDirectory() as folder, transaction.atomic():
+        for at, (kind, rows, edit) in enumerate(steps):
+            report = ingest(_write(Path(folder), at, kind, rows), rejects_path=Path(folder) / "rejects.tsv")
+            score(sorted(report.touched_films))
+            reviews = list(Review.objects.order_by("id"))
+            if edit and reviews:
+                override([reviews[edit[0] % len(reviews)]], edit[1])  # scores the film too
+        verdicts, figures = _verdicts(), _figures()
+        score(full=True)
+        assert _figures() == figures
+        with connection.cursor() as cursor:
+            reset(cursor)
+            apply_rules(cursor)
+        assert _verdicts() == verdicts
+        transaction.set_rollback(True)  # the next example starts from an empty database

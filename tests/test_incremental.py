@@ -69,15 +69,20 @@ def _figures() -> dict:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(STEP, min_size=1, max_size=3))
-def test_imports_leave_what_deciding_and_scoring_everything_again_would(steps):
+@given(steps=st.lists(STEP, min_size=1, max_size=3), scored=st.booleans())
+def test_imports_leave_what_deciding_and_scoring_everything_again_would(steps, scored):
+    """`scored`: each import scores the films it touched (`reception ingest`), or none is scored
+    until `reception score --all`, which computes again only the films whose inputs changed."""
     with tempfile.TemporaryDirectory() as folder, transaction.atomic():
         for at, (kind, rows, edit) in enumerate(steps):
             report = ingest(_write(Path(folder), at, kind, rows), rejects_path=Path(folder) / "rejects.tsv")
-            score(sorted(report.touched_films))
+            if scored:
+                score(sorted(report.touched_films))
             reviews = list(Review.objects.order_by("id"))
             if edit and reviews:
                 override([reviews[edit[0] % len(reviews)]], edit[1])  # scores the film too
+        if not scored:
+            score()
         verdicts, figures = _verdicts(), _figures()
         score(full=True)
         assert _figures() == figures

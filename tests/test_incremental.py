@@ -91,3 +91,25 @@ def test_imports_leave_what_deciding_and_scoring_everything_again_would(steps, s
             apply_rules(cursor)
         assert _verdicts() == verdicts
         transaction.set_rollback(True)  # the next example starts from an empty database
+
+
+def test_merging_outlets_reads_their_bare_numbers_again(tmp_path):
+    from reception.catalog.models import Outlet
+
+    path = tmp_path / "a.csv"
+    path.write_text(CSV_HEADER + "Film 1,2000,Ann,Weekly Bugle,,Fine.,,2,positive,false,\n"
+                                 "Film 2,2000,Bob,The Bugle,,Good.,,7/10,,false,\n"
+                                 "Film 3,2000,Cy,The Bugle,,Great.,,9/10,,false,\n", encoding="utf-8")
+    score(sorted(ingest(path, rejects_path=tmp_path / "rejects.tsv").touched_films))
+    ann = Review.objects.get(critic__name="Ann")
+    assert (ann.rating, ann.verdict, ann.verdict_source) == (None, "positive", "outlet-label")
+    from reception.catalog.edits import merge_outlets
+
+    kept, _ = merge_outlets(Outlet.objects.filter(name__in=["Weekly Bugle", "The Bugle"]))
+    assert kept.name == "The Bugle"
+    ann.refresh_from_db()
+    # The merged outlet states /10: Ann's "2" reads as 2/10, which outranks the label.
+    assert (ann.rating, ann.rating_flag, ann.verdict, ann.verdict_source) == \
+        (20, "scale-inferred", "negative", "critic-rating")
+    figures = FilmScore.objects.get(film=ann.film)
+    assert (figures.positive, figures.negative, figures.average) == (0, 1, 20)

@@ -101,7 +101,13 @@ def merge_critics(queryset) -> tuple[Critic, int]:
 
 def merge_outlets(queryset) -> tuple[Outlet, int]:
     """Fold the selected outlets into the most reviewed one; their names become its aliases,
-    so later imports under those names land on it too."""
+    so later imports under those names land on it too. The bare numbers ("8") of the merged
+    outlet are read again, from the scales all its reviews now state."""
+    from django.db import connection
+
+    from ..ingest.scales import reread_bare_numbers
+    from ..verdicts.decide import RowRules
+
     keep = _keeper(queryset)
     if keep is None or queryset.count() < 2:
         raise EditError("select at least two outlets to merge")
@@ -113,5 +119,7 @@ def merge_outlets(queryset) -> tuple[Outlet, int]:
             other.delete()
             if not OutletAlias.objects.filter(alias_key=models.name_key(other.name)).exists():
                 OutletAlias.objects.create(outlet=keep, alias=other.name)
+        with connection.cursor() as cursor:
+            films |= reread_bare_numbers(cursor, {keep.pk}, RowRules())[1]
         rescore(films)
     return keep, len(others)

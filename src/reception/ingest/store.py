@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from contextlib import contextmanager
 from itertools import chain, compress
 
@@ -23,6 +23,7 @@ from .catalogue import Catalogue, sql_literal, values_row
 from .columns import ReviewBatch
 from .keys import dedupe_key, dedupe_keys
 from .records import ReviewRecord
+from .scales import reread_bare_numbers
 from .revisions import DECIDED, REVISED, Revisions
 
 BATCH = 5000
@@ -535,68 +536,11 @@ class Store(Catalogue):
         return self.count_reviews("verdict = '' AND id > 0")
 
     def resolve_bare_numbers(self) -> None:
-        """Give bare-number ratings their outlet's scale where it can be told (ratings.infer_scale).
-
-        Re-decided for every outlet this import added reviews to (its evidence may have
-        changed; no other outlet's has), so the scale follows the evidence as imports add to
-        it. A review whose rating changed has its verdict decided again, but an editor's, as
-        `reception verdicts --all` would (a rating now read outranks the label or the text that
-        decided it; one no longer read decides nothing), and its film counts as touched.
-        Counts this import's bare numbers as read or flagged.
-        """
-        c = self.cursor
-        bare_flags = [ratings.NO_SCALE, ratings.SCALE_INFERRED]
-        pending = defaultdict(list)
-        for chunk in id_chunks(self.outlets_used - {None}):
-            c.execute(
-                # Through the small index of flagged ratings (its condition stated so the planner
-                # sees it applies), not the outlet's: an outlet may have tens of thousands of reviews.
-                "SELECT id, film_id, outlet_id, verdict_source, source_verdict, "
-                "CASE WHEN quote <> '' THEN 1 ELSE 0 END, rating_raw, rating, rating_scale, rating_flag FROM catalog_review "
-                "WHERE NOT (rating_flag = '') AND rating_flag IN (%s, %s) "
-                f"AND +outlet_id IN ({', '.join(['%s'] * len(chunk))})",
-                [*bare_flags, *chunk]
-            )
-            for review_id, film_id, outlet_id, source, label, has_quote, raw, *stored in c.fetchall():
-                pending[outlet_id].append(
-                    (review_id, film_id, source, label, bool(has_quote), ratings.parse_rating(raw), tuple(stored)))
-        stated: dict[int, dict[float, int]] = defaultdict(dict)
-        for chunk in id_chunks(pending):
-            c.execute(
-                # From the index of outlets' rating scales alone (Review.Meta): an outlet may have
-                # tens of thousands of reviews.
-                "SELECT outlet_id, rating_scale, count(*) FROM catalog_review "
-                f"WHERE outlet_id IN ({', '.join(['%s'] * len(chunk))}) AND rating_flag = %s "
-                "AND rating_scale LIKE %s GROUP BY outlet_id, rating_scale",
-                [*chunk, ratings.OK, "/%"],
-            )
-            for outlet_id, scale, count in c.fetchall():
-                stated[outlet_id][float(scale[1:])] = count
-        scales = {}
-        decided, editors = [], []
-        for outlet_id, rows in pending.items():
-            scale = scales[outlet_id] = ratings.infer_scale(stated.get(outlet_id, {}),
-                                                            [row[-2].value for row in rows])
-            for review_id, film_id, source, label, has_quote, rating, stored in rows:
-                unread = ratings.Rating(rating.raw, None, flag=ratings.NO_SCALE, value=rating.value)
-                resolved = ratings.resolve_bare_number(unread, scale) if scale else unread
-                now = (resolved.score, resolved.scale, resolved.flag)
-                if now == stored:
-                    continue
-                # An earlier import's review read anew changes its film's figures too.
-                self.touched.add(film_id)
-                if source == VerdictSource.EDITOR.value:
-                    editors.append((*now, review_id))
-                else:
-                    # ('', '', '') leaves it to the text model, which weighs a split rating.
-                    verdict = self.rules.decide(resolved.score, resolved.scale, label, has_quote)
-                    decided.append((*now, *verdict, not verdict[0], review_id))
-        rating_columns = "rating = %s, rating_scale = %s, rating_flag = %s"
-        c.executemany(f"UPDATE catalog_review SET {rating_columns} WHERE id = %s", editors)
-        c.executemany(
-            f"UPDATE catalog_review SET {rating_columns}, verdict = %s, verdict_source = %s, verdict_model = %s, "
-            # An editor's mark to check stays while nothing decides the review.
-            "verdict_probability = NULL, needs_check = needs_check AND %s WHERE id = %s", decided)
+        """Bare numbers read again for every outlet this import added reviews to (its evidence
+        may have changed; no other outlet's has: ingest.scales); the films of the reviews that
+        changed are touched. Counts this import's bare numbers as read or flagged."""
+        scales, films = reread_bare_numbers(self.cursor, self.outlets_used - {None}, self.rules)
+        self.touched |= films
         for (outlet_id, raw), count in self.bare.items():
             scale = scales.get(outlet_id)
             rating = ratings.parse_rating(raw)

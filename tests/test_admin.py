@@ -60,3 +60,101 @@ def test_admin_review_list_newest_first_with_its_filters(editor_client):
     read = _listed_ids(editor_client.get(url, {"rating_flag": "", "source": "jsonl"}))
     assert set(read) == set(Review.objects.filter(rating_flag="", source="jsonl").values_list("id", flat=True))
     assert _listed_ids(editor_client.get(url, {"source": "api"})) == []
+
+
+def _change(client, obj, inlines=(), **changes):
+    """Post the admin's change form of `obj` as stored, but for `changes` (inlines left as they are)."""
+    from django.forms.models import model_to_dict
+
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(obj).items()}
+    for prefix in inlines:  # no inline rows: the objects below have none
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    done = client.post(f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/", data | changes)
+    assert done.status_code == 302, done.content.decode()[:2000]
+
+
+def _figures(film):
+    from reception.scores.models import FilmScore
+
+    return FilmScore.objects.values("reviews", "positive", "negative", "average", "weighted").get(film=film)
+
+
+def test_admin_review_edits_read_the_rating_again_and_the_figures_follow(editor_client):
+    heart = Review.objects.get(critic__name="Gene Siskel").film
+    siskel = Review.objects.get(critic__name="Gene Siskel")
+    assert (siskel.rating, siskel.verdict, siskel.verdict_source) == (100, "positive", "critic-rating")
+    assert _figures(heart)["positive"] == 2
+    # A rating string corrected by hand is read again, and its verdict decided again.
+    _change(editor_client, siskel, rating_raw="1/4")
+    siskel.refresh_from_db()
+    assert (siskel.rating, siskel.rating_scale, siskel.verdict, siskel.verdict_source) == \
+        (25, "/4", "negative", "critic-rating")
+    assert (_figures(heart)["positive"], _figures(heart)["negative"]) == (1, 3)
+    # An editor's verdict stays whatever the rating says.
+    _change(editor_client, siskel, verdict="positive")
+    _change(editor_client, Review.objects.get(pk=siskel.pk), rating_raw="0/4")
+    siskel.refresh_from_db()
+    assert (siskel.rating, siskel.verdict, siskel.verdict_source) == (0, "positive", "editor")
+    # Moved to another film: both films' figures follow.
+    other = Review.objects.exclude(film=heart).first().film
+    before = _figures(other)["reviews"]
+    _change(editor_client, siskel, film=other.pk)
+    assert (_figures(heart)["reviews"], _figures(other)["reviews"]) == (3, before + 1)
+
+
+def test_admin_deleting_reviews_scores_their_films_again(editor_client):
+    maslin = Review.objects.get(critic__name="Janet Maslin")
+    heart = maslin.film
+    assert (_figures(heart)["reviews"], _figures(heart)["negative"]) == (4, 2)
+    assert editor_client.post(f"/admin/catalog/review/{maslin.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert (_figures(heart)["reviews"], _figures(heart)["negative"]) == (3, 1)
+    rest = list(Review.objects.filter(film=heart).values_list("id", flat=True))
+    done = editor_client.post("/admin/catalog/review/", {"action": "delete_selected", "_selected_action": rest,
+                                                          "post": "yes"})
+    assert done.status_code == 302 and _figures(heart)["reviews"] == 0
+
+
+def test_admin_adding_a_review_keys_it_as_an_import_would(editor_client, tmp_path):
+    heart = Review.objects.get(critic__name="Gene Siskel").film
+    fields = {"film": heart.pk, "quote": "A dazzling folly.", "rating_raw": "3/4", "published": "1982-02-12",
+              "published_precision": "day", "source_verdict": "", "verdict": "", "url": "", "source": "",
+              "source_key": ""}
+    done = editor_client.post("/admin/catalog/review/add/", fields)
+    assert done.status_code == 302
+    added = Review.objects.get(quote="A dazzling folly.")
+    assert (added.rating, added.verdict, added.verdict_source) == (75, "positive", "critic-rating")
+    assert (_figures(heart)["reviews"], _figures(heart)["positive"]) == (5, 3)
+    again = editor_client.post("/admin/catalog/review/add/", fields)
+    assert f"this review is already stored (review {added.pk})" in again.content.decode()
+    # The same review in a file adds nothing.
+    path = tmp_path / "same.jsonl"
+    path.write_text('{"film": "One from the Heart", "year": 1982, "quote": "A dazzling folly.", '
+                    '"rating": "3/4", "date": "1982-02-12"}\n')
+    assert ingest(path, rejects_path=tmp_path / "r.tsv").imported == 0
+
+
+def test_admin_an_outlets_weight_changes_the_weighted_scores_it_counts_in(editor_client):
+    siskel = Review.objects.get(critic__name="Gene Siskel")
+    heart, outlet = siskel.film, siskel.outlet
+    # Siskel's thumbs up is the film's one rating.
+    assert list(Review.objects.filter(film=heart, rating__isnull=False)) == [siskel]
+    assert _figures(heart)["weighted"] == 100
+    _change(editor_client, outlet, inlines=["aliases"], name="At the Movies (TV)")  # no figure changes
+    assert _figures(heart)["weighted"] == 100
+    _change(editor_client, outlet, inlines=["aliases"], weight=0)  # left out of weighted scores
+    assert (_figures(heart)["weighted"], _figures(heart)["average"]) == (None, 100)
+
+
+def test_admin_audience_ratings_added_or_deleted_by_hand_change_the_audience_score(editor_client):
+    from reception.catalog.models import AudienceRating, Film
+    from reception.scores.models import FilmScore
+
+    film = Film.objects.get(title="One from the Heart")
+    count = FilmScore.objects.get(film=film).audience_count
+    done = editor_client.post("/admin/catalog/audiencerating/add/", {
+        "film": film.pk, "user_key": "hand-1", "stars": 4.5, "rated_at_0": "2024-02-01", "rated_at_1": "12:00:00"})
+    assert done.status_code == 302, done.content.decode()[:2000]
+    assert FilmScore.objects.get(film=film).audience_count == count + 1
+    added = AudienceRating.objects.get(user_key="hand-1")
+    editor_client.post(f"/admin/catalog/audiencerating/{added.pk}/delete/", {"post": "yes"})
+    assert FilmScore.objects.get(film=film).audience_count == count

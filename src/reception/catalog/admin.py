@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Max, Min, URLField
 from django.utils.html import format_html_join
@@ -14,6 +15,46 @@ from . import edits, models
 
 # A URL typed without its scheme is taken as https:// (Django 6's default, asked for now).
 URLS = {URLField: {"assume_scheme": "https"}}
+
+
+class FiguresFollow:
+    """For the admin of what films' figures are computed from: a save or a delete here computes
+    again the figures of every film the change touches, as it was and as it is (inlines
+    included: after save_related)."""
+
+    def films_of(self, obj, form=None) -> set[int]:
+        return {obj.film_id}
+
+    def outlets_of(self, obj) -> set[int]:
+        """Outlets whose bare numbers the change may read otherwise (edits.reviews_changed)."""
+        return set()
+
+    def _touched(self, objs, form=None) -> tuple[set, set]:
+        """Read before the change is made (a deleted outlet's reviews no longer name it after)."""
+        objs = [obj for obj in objs if obj is not None]
+        return (set().union(*(self.films_of(obj, form) for obj in objs)),
+                set().union(*(self.outlets_of(obj) for obj in objs)))
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        obj._touched_before = self._touched([stored], form)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        films, outlets = form.instance._touched_before
+        now_films, now_outlets = self._touched([form.instance], form)
+        edits.reviews_changed(films | now_films, outlets | now_outlets)
+
+    def delete_model(self, request, obj):
+        films, outlets = self._touched([obj])
+        super().delete_model(request, obj)
+        edits.reviews_changed(films, outlets)
+
+    def delete_queryset(self, request, queryset):
+        films, outlets = self._touched(queryset)
+        super().delete_queryset(request, queryset)
+        edits.reviews_changed(films, outlets)
 
 
 class CreditInline(admin.TabularInline):
@@ -39,11 +80,14 @@ class SourceIdInline(admin.TabularInline):
 
 
 @admin.register(models.Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(FiguresFollow, admin.ModelAdmin):
     list_display = ["title", "year", "runtime_minutes", "mpaa_rating", "limited_release", "sample"]
     list_filter = ["sample", "limited_release", "title_known", "mpaa_rating"]
     search_fields = ["title", "title_key", "source_ids__key"]
     inlines = [CreditInline, CompanyInline, ReleaseInline, SourceIdInline]
+
+    def films_of(self, obj, form=None) -> set[int]:
+        return {obj.pk}  # its limited release, its release events (the periods, the badge's rule)
 
 
 @admin.register(models.Person)
@@ -59,7 +103,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ReleaseEvent)
-class ReleaseEventAdmin(admin.ModelAdmin):
+class ReleaseEventAdmin(FiguresFollow, admin.ModelAdmin):
     list_display = ["film", "kind", "date", "region", "place", "title", "format"]
     list_filter = ["kind", "format"]
     search_fields = ["film__title", "place", "title"]
@@ -72,12 +116,18 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(models.Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(FiguresFollow, admin.ModelAdmin):
     list_display = ["name", "weight", "url"]
     search_fields = ["name", "name_key", "aliases__alias"]
     inlines = [AliasInline]
     actions = ["merge"]
     formfield_overrides = URLS
+
+    def films_of(self, obj, form=None) -> set[int]:
+        # Its weight counts in the weighted score of every film it reviewed; its name in none.
+        if form is not None and "weight" not in form.changed_data:
+            return set()
+        return set(models.Review.objects.filter(outlet=obj).values_list("film_id", flat=True).distinct())
 
     @admin.action(description="Merge selected outlets into the most reviewed one")
     def merge(self, request, queryset):
@@ -155,8 +205,25 @@ class SourceFilter(KnownValuesFilter):
     values = [(name, name) for name in [*NAMES[1:], "api"]]
 
 
+class ReviewForm(forms.ModelForm):
+    """A review added by hand gets the key an import of it would give (ingest.keys): the same
+    review imported later adds nothing, and one already stored is refused here."""
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and not self.errors:
+            review = models.Review(**{f: data.get(f) for f in ("film", "critic", "outlet", "published")},
+                                   quote=data.get("quote") or "", rating_raw=data.get("rating_raw") or "")
+            self.dedupe_key = edits.key_of(review)
+            same = models.Review.objects.filter(dedupe_key=self.dedupe_key).values_list("id", flat=True).first()
+            if same is not None:
+                raise forms.ValidationError(f"this review is already stored (review {same})")
+        return data
+
+
 @admin.register(models.Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
+    form = ReviewForm
     list_display = [
         "film", "critic", "outlet", "published", "rating_raw", "rating", "rating_flag",
         "verdict", "verdict_source", "needs_check",
@@ -171,15 +238,22 @@ class ReviewAdmin(admin.ModelAdmin):
     ordering = ["-id"]
     show_full_result_count = False
     formfield_overrides = URLS
-    readonly_fields = ["dedupe_key", "created_at", "verdict_source", "verdict_probability", "verdict_model"]
+    # The normalized rating is read from the rating string (edits.read_again), never typed.
+    readonly_fields = ["dedupe_key", "created_at", "rating", "rating_scale", "rating_flag", "verdict_source",
+                       "verdict_probability", "verdict_model"]
     actions = ["mark_positive", "mark_negative"]
 
     def save_model(self, request, obj, form, change):
         # A verdict set by hand is the editor's: re-runs of `reception verdicts` keep it.
         if "verdict" in form.changed_data:
             edits.editor_verdict(obj, obj.verdict)
+        edits.read_again(obj, form.changed_data if change else edits.RULE_INPUTS)
+        if not change:
+            obj.dedupe_key = form.dedupe_key
         super().save_model(request, obj, form, change)
-        edits.rescore([obj.film_id])
+
+    def outlets_of(self, obj) -> set[int]:
+        return {obj.outlet_id}
 
     def _mark(self, request, queryset, verdict):
         count = edits.override(queryset.select_related(None), verdict)
@@ -195,7 +269,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AudienceRating)
-class AudienceRatingAdmin(admin.ModelAdmin):
+class AudienceRatingAdmin(FiguresFollow, admin.ModelAdmin):
     list_display = ["film", "user_key", "stars", "rated_at"]
     search_fields = ["film__title", "user_key"]
     autocomplete_fields = ["film"]

@@ -23,6 +23,45 @@ def rescore(film_ids) -> None:
     score(sorted(set(film_ids)))
 
 
+# What the rules decide a verdict from (verdicts.decide): an editor's change to one decides it again.
+RULE_INPUTS = {"rating_raw", "source_verdict", "quote"}
+
+
+def read_again(review: Review, changed) -> None:
+    """Before an editor's change to `review` (fields `changed`) is saved: a new rating string is
+    read again (its score, scale and flag follow it), and a verdict not an editor's is decided
+    again by the rules when what they read changed. One the rules leave undecided waits for the
+    text model (`reception verdicts`)."""
+    from .. import ratings
+    from ..verdicts.decide import RowRules
+
+    if "rating_raw" in changed:
+        review.rating_raw = review.rating_raw[:100]
+        rating = ratings.parse_rating(review.rating_raw)
+        # A bare number takes its outlet's scale after the save (reviews_changed).
+        review.rating, review.rating_scale, review.rating_flag = rating.score, rating.scale, rating.flag
+    if RULE_INPUTS & set(changed) and review.verdict_source != VerdictSource.EDITOR:
+        review.verdict, review.verdict_source, review.verdict_model = RowRules().decide(
+            review.rating, review.rating_scale, review.source_verdict, bool(review.quote))
+        review.verdict_probability = None
+        review.needs_check = review.needs_check and not review.verdict
+
+
+def reviews_changed(film_ids, outlet_ids) -> None:
+    """After reviews of these films and outlets were edited, added or deleted by hand: the
+    outlets' bare numbers read again (their evidence changed) and the films' figures computed
+    again."""
+    from django.db import connection
+
+    from ..ingest.scales import reread_bare_numbers
+    from ..verdicts.decide import RowRules
+
+    films = set(film_ids)
+    with connection.cursor() as cursor:
+        films |= reread_bare_numbers(cursor, set(outlet_ids) - {None}, RowRules())[1]
+    rescore(films)
+
+
 def editor_verdict(review: Review, verdict: str) -> None:
     """Set, not save: the admin's form saves it with its other fields."""
     review.verdict = verdict
@@ -55,20 +94,25 @@ def approve(consensus: Consensus, editor: str) -> Consensus:
     return consensus
 
 
-def _move(reviews, **target) -> set[int]:
-    """Point `reviews` at the kept critic or outlet, with their dedupe keys recomputed so a
-    re-import under the merged name adds nothing; a review that now equals one already
-    there is the same review twice, and is dropped. Returns the films touched."""
+def key_of(review: Review) -> int:
+    """The dedupe key an import would give this review (ingest.keys)."""
     from types import SimpleNamespace
 
     from ..ingest.keys import dedupe_key
 
+    record = SimpleNamespace(quote=review.quote, published=review.published, rating_raw=review.rating_raw)
+    return dedupe_key(review.film_id, review.critic_id, review.outlet_id, record)
+
+
+def _move(reviews, **target) -> set[int]:
+    """Point `reviews` at the kept critic or outlet, with their dedupe keys recomputed so a
+    re-import under the merged name adds nothing; a review that now equals one already
+    there is the same review twice, and is dropped. Returns the films touched."""
     films = set()
     for review in list(reviews):
         for field, value in target.items():
             setattr(review, field, value)
-        record = SimpleNamespace(quote=review.quote, published=review.published, rating_raw=review.rating_raw)
-        review.dedupe_key = dedupe_key(review.film_id, review.critic_id, review.outlet_id, record)
+        review.dedupe_key = key_of(review)
         films.add(review.film_id)
         if Review.objects.filter(dedupe_key=review.dedupe_key).exclude(pk=review.pk).exists():
             review.delete()
@@ -103,10 +147,6 @@ def merge_outlets(queryset) -> tuple[Outlet, int]:
     """Fold the selected outlets into the most reviewed one; their names become its aliases,
     so later imports under those names land on it too. The bare numbers ("8") of the merged
     outlet are read again, from the scales all its reviews now state."""
-    from django.db import connection
-
-    from ..ingest.scales import reread_bare_numbers
-    from ..verdicts.decide import RowRules
 
     keep = _keeper(queryset)
     if keep is None or queryset.count() < 2:
@@ -119,7 +159,5 @@ def merge_outlets(queryset) -> tuple[Outlet, int]:
             other.delete()
             if not OutletAlias.objects.filter(alias_key=models.name_key(other.name)).exists():
                 OutletAlias.objects.create(outlet=keep, alias=other.name)
-        with connection.cursor() as cursor:
-            films |= reread_bare_numbers(cursor, {keep.pk}, RowRules())[1]
-        rescore(films)
+        reviews_changed(films, {keep.pk})
     return keep, len(others)

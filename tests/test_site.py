@@ -172,6 +172,25 @@ def test_api_export_and_badge(client, heart):
     assert badge["Content-Type"] == "image/svg+xml" and "4 reviews" in badge.content.decode()
 
 
+def test_api_added_reviews_score_every_film_they_change(client, heart, editor, tmp_path):
+    """Reviews posted to one film can teach their outlet its scale: another film's review with a
+    bare number is then read, decided again, and that film's figures follow."""
+    old = tmp_path / "old.csv"
+    old.write_text("film,year,critic,outlet,date,quote,url,rating,verdict,top_critic\n"
+                   "Old,2000,Ann,Weekly Bugle,,Fine.,,2,positive,\n")
+    score(sorted(ingest(old, rejects_path=tmp_path / "r.tsv").touched_films))
+    old_film = Film.objects.get(title="Old")
+    assert client.get(f"/api/v1/films/{old_film.pk}").json()["score"]["positive"] == 1
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(editor, 'test')}"}
+    added = client.post(f"/api/v1/films/{heart.pk}/reviews", [
+        {"critic": "Bob", "outlet": "Weekly Bugle", "rating": "7/10", "quote": "Lovely."},
+        {"critic": "Cy", "outlet": "Weekly Bugle", "rating": "9/10", "quote": "Grand."}],
+        content_type="application/json", **auth)
+    assert added.status_code == 201 and added.json()["imported"] == 2
+    figures = client.get(f"/api/v1/films/{old_film.pk}").json()["score"]
+    assert (figures["positive"], figures["negative"], figures["average_rating"]) == (0, 1, 20)
+
+
 def test_api_token_writes_override_add_and_approve(client, heart, editor):
     token = ApiToken.issue(editor, "test")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

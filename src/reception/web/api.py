@@ -208,9 +208,11 @@ def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
     pages.get(Film, film_id)
     rows = payload if isinstance(payload, list) else [payload]
     report = store_reviews(film_id, [r.dict() for r in rows])
+    # This film's, and any other whose reviews the new ones changed (an outlet's scale learnt).
+    films = sorted(report.touched_films)
     if report.awaiting_text_verdict:
-        decide(film_ids=[film_id])
-    score([film_id])
+        decide(film_ids=films)
+    score(films)
     return Status(201, {"ok": True, "read": report.read, "imported": report.imported, "updated": report.updated,
                         "duplicates": report.duplicates, "film": pages.film_ref(Film.objects.get(pk=film_id))})
 

@@ -18,7 +18,8 @@ from reception.catalog.models import Review
 from reception.ingest import ingest
 from reception.scores.compute import score
 from reception.scores.models import FilmScore
-from reception.verdicts.decide import apply_rules, reset
+from reception.ingest.scales import reread_bare_numbers
+from reception.verdicts.decide import RowRules, apply_rules, reset
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,10 @@ def test_imports_leave_what_deciding_and_scoring_everything_again_would(steps, s
         if not scored:
             score()
         verdicts, figures = _verdicts(), _figures()
+        # Every bare number already has the scale its outlet's reviews now give it.
+        with connection.cursor() as cursor:
+            outlets = set(Review.objects.exclude(outlet=None).values_list("outlet_id", flat=True))
+            assert reread_bare_numbers(cursor, outlets, RowRules())[1] == set()
         score(full=True)
         assert _figures() == figures
         with connection.cursor() as cursor:
@@ -113,3 +118,19 @@ def test_merging_outlets_reads_their_bare_numbers_again(tmp_path):
         (20, "scale-inferred", "negative", "critic-rating")
     figures = FilmScore.objects.get(film=ann.film)
     assert (figures.positive, figures.negative, figures.average) == (0, 1, 20)
+
+
+def test_a_review_revised_to_another_outlet_takes_its_scale_from_the_one_it_left(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(CSV_HEADER + "Film 1,2000,Ann,Weekly Bugle,,Fine.,,7/10,,false,r1\n"
+                                  "Film 2,2000,Bob,Weekly Bugle,,Good.,,8,,false,r2\n", encoding="utf-8")
+    # The source corrects r1's outlet: the Bugle no longer states a scale for Bob's "8".
+    second.write_text(CSV_HEADER + "Film 1,2000,Ann,Daily,,Fine.,,7/10,,false,r1\n", encoding="utf-8")
+    ingest(first, rejects_path=tmp_path / "rejects.tsv")
+    bob = Review.objects.get(critic__name="Bob")
+    assert (bob.rating, bob.rating_flag, bob.verdict) == (80, "scale-inferred", "positive")
+    report = ingest(second, rejects_path=tmp_path / "rejects.tsv")
+    assert report.updated == 1
+    bob.refresh_from_db()
+    assert (bob.rating, bob.rating_flag, bob.verdict) == (None, "no-scale", "")
+    assert bob.film_id in report.touched_films

@@ -39,6 +39,9 @@ class Revisions:
         self._stored = None  # has the database reviews of this source with ids: asked when first needed
         self.updated = 0
         self.films: set[int] = set()  # films of revised reviews: to score again
+        # Outlets revised reviews had: a review moved to another outlet takes its stated scale
+        # from the one it left, whose bare numbers are read again (Store.finish).
+        self.outlets: set[int] = set()
 
     def next_file(self, source: str) -> None:
         self.source = source
@@ -73,18 +76,19 @@ class Revisions:
         found = defaultdict(list)
         for chunk in id_chunks({source_key for source_key, _ in wanted}):
             self.cursor.execute(
-                "SELECT source_key, film_id, id, dedupe_key FROM catalog_review WHERE NOT (source_key = '') "
+                "SELECT source_key, film_id, id, dedupe_key, outlet_id FROM catalog_review WHERE NOT (source_key = '') "
                 f"AND source_key IN ({', '.join(['%s'] * len(chunk))}) AND source = %s", [*chunk, self.source])
-            for source_key, film_id, review_id, key in self.cursor.fetchall():
-                found[(source_key, film_id)].append((review_id, key))
-        revised = {}
+            for source_key, film_id, review_id, key, outlet_id in self.cursor.fetchall():
+                found[(source_key, film_id)].append((review_id, key, outlet_id))
+        revised, outlets = {}, {}
         for pair, at in wanted.items():
             stored = found.get(pair, [])
             if len(stored) == 1 and stored[0][1] != keys[at]:
-                revised[at] = stored[0][0]
+                revised[at], _, outlets[at] = stored[0]
         if revised and taken is not None:
             clash = taken([keys[at] for at in revised])
             revised = {at: review_id for at, review_id in revised.items() if keys[at] not in clash}
+        self.outlets.update(outlets[at] for at in revised)
         return revised
 
     def apply(self, rows: list[tuple], films) -> None:

@@ -536,10 +536,12 @@ class Store(Catalogue):
         return self.count_reviews("verdict = '' AND id > 0")
 
     def resolve_bare_numbers(self) -> None:
-        """Bare numbers read again for every outlet this import added reviews to (its evidence
-        may have changed; no other outlet's has: ingest.scales); the films of the reviews that
-        changed are touched. Counts this import's bare numbers as read or flagged."""
-        scales, films = reread_bare_numbers(self.cursor, self.outlets_used - {None}, self.rules)
+        """Bare numbers read again for every outlet this import added reviews to or took a revised
+        one from (its evidence may have changed; no other outlet's has: ingest.scales); the films
+        of the reviews that changed are touched. Counts this import's bare numbers as read or
+        flagged."""
+        outlets = (self.outlets_used | self.revisions.outlets) - {None}
+        scales, films = reread_bare_numbers(self.cursor, outlets, self.rules)
         self.touched |= films
         for (outlet_id, raw), count in self.bare.items():
             scale = scales.get(outlet_id)

@@ -26,7 +26,8 @@ class FiguresFollow:
         return {obj.film_id}
 
     def outlets_of(self, obj) -> set[int]:
-        """Outlets whose bare numbers the change may read otherwise (edits.reviews_changed)."""
+        """Outlets whose stated scales the change may alter: their bare numbers are read again
+        (edits.reviews_changed)."""
         return set()
 
     def _touched(self, objs, form=None) -> tuple[set, set]:

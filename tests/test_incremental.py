@@ -120,12 +120,23 @@ def test_merging_outlets_reads_their_bare_numbers_again(tmp_path):
     assert (figures.positive, figures.negative, figures.average) == (0, 1, 20)
 
 
-def test_a_review_revised_to_another_outlet_takes_its_scale_from_the_one_it_left(tmp_path):
+RT2025_HEADER = "creationDate,criticName,isTopCritic,publicationName,reviewUrl,quote,reviewId,reviewState,originalScore,movieId\n"
+
+
+@pytest.mark.parametrize("kind", ["csv", "rt-2025"])  # read row by row, and as a table (columns)
+def test_a_review_revised_to_another_outlet_takes_its_scale_from_the_one_it_left(tmp_path, kind):
+    def rows(*reviews):
+        if kind == "csv":
+            return CSV_HEADER + "".join(f"Film {film},2000,{critic},{outlet},,{quote},,{rating},,false,{key}\n"
+                                        for film, critic, outlet, quote, rating, key in reviews)
+        return RT2025_HEADER + "".join(f"2001-05-01,{critic},False,{outlet},,{quote},{key},,{rating},m{film}\n"
+                                       for film, critic, outlet, quote, rating, key in reviews)
+
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
-    first.write_text(CSV_HEADER + "Film 1,2000,Ann,Weekly Bugle,,Fine.,,7/10,,false,r1\n"
-                                  "Film 2,2000,Bob,Weekly Bugle,,Good.,,8,,false,r2\n", encoding="utf-8")
+    first.write_text(rows((1, "Ann", "Weekly Bugle", "Fine.", "7/10", "r1"),
+                          (2, "Bob", "Weekly Bugle", "Good.", "8", "r2")), encoding="utf-8")
     # The source corrects r1's outlet: the Bugle no longer states a scale for Bob's "8".
-    second.write_text(CSV_HEADER + "Film 1,2000,Ann,Daily,,Fine.,,7/10,,false,r1\n", encoding="utf-8")
+    second.write_text(rows((1, "Ann", "Daily", "Fine.", "7/10", "r1")), encoding="utf-8")
     ingest(first, rejects_path=tmp_path / "rejects.tsv")
     bob = Review.objects.get(critic__name="Bob")
     assert (bob.rating, bob.rating_flag, bob.verdict) == (80, "scale-inferred", "positive")

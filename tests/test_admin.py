@@ -158,3 +158,27 @@ def test_admin_audience_ratings_added_or_deleted_by_hand_change_the_audience_sco
     added = AudienceRating.objects.get(user_key="hand-1")
     editor_client.post(f"/admin/catalog/audiencerating/{added.pk}/delete/", {"post": "yes"})
     assert FilmScore.objects.get(film=film).audience_count == count
+
+
+@pytest.mark.parametrize("deleted", ["the film stating the scale", "the outlet"])
+def test_admin_deleting_what_gave_a_bare_number_its_scale_reads_it_again(editor_client, tmp_path, deleted):
+    from reception.catalog.models import Film, Outlet
+
+    path = tmp_path / "bugle.csv"
+    path.write_text("film,year,critic,outlet,date,quote,url,rating,verdict,top_critic\n"
+                    "Stated,2000,Ann,Weekly Bugle,,Good.,,7/10,,\n"
+                    "Stated,2000,Bob,Weekly Bugle,,Grand.,,9/10,,\n"
+                    "Bare,2000,Cy,Weekly Bugle,,Fine.,,8,,\n")
+    score(sorted(ingest(path, rejects_path=tmp_path / "r.tsv").touched_films))
+    cy = Review.objects.get(critic__name="Cy")
+    assert (cy.rating, cy.verdict, _figures(cy.film)["positive"]) == (80, "positive", 1)
+    if deleted == "the outlet":
+        bugle = Outlet.objects.get(name="Weekly Bugle")
+        assert editor_client.post(f"/admin/catalog/outlet/{bugle.pk}/delete/", {"post": "yes"}).status_code == 302
+    else:
+        stated = Film.objects.get(title="Stated")
+        assert editor_client.post(f"/admin/catalog/film/{stated.pk}/delete/", {"post": "yes"}).status_code == 302
+    cy.refresh_from_db()
+    # No stated scale is left for Cy's "8": unread, and nothing else decides the review.
+    assert (cy.rating, cy.rating_flag, cy.verdict) == (None, "no-scale", "")
+    assert (_figures(cy.film)["positive"], _figures(cy.film)["reviews"]) == (0, 0)

@@ -25,16 +25,16 @@ class FiguresFollow:
     def films_of(self, obj, form=None) -> set[int]:
         return {obj.film_id}
 
-    def outlets_of(self, obj) -> set[int]:
+    def outlets_of(self, obj, form=None) -> set[int]:
         """Outlets whose stated scales the change may alter: their bare numbers are read again
-        (edits.reviews_changed)."""
+        (edits.reviews_changed). `form` is None for a delete."""
         return set()
 
     def _touched(self, objs, form=None) -> tuple[set, set]:
         """Read before the change is made (a deleted outlet's reviews no longer name it after)."""
         objs = [obj for obj in objs if obj is not None]
         return (set().union(*(self.films_of(obj, form) for obj in objs)),
-                set().union(*(self.outlets_of(obj) for obj in objs)))
+                set().union(*(self.outlets_of(obj, form) for obj in objs)))
 
     def save_model(self, request, obj, form, change):
         stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
@@ -90,6 +90,10 @@ class FilmAdmin(FiguresFollow, admin.ModelAdmin):
     def films_of(self, obj, form=None) -> set[int]:
         return {obj.pk}  # its limited release, its release events (the periods, the badge's rule)
 
+    def outlets_of(self, obj, form=None) -> set[int]:
+        # A deleted film's reviews go with it, and the scales they stated.
+        return set() if form is not None else set(obj.reviews.values_list("outlet_id", flat=True).distinct())
+
 
 @admin.register(models.Person)
 class PersonAdmin(admin.ModelAdmin):
@@ -129,6 +133,16 @@ class OutletAdmin(FiguresFollow, admin.ModelAdmin):
         if form is not None and "weight" not in form.changed_data:
             return set()
         return set(models.Review.objects.filter(outlet=obj).values_list("film_id", flat=True).distinct())
+
+    # Its reviews stay, with no outlet and so no scale for their bare numbers; their films are
+    # scored again once it is gone (FiguresFollow).
+    def delete_model(self, request, obj):
+        edits.outlets_going([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        edits.outlets_going(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
 
     @admin.action(description="Merge selected outlets into the most reviewed one")
     def merge(self, request, queryset):
@@ -253,7 +267,7 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
             obj.dedupe_key = form.dedupe_key
         super().save_model(request, obj, form, change)
 
-    def outlets_of(self, obj) -> set[int]:
+    def outlets_of(self, obj, form=None) -> set[int]:
         return {obj.outlet_id}
 
     def _mark(self, request, queryset, verdict):

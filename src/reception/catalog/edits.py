@@ -51,15 +51,24 @@ def reviews_changed(film_ids, outlet_ids) -> None:
     """After reviews of these films and outlets were edited, added or deleted by hand: the
     outlets' bare numbers read again (their evidence changed) and the films' figures computed
     again."""
+    rescore(set(film_ids) | _reread(outlet_ids))
+
+
+def outlets_going(outlet_ids) -> set[int]:
+    """Before outlets are deleted (their reviews keep no outlet): their bare numbers are read as
+    having no scale, as an import reads those of a review with no outlet. Returns the films whose
+    reviews changed (the caller scores them once the outlets are gone)."""
+    return _reread(outlet_ids, infer=lambda stated, values: None)
+
+
+def _reread(outlet_ids, **how) -> set[int]:
     from django.db import connection
 
     from ..ingest.scales import reread_bare_numbers
     from ..verdicts.decide import RowRules
 
-    films = set(film_ids)
     with connection.cursor() as cursor:
-        films |= reread_bare_numbers(cursor, set(outlet_ids) - {None}, RowRules())[1]
-    rescore(films)
+        return reread_bare_numbers(cursor, set(outlet_ids) - {None}, RowRules(), **how)[1]
 
 
 def editor_verdict(review: Review, verdict: str) -> None:

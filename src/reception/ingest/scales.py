@@ -10,13 +10,14 @@ from ..catalog.models import VerdictSource
 from ..database import id_chunks
 
 
-def reread_bare_numbers(cursor, outlet_ids, rules) -> tuple[dict, set[int]]:
+def reread_bare_numbers(cursor, outlet_ids, rules, infer=ratings.infer_scale) -> tuple[dict, set[int]]:
     """Give the bare-number ratings of these outlets their outlet's scale where it can be told,
     from all of the outlet's reviews, so the scale follows the evidence as it grows. A review
     whose rating changed has its verdict decided again by `rules` (verdicts.decide.RowRules),
     but an editor's, as `reception verdicts --all` would: a rating now read outranks the label
     or the text that decided it; one no longer read decides nothing. Returns each outlet's
-    scale (None where none can be told) and the films whose reviews changed."""
+    scale (None where none can be told) and the films whose reviews changed. `infer(stated
+    scales, bare values)`: an outlet's scale (an outlet about to go has none)."""
     bare_flags = [ratings.NO_SCALE, ratings.SCALE_INFERRED]
     pending = defaultdict(list)
     for chunk in id_chunks(outlet_ids):
@@ -47,7 +48,7 @@ def reread_bare_numbers(cursor, outlet_ids, rules) -> tuple[dict, set[int]]:
     scales, touched = {}, set()
     decided, editors = [], []
     for outlet_id, rows in pending.items():
-        scale = scales[outlet_id] = ratings.infer_scale(stated.get(outlet_id, {}),
+        scale = scales[outlet_id] = infer(stated.get(outlet_id, {}),
                                                         [row[-2].value for row in rows])
         for review_id, film_id, source, label, has_quote, rating, stored in rows:
             unread = ratings.Rating(rating.raw, None, flag=ratings.NO_SCALE, value=rating.value)

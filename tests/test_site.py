@@ -296,3 +296,25 @@ def test_api_added_review_without_rating_gets_the_models_verdict(client, heart, 
     review = Review.objects.get(critic__name="Pauline Vale")
     assert review.verdict == "positive" and review.verdict_source == "model" and review.verdict_probability > 0.5
     assert client.get(f"/api/v1/films/{heart.pk}").json()["score"]["reviews"] == 5
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_a_consensus_never_cites_a_review_deleted_by_hand(client, heart, django_user_model, approved):
+    from reception.catalog.models import Consensus
+    from reception.consensus.store import current
+
+    shown = current(heart)
+    cited = shown.clauses[0]["review_ids"][0]
+    if approved:
+        edits.approve(shown, "edna")
+    client.force_login(django_user_model.objects.create_superuser("ed", "ed@example.org", "pw"))
+    assert client.post(f"/admin/catalog/review/{cited}/delete/", {"post": "yes"}).status_code == 302
+    consensus = client.get(f"/api/v1/films/{heart.pk}").json()["consensus"]
+    if not approved:
+        # The machine's draft went with its grounding; `reception consensus` drafts again.
+        assert consensus is None and not Consensus.objects.filter(film=heart).exists()
+        return
+    assert consensus["text"] == shown.text and consensus["status"] == "approved"
+    ids = {i for part in consensus["parts"] for i in part["review_ids"]}
+    ids |= {i for a in consensus["aspects"] for i in a["praise_review_ids"] + a["fault_review_ids"]}
+    assert ids and cited not in ids and ids <= set(Review.objects.values_list("id", flat=True))

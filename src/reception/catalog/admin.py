@@ -270,6 +270,16 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
     def outlets_of(self, obj, form=None) -> set[int]:
         return {obj.outlet_id}
 
+    def delete_model(self, request, obj):
+        film_id, review_id = obj.film_id, obj.pk
+        super().delete_model(request, obj)
+        edits.reviews_gone({film_id}, {review_id})
+
+    def delete_queryset(self, request, queryset):
+        pairs = list(queryset.values_list("film_id", "pk"))
+        super().delete_queryset(request, queryset)
+        edits.reviews_gone({film for film, _ in pairs}, {pk for _, pk in pairs})
+
     def _mark(self, request, queryset, verdict):
         count = edits.override(queryset.select_related(None), verdict)
         self.message_user(request, f"{count} reviews marked {verdict} by an editor")

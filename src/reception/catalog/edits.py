@@ -54,6 +54,13 @@ def reviews_changed(film_ids, outlet_ids) -> None:
     rescore(set(film_ids) | _reread(outlet_ids))
 
 
+def reviews_gone(film_ids, review_ids) -> None:
+    """Reviews deleted by hand: no consensus goes on citing them (consensus.store)."""
+    from ..consensus.store import forget_reviews
+
+    forget_reviews(film_ids, review_ids)
+
+
 def outlets_going(outlet_ids) -> set[int]:
     """Before outlets are deleted (their reviews keep no outlet): their bare numbers are read as
     having no scale, as an import reads those of a review with no outlet. Returns the films whose
@@ -117,16 +124,19 @@ def _move(reviews, **target) -> set[int]:
     """Point `reviews` at the kept critic or outlet, with their dedupe keys recomputed so a
     re-import under the merged name adds nothing; a review that now equals one already
     there is the same review twice, and is dropped. Returns the films touched."""
-    films = set()
+    films, dropped = set(), set()
     for review in list(reviews):
         for field, value in target.items():
             setattr(review, field, value)
         review.dedupe_key = key_of(review)
         films.add(review.film_id)
         if Review.objects.filter(dedupe_key=review.dedupe_key).exclude(pk=review.pk).exists():
+            dropped.add(review.pk)
             review.delete()
         else:
             review.save(update_fields=[*target, "dedupe_key"])
+    if dropped:
+        reviews_gone(films, dropped)
     return films
 
 

@@ -81,3 +81,26 @@ def draft_film(film: Film) -> Outcome:
             setattr(shown, key, value)
         shown.save()
         return Outcome(result, shown, "updated")
+
+
+def forget_reviews(film_ids, review_ids) -> None:
+    """After reviews of these films were deleted by hand: the machine's draft citing one is
+    withdrawn (`reception consensus` drafts again from the reviews left); an editor's text
+    stays, citing only the reviews left."""
+    gone = set(review_ids)
+    for c in Consensus.objects.filter(film_id__in=set(film_ids)):
+        cited = {i for clause in c.clauses or [] for i in clause["review_ids"]}
+        cited |= {i for a in c.aspects or [] for i in a.get("praise_review_ids", []) + a.get("fault_review_ids", [])}
+        if not cited & gone:
+            continue
+        if c.author == AUTHOR and c.status == Consensus.Status.DRAFT:
+            c.delete()
+            continue
+        c.clauses = [{**clause, "review_ids": [i for i in clause["review_ids"] if i not in gone]}
+                     for clause in c.clauses or []]
+        for a in c.aspects or []:
+            for ids, count in (("praise_review_ids", "praised"), ("fault_review_ids", "faulted")):
+                if ids in a:
+                    a[ids] = [i for i in a[ids] if i not in gone]
+                    a[count] = len(a[ids])
+        c.save(update_fields=["clauses", "aspects"])

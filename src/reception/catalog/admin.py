@@ -271,14 +271,10 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
         return {obj.outlet_id}
 
     def delete_model(self, request, obj):
-        film_id, review_id = obj.film_id, obj.pk
-        super().delete_model(request, obj)
-        edits.reviews_gone({film_id}, {review_id})
+        edits.delete_reviews(models.Review.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        pairs = list(queryset.values_list("film_id", "pk"))
-        super().delete_queryset(request, queryset)
-        edits.reviews_gone({film for film, _ in pairs}, {pk for _, pk in pairs})
+        edits.delete_reviews(queryset)
 
     def _mark(self, request, queryset, verdict):
         count = edits.override(queryset.select_related(None), verdict)

@@ -54,6 +54,17 @@ def reviews_changed(film_ids, outlet_ids) -> None:
     rescore(set(film_ids) | _reread(outlet_ids))
 
 
+def delete_reviews(reviews) -> int:
+    """Delete these reviews: their outlets' bare numbers are read again, their films scored
+    again, and no consensus cites them. Returns how many."""
+    rows = list(reviews.values_list("pk", "film_id", "outlet_id"))
+    with transaction.atomic():
+        reviews.delete()
+        reviews_gone({film for _, film, _ in rows}, {pk for pk, _, _ in rows})
+        reviews_changed({film for _, film, _ in rows}, {outlet for _, _, outlet in rows})
+    return len(rows)
+
+
 def reviews_gone(film_ids, review_ids) -> None:
     """Reviews deleted by hand: no consensus goes on citing them (consensus.store)."""
     from ..consensus.store import forget_reviews
@@ -120,11 +131,12 @@ def key_of(review: Review) -> int:
     return dedupe_key(review.film_id, review.critic_id, review.outlet_id, record)
 
 
-def _move(reviews, **target) -> set[int]:
+def _move(reviews, **target) -> tuple[set[int], set[int]]:
     """Point `reviews` at the kept critic or outlet, with their dedupe keys recomputed so a
     re-import under the merged name adds nothing; a review that now equals one already
-    there is the same review twice, and is dropped. Returns the films touched."""
-    films, dropped = set(), set()
+    there is the same review twice, and is dropped. Returns the films touched, and the outlets
+    of the reviews dropped (the scales they stated are gone)."""
+    films, dropped, outlets = set(), set(), set()
     for review in list(reviews):
         for field, value in target.items():
             setattr(review, field, value)
@@ -132,12 +144,13 @@ def _move(reviews, **target) -> set[int]:
         films.add(review.film_id)
         if Review.objects.filter(dedupe_key=review.dedupe_key).exclude(pk=review.pk).exists():
             dropped.add(review.pk)
+            outlets.add(review.outlet_id)
             review.delete()
         else:
             review.save(update_fields=[*target, "dedupe_key"])
     if dropped:
         reviews_gone(films, dropped)
-    return films
+    return films, outlets
 
 
 def _keeper(queryset):
@@ -152,13 +165,13 @@ def merge_critics(queryset) -> tuple[Critic, int]:
         raise EditError("select at least two critics to merge")
     others = queryset.exclude(pk=keep.pk)
     with transaction.atomic():
-        films = _move(Review.objects.filter(critic__in=others), critic=keep)
+        films, outlets = _move(Review.objects.filter(critic__in=others), critic=keep)
         if others.filter(top_critic=True).exists() and not keep.top_critic:
             keep.top_critic = True
             keep.save(update_fields=["top_critic"])
         merged = others.count()
         others.delete()
-        rescore(films)
+        reviews_changed(films, outlets)
     return keep, merged
 
 
@@ -172,7 +185,7 @@ def merge_outlets(queryset) -> tuple[Outlet, int]:
         raise EditError("select at least two outlets to merge")
     others = list(queryset.exclude(pk=keep.pk))
     with transaction.atomic():
-        films = _move(Review.objects.filter(outlet__in=others), outlet=keep)
+        films, _ = _move(Review.objects.filter(outlet__in=others), outlet=keep)  # every one's outlet is `keep`
         OutletAlias.objects.filter(outlet__in=others).update(outlet=keep)
         for other in others:
             other.delete()

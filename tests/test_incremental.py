@@ -1,7 +1,7 @@
 """An import decides only what its rows call for (verdicts as rows are written, bare numbers
 read again for the outlets it added to, reviews its rows revise) and scores only the films it
-touched. Whatever a run of imports and editors' verdicts leaves must be what deciding every
-verdict and computing every film again would leave."""
+touched; so do editors' changes. Whatever a run of imports and edits leaves must be what deciding
+every verdict, reading every bare number and computing every film again would leave."""
 
 from __future__ import annotations
 
@@ -43,7 +43,10 @@ ROW = st.tuples(
 # A file, then perhaps an editor's change: a verdict given to, or the deletion of, one review
 # (by position among those stored), or two outlets or critics merged.
 EDIT = (st.none() | st.tuples(st.sampled_from(["positive", "negative", "delete"]), st.integers(0, 20))
-        | st.sampled_from([("merge", "outlets"), ("merge", "critics")]))
+        | st.sampled_from([("merge", "outlets"), ("merge", "critics")])
+        # Through the admin's form: a rating string corrected, a review moved to another outlet.
+        | st.tuples(st.just("rating"), st.integers(0, 20), st.sampled_from(RATINGS))
+        | st.tuples(st.just("outlet"), st.integers(0, 20), st.integers(0, 5)))
 STEP = st.tuples(st.sampled_from(["csv", "rt"]), st.lists(ROW, min_size=1, max_size=6), EDIT)
 
 
@@ -71,15 +74,25 @@ def _figures() -> dict:
     return {row["film_id"]: row for row in FilmScore.objects.values("film_id", *FIGURES)}
 
 
-def _edit(edit) -> None:
-    """An editor's change, as the admin and the desk make it (catalog.edits)."""
+def _edit(edit, client) -> None:
+    """An editor's change, as the admin and the desk make it (catalog.edits, the admin's form)."""
+    from django.forms.models import model_to_dict
+
     from reception.catalog.models import Critic, Outlet
 
     reviews = list(Review.objects.order_by("id"))
     if edit is None or not reviews:
         return
-    what, which = edit
-    if what == "merge":
+    what, which, *value = edit
+    if what in ("rating", "outlet"):
+        review = reviews[which % len(reviews)]
+        outlets = [*Outlet.objects.order_by("id").values_list("id", flat=True), ""]  # or none
+        change = {"rating_raw": value[0]} if what == "rating" else {"outlet": outlets[value[0] % len(outlets)]}
+        data = {k: ("" if v is None else v) for k, v in model_to_dict(review).items()} | change
+        done = client.post(f"/admin/catalog/review/{review.pk}/change/", data)
+        # A change that makes it another stored review is refused; any other is saved.
+        assert done.status_code == 302 or "already stored" in done.content.decode(), done.content.decode()[:1000]
+    elif what == "merge":
         model = Outlet if which == "outlets" else Critic
         if model.objects.count() >= 2:
             (merge_outlets if which == "outlets" else merge_critics)(model.objects.all())
@@ -100,15 +113,17 @@ def _edit(edit) -> None:
              ("1", "Ann", "Daily", "7/10", "", "Fine.", False, ""),
              ("1", "Ann", "Daily", "7/10", "", "A joy.", False, ""),
              ("3", "Bob", "Daily", "3/4", "", "A joy.", False, "")], ("merge", "critics"))], scored=False)
-def test_imports_leave_what_deciding_and_scoring_everything_again_would(steps, scored):
+def test_imports_leave_what_deciding_and_scoring_everything_again_would(client, django_user_model, steps, scored):
     """`scored`: each import scores the films it touched (`reception ingest`), or none is scored
     until `reception score --all`, which computes again only the films whose inputs changed."""
+    editor = django_user_model.objects.filter(username="edna").first()  # kept from an earlier example
+    client.force_login(editor or django_user_model.objects.create_superuser("edna", "e@example.org", None))
     with tempfile.TemporaryDirectory() as folder, transaction.atomic():
         for at, (kind, rows, edit) in enumerate(steps):
             report = ingest(_write(Path(folder), at, kind, rows), rejects_path=Path(folder) / "rejects.tsv")
             if scored:
                 score(sorted(report.touched_films))
-            _edit(edit)
+            _edit(edit, client)
         if not scored:
             score()
         verdicts, figures = _verdicts(), _figures()

@@ -179,13 +179,12 @@ def merge_outlets(queryset) -> tuple[Outlet, int]:
     """Fold the selected outlets into the most reviewed one; their names become its aliases,
     so later imports under those names land on it too. The bare numbers ("8") of the merged
     outlet are read again, from the scales all its reviews now state."""
-
     keep = _keeper(queryset)
     if keep is None or queryset.count() < 2:
         raise EditError("select at least two outlets to merge")
     others = list(queryset.exclude(pk=keep.pk))
     with transaction.atomic():
-        films, _ = _move(Review.objects.filter(outlet__in=others), outlet=keep)  # every one's outlet is `keep`
+        films, _ = _move(Review.objects.filter(outlet__in=others), outlet=keep)  # `keep` is read below
         OutletAlias.objects.filter(outlet__in=others).update(outlet=keep)
         for other in others:
             other.delete()

@@ -1,5 +1,6 @@
 """Bare numbers ("8") read again once their outlet's scale can be told (ratings.infer_scale):
-after an import adds to an outlet's reviews, and after editors merge outlets."""
+after an import adds to an outlet's reviews (or revises one away from it), and after editors
+merge outlets or critics, or edit, add or delete reviews, films or outlets (catalog.edits)."""
 
 from __future__ import annotations
 

@@ -460,15 +460,15 @@ class Store(Catalogue):
     def finish(self):
         self.flush()
         large = bool(self.deferred)  # a load as large as the table (defer_indexes)
-        if self.deferred and self.sqlite:
+        if large and self.sqlite:
             # Worker threads sort the builds' runs side by side (the cache: defer_indexes).
             self.cursor.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
         began = time.perf_counter()
         for sql in self.deferred:
             self.cursor.execute(sql)
-        if self.deferred:
+        if large:
             self.index_seconds = time.perf_counter() - began
-        if self.deferred and self.sqlite:
+        if large and self.sqlite:
             self.cursor.execute("PRAGMA threads = 0")
         self.deferred, self.existing = [], None
         if self.kind_of and self.sqlite:

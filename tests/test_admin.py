@@ -8,7 +8,7 @@ import re
 import pytest
 from django.contrib import admin
 
-from reception.catalog.models import Review
+from reception.catalog.models import Film, Review
 from reception.cli import DEMO_DATA
 from reception.ingest import ingest
 from reception.scores.compute import score
@@ -182,3 +182,30 @@ def test_admin_deleting_what_gave_a_bare_number_its_scale_reads_it_again(editor_
     # No stated scale is left for Cy's "8": unread, and nothing else decides the review.
     assert (cy.rating, cy.rating_flag, cy.verdict) == (None, "no-scale", "")
     assert (_figures(cy.film)["positive"], _figures(cy.film)["reviews"]) == (0, 0)
+
+
+def test_admin_merging_films_keeps_the_first_stored_and_each_review_once(editor_client, tmp_path):
+    maslin = Review.objects.select_related("critic", "outlet", "film").get(critic__name="Janet Maslin")
+    heart = maslin.film
+    # The same film as a source that names it by its own id only: Maslin's review again, and one it lacks.
+    rt = tmp_path / "rt.reviews.tsv"
+    rt.write_bytes(("id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate\n"
+                    f"5\t{maslin.quote}\t{maslin.rating_raw}\tfresh\tJanet Maslin\t1\t{maslin.outlet.name}\t"
+                    f"{maslin.published:%b %d, %Y}\n"
+                    "5\tA neon dream.\t3/4\tfresh\tDana Ode\t0\tThe Evening Lamp\tFeb 20, 1982\n").encode("latin-1"))
+    ingest(rt, rejects_path=tmp_path / "r.tsv")
+    untitled = Film.objects.get(title="rt-reviews film 5")
+    before = _figures(heart)["reviews"]
+    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [untitled.pk, heart.pk]},
+                              follow=True)
+    assert f"Merged 1 film into {heart}" in page.content.decode()  # as the admin shows it
+    assert not Film.objects.filter(pk=untitled.pk).exists()
+    assert _figures(heart)["reviews"] == before + 1
+    assert Review.objects.filter(film=heart, critic__name="Janet Maslin").count() == 1
+    assert ingest(rt, rejects_path=tmp_path / "r.tsv").imported == 0  # its id names the kept film now
+    # Two titled films: refused, as the title merged away would come back with its next import.
+    other = Film.objects.exclude(pk=heart.pk).filter(title_known=True).first()
+    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [other.pk, heart.pk]},
+                              follow=True)
+    assert "select one titled film and its untitled records" in page.content.decode().lower()
+    assert Film.objects.filter(pk=other.pk).exists()

@@ -94,6 +94,12 @@ class FilmAdmin(FiguresFollow, admin.ModelAdmin):
         # A deleted film's reviews go with it, and the scales they stated.
         return set() if form is not None else set(obj.reviews.values_list("outlet_id", flat=True).distinct())
 
+    actions = ["merge"]
+
+    @admin.action(description="Merge selected films into the one first stored")
+    def merge(self, request, queryset):
+        _merge(self, request, queryset, edits.merge_films, "film")
+
 
 @admin.register(models.Person)
 class PersonAdmin(admin.ModelAdmin):

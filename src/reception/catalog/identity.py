@@ -10,6 +10,8 @@ Films are matched in this order (``catalog.films.FilmIndex``):
   2. the same title key and the same year;
   3. the same title key and a year one off (festival vs release dates);
   4. the same title key when the source gives no year.
+An untitled film (known only by a source's id) and a titled one are merged when their runtime
+and two release days say they are one film (``catalog.twins``).
 Several candidates at one step is an ambiguity: reported, never merged. A film row that
 carries its own source id never merges, by title, into a film that already has another
 id from the same source: that is a remake ("Cape Fear" 1962 and 1991 are two RT links).

@@ -49,6 +49,7 @@ class ImportReport:
     duplicates: int = 0
     films: int = 0
     films_added: int = 0
+    films_merged: int = 0  # untitled films found to be titled ones (catalog.twins)
     rejects: list[Reject] = field(default_factory=list)
     ratings_present: int = 0
     ratings_read: int = 0
@@ -73,6 +74,8 @@ class ImportReport:
             f"read {self.read}, imported {self.imported} reviews{revised}, {self.duplicates} duplicates skipped, "
             f"{self.rejected} rejected; {self.films} film rows, {self.films_added} films added"
         )
+        if self.films_merged:
+            text += f", {self.films_merged} untitled films merged into titled ones (same runtime and release days)"
         if self.ratings_present:
             share = 100.0 * self.ratings_read / self.ratings_present
             flagged = ", ".join(f"{n} {flag}" for flag, n in sorted(self.ratings_flagged.items()))
@@ -90,7 +93,7 @@ class ImportReport:
         return {
             "paths": self.paths, "formats": self.formats, "read": self.read, "imported": self.imported,
             "updated": self.updated, "duplicates": self.duplicates, "rejected": self.rejected, "films": self.films,
-            "films_added": self.films_added, "ratings_present": self.ratings_present,
+            "films_added": self.films_added, "films_merged": self.films_merged, "ratings_present": self.ratings_present,
             "ratings_read": self.ratings_read, "ratings_flagged": self.ratings_flagged,
             "rejects_path": self.rejects_path, "verdicts_from_ratings": self.verdicts_from_ratings,
             "verdicts_from_labels": self.verdicts_from_labels, "awaiting_text_verdict": self.awaiting_text_verdict,
@@ -151,6 +154,7 @@ def ingest(
                 store.merge_by_critic = fmt.merge_by_critic
                 store.next_file()
                 found_before = len(store.duplicates)
+                films_before = report.films
                 films = []  # film rows waiting to be stored together (ingest.films)
                 for line, item, raw in read_items(fmt.read, file_path, encoding or fmt.encoding):
                     rows = len(item) + len(item.rejects) if isinstance(item, ReviewBatch) else 1
@@ -175,6 +179,8 @@ def ingest(
                     except RowError as exc:
                         report.rejects.append(Reject(str(file_path), line, str(exc), raw))
                 _store_films(store, films, file_path, report)
+                if report.films > films_before:
+                    report.films_merged += store.merge_twins()
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
             stored = clock()
             store.finish()

@@ -55,6 +55,8 @@ class Catalogue:
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.sqlite = connection.vendor == "sqlite"
         self.films_added = 0
+        self.cursor.execute("SELECT coalesce(max(id), 0) FROM catalog_film")
+        self.last_film_id = self.cursor.fetchone()[0]  # films past it are this import's
         self.details = FilmDetails(self.cursor, self.now)
         self._load_indexes()
 

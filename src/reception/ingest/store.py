@@ -17,6 +17,7 @@ from django.db import connection
 
 from .. import ratings
 from ..catalog.models import VerdictSource
+from ..catalog.twins import find_twins, merge_films
 from ..database import id_chunks
 from ..verdicts.decide import RowRules
 from .catalogue import Catalogue, sql_literal, values_row
@@ -399,6 +400,29 @@ class Store(Catalogue):
             if day is None or published is None or day.year == published.year:
                 return True
         return False
+
+    def merge_twins(self) -> int:
+        """Films stored twice, as an untitled record and a titled one (catalog.twins), merged
+        into the one first stored: after a file of film rows, so that the reviews of the files
+        after it find the film by either record's ids. Returns how many were merged."""
+        pairs = find_twins(self.cursor)
+        if not pairs:
+            return 0
+        self.flush()
+        pairs = [(min(pair), max(pair)) for pair in pairs]
+        kept, outlets = merge_films(pairs, self.cursor)
+        gone = {drop for _, drop in pairs}
+        self.touched = (self.touched - gone) | kept
+        self.revisions.films -= gone
+        self.outlets_used |= outlets
+        # A film this import created and merged away was not added after all.
+        self.films_added -= sum(drop > self.last_film_id for drop in gone)
+        if self.existing is not None:
+            # The moved reviews' keys name the kept film now.
+            self.cursor.execute("SELECT dedupe_key FROM catalog_review")
+            self.existing = {key for (key,) in self.cursor.fetchall()}
+        self._load_indexes()
+        return len(pairs)
 
     def next_file(self):
         """In-file duplicates are listed per file; the database catches the rest, or, while the

@@ -107,8 +107,13 @@ def _details(pairs: dict[int, int]) -> None:
                 setattr(kept, name, getattr(other, name))
         kept.limited_release = kept.limited_release or other.limited_release
         kept.title_key = title_key(kept.title)
-    Film.objects.bulk_update(list({keep: films[keep] for keep in pairs.values()}.values()),
-                             ["title", "title_key", "year", "title_known", "limited_release", *_DETAILS])
+    # One statement a film: Django's bulk_update took 3 s for 473 films building its CASE clauses.
+    columns = ["title", "title_key", "year", "title_known", "limited_release", *_DETAILS]
+    fields = [Film._meta.get_field(name) for name in columns]
+    connection.cursor().executemany(
+        f"UPDATE catalog_film SET {', '.join(f'{name} = %s' for name in columns)} WHERE id = %s",
+        [[*(field.get_db_prep_save(getattr(films[keep], name), connection) for name, field in zip(columns, fields)), keep]
+         for keep in set(pairs.values())])
 
 
 def _move_rows(cursor, table: str, same: list[str] | None) -> None:

@@ -110,16 +110,20 @@ class FilmDetails:
 
     def write(self, films: dict[int, dict], rows: list[tuple[int, FilmRecord]]) -> None:
         """The group's films as filled, then what its rows (film id, row) add, in file order."""
-        genres = Film._meta.get_field("genres")
-        self.cursor.executemany(
-            f"UPDATE catalog_film SET {', '.join(f'{c} = %s' for c in DETAILS)}, updated_at = %s WHERE id = %s",
-            [[*(genres.get_db_prep_save(film["genres"], connection) if c == "genres" else film[c] for c in DETAILS),
-              self.now, film_id] for film_id, film in films.items()])
+        self.update(films)
         ids = list(films)
         self._credits(ids, rows)
         self._companies(rows)
         self._releases(ids, rows)
         self._published(ids, rows)
+
+    def update(self, films: dict[int, dict]) -> None:
+        """These films' fillable columns (as `films` reads them) written back, one statement a film."""
+        genres = Film._meta.get_field("genres")
+        self.cursor.executemany(
+            f"UPDATE catalog_film SET {', '.join(f'{c} = %s' for c in DETAILS)}, updated_at = %s WHERE id = %s",
+            [[*(genres.get_db_prep_save(film["genres"], connection) if c == "genres" else film[c] for c in DETAILS),
+              self.now, film_id] for film_id, film in films.items()])
 
     def _ids(self, model, index: dict, names) -> dict[str, int]:
         """Each name's person or company, by name: found by its name key in `index`, those new

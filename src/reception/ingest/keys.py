@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import struct
 
+from ..database import id_chunks
 from .records import ReviewRecord, normal_text
 
 
@@ -28,3 +29,13 @@ def dedupe_keys(films, critics, outlets, published, texts, ratings_raw) -> list[
     sha1, first_8 = hashlib.sha1, _FIRST_8
     return [first_8(sha1(f"{film}\x1f{critic}\x1f{outlet}\x1f{day}\x1f{text}\x1f{raw}".encode()).digest())[0] >> 1
             for film, critic, outlet, day, text, raw in zip(films, critics, outlets, published, texts, ratings_raw)]
+
+
+def stored_keys(cursor, keys) -> set[int]:
+    """Those of these dedupe keys a stored review has."""
+    found = set()
+    for chunk in id_chunks(set(keys)):
+        cursor.execute(f"SELECT dedupe_key FROM catalog_review WHERE dedupe_key IN ({', '.join(['%s'] * len(chunk))})",
+                       chunk)
+        found.update(key for (key,) in cursor.fetchall())
+    return found

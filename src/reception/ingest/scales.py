@@ -49,8 +49,7 @@ def reread_bare_numbers(cursor, outlet_ids, rules, infer=ratings.infer_scale) ->
     scales, touched = {}, set()
     decided, editors = [], []
     for outlet_id, rows in pending.items():
-        scale = scales[outlet_id] = infer(stated.get(outlet_id, {}),
-                                                        [row[-2].value for row in rows])
+        scale = scales[outlet_id] = infer(stated.get(outlet_id, {}), [row[-2].value for row in rows])
         for review_id, film_id, source, label, has_quote, rating, stored in rows:
             unread = ratings.Rating(rating.raw, None, flag=ratings.NO_SCALE, value=rating.value)
             resolved = ratings.resolve_bare_number(unread, scale) if scale else unread

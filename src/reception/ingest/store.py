@@ -18,11 +18,10 @@ from django.db import connection
 from .. import ratings
 from ..catalog.models import VerdictSource
 from ..catalog.twins import find_twins, merge_films
-from ..database import id_chunks
 from ..verdicts.decide import RowRules
 from .catalogue import Catalogue, sql_literal, values_row
 from .columns import ReviewBatch
-from .keys import dedupe_key, dedupe_keys
+from .keys import dedupe_key, dedupe_keys, stored_keys
 from .records import ReviewRecord
 from .scales import reread_bare_numbers
 from .revisions import DECIDED, REVISED, Revisions
@@ -244,12 +243,7 @@ class Store(Catalogue):
         """Those of these dedupe keys a stored review has."""
         if self.existing is not None:
             return self.existing.intersection(keys)
-        found = set()
-        for chunk in id_chunks(set(keys)):
-            self.cursor.execute(f"SELECT dedupe_key FROM catalog_review WHERE dedupe_key IN "
-                                f"({', '.join(['%s'] * len(chunk))})", chunk)
-            found.update(key for (key,) in self.cursor.fetchall())
-        return found
+        return stored_keys(self.cursor, keys)
 
     def _kinds(self, kinds: list[tuple]) -> list[int]:
         """The review_kind row of each (rating, label, has a quote): its rating read and its

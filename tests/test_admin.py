@@ -209,3 +209,33 @@ def test_admin_merging_films_keeps_the_first_stored_and_each_review_once(editor_
                               follow=True)
     assert "select one titled film and its untitled records" in page.content.decode().lower()
     assert Film.objects.filter(pk=other.pk).exists()
+
+
+def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_client, tmp_path):
+    from reception.catalog.models import Critic
+
+    heart = Film.objects.get(title="One from the Heart")
+    other = Film.objects.filter(title_known=True).exclude(pk=heart.pk).order_by("pk").first()
+    spelled = tmp_path / "spelled.csv"
+    spelled.write_text("film,year,critic,outlet,date,quote,rating\n"
+                       f"One from the Heart,1982,J. Maslin,The New York Times,1982-02-12,A second look.,2/4\n")
+    assert ingest(spelled, rejects_path=tmp_path / "r.tsv").imported == 1
+    maslin, twin = Critic.objects.get(name="Janet Maslin"), Critic.objects.get(name="J. Maslin")
+    page = editor_client.post("/admin/catalog/critic/", {"action": "merge", "_selected_action": [twin.pk, maslin.pk]},
+                              follow=True)
+    assert f"Merged 1 critic into {maslin}" in page.content.decode()
+    assert not Critic.objects.filter(name="J. Maslin").exists()
+    assert list(maslin.aliases.values_list("alias", flat=True)) == ["J. Maslin"]
+    # The same file again: its row is the review already moved to the kept critic.
+    again = ingest(spelled, rejects_path=tmp_path / "r.tsv")
+    assert (again.imported, again.duplicates) == (0, 1)
+    assert not Critic.objects.filter(name="J. Maslin").exists()
+    # A new review under the merged name is the kept critic's.
+    newer = tmp_path / "newer.csv"
+    newer.write_text(f"film,year,critic,outlet,date,quote,rating\n{other.title},{other.year},J. MASLIN,,,Slight.,2/4\n")
+    assert ingest(newer, rejects_path=tmp_path / "r.tsv").imported == 1
+    assert Review.objects.get(quote="Slight.").critic == maslin
+    # The critic's page and the search name the alias.
+    assert "Also known as: J. Maslin" in editor_client.get(f"/critics/{maslin.slug}").content.decode()
+    found = editor_client.get("/api/v1/search", {"q": "J. Mas"}).json()
+    assert [c["name"] for c in found["critics"]] == ["Janet Maslin"]

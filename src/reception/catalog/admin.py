@@ -121,8 +121,13 @@ class ReleaseEventAdmin(FiguresFollow, admin.ModelAdmin):
     autocomplete_fields = ["film"]
 
 
-class AliasInline(admin.TabularInline):
+class OutletAliasInline(admin.TabularInline):
     model = models.OutletAlias
+    extra = 0
+
+
+class CriticAliasInline(admin.TabularInline):
+    model = models.CriticAlias
     extra = 0
 
 
@@ -130,7 +135,7 @@ class AliasInline(admin.TabularInline):
 class OutletAdmin(FiguresFollow, admin.ModelAdmin):
     list_display = ["name", "weight", "url"]
     search_fields = ["name", "name_key", "aliases__alias"]
-    inlines = [AliasInline]
+    inlines = [OutletAliasInline]
     actions = ["merge"]
     formfield_overrides = URLS
 
@@ -159,7 +164,8 @@ class OutletAdmin(FiguresFollow, admin.ModelAdmin):
 class CriticAdmin(admin.ModelAdmin):
     list_display = ["name", "top_critic"]
     list_filter = ["top_critic"]
-    search_fields = ["name", "name_key"]
+    search_fields = ["name", "name_key", "aliases__alias"]
+    inlines = [CriticAliasInline]
     actions = ["merge"]
 
     @admin.action(description="Merge selected critics into the most reviewed one")

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from . import models
-from .models import Consensus, Critic, Outlet, OutletAlias, Review, Verdict, VerdictSource
+from .models import Consensus, Critic, CriticAlias, Outlet, OutletAlias, Review, Verdict, VerdictSource
 
 EDITOR_FIELDS = ["verdict", "verdict_source", "verdict_probability", "verdict_model", "needs_check"]
 
@@ -158,21 +158,32 @@ def _keeper(queryset):
     return queryset.annotate(n=Count("reviews")).order_by("-n", "pk").first()
 
 
+def _names_kept(alias_model, field: str, keep, others) -> None:
+    """The names of the merged ones, and their aliases, become aliases of the one kept, so that
+    later imports under those names land on it."""
+    alias_model.objects.filter(**{f"{field}__in": others}).update(**{field: keep})
+    for other in others:
+        key = models.name_key(other.name)
+        if key != keep.name_key and not alias_model.objects.filter(alias_key=key).exists():
+            alias_model.objects.create(**{field: keep}, alias=other.name)
+
+
 def merge_critics(queryset) -> tuple[Critic, int]:
-    """Fold the selected critics into the most reviewed one; returns it and how many were merged."""
+    """Fold the selected critics into the most reviewed one; their names become its aliases.
+    Returns it and how many were merged."""
     keep = _keeper(queryset)
     if keep is None or queryset.count() < 2:
         raise EditError("select at least two critics to merge")
-    others = queryset.exclude(pk=keep.pk)
+    others = list(queryset.exclude(pk=keep.pk))
     with transaction.atomic():
         films, outlets = _move(Review.objects.filter(critic__in=others), critic=keep)
-        if others.filter(top_critic=True).exists() and not keep.top_critic:
+        if any(other.top_critic for other in others) and not keep.top_critic:
             keep.top_critic = True
             keep.save(update_fields=["top_critic"])
-        merged = others.count()
-        others.delete()
+        _names_kept(CriticAlias, "critic", keep, others)
+        Critic.objects.filter(pk__in=[other.pk for other in others]).delete()
         reviews_changed(films, outlets)
-    return keep, merged
+    return keep, len(others)
 
 
 def merge_films(queryset) -> tuple[models.Film, int]:
@@ -209,10 +220,7 @@ def merge_outlets(queryset) -> tuple[Outlet, int]:
     others = list(queryset.exclude(pk=keep.pk))
     with transaction.atomic():
         films, _ = _move(Review.objects.filter(outlet__in=others), outlet=keep)  # `keep` is read below
-        OutletAlias.objects.filter(outlet__in=others).update(outlet=keep)
-        for other in others:
-            other.delete()
-            if not OutletAlias.objects.filter(alias_key=models.name_key(other.name)).exists():
-                OutletAlias.objects.create(outlet=keep, alias=other.name)
+        _names_kept(OutletAlias, "outlet", keep, others)
+        Outlet.objects.filter(pk__in=[other.pk for other in others]).delete()
         reviews_changed(films, {keep.pk})
     return keep, len(others)

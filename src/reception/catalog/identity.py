@@ -19,7 +19,8 @@ id from the same source: that is a remake ("Cape Fear" 1962 and 1991 are two RT 
 Names of people, critics, outlets (``name_key``): the same folding, plus HTML
 entities decoded ("Antagony &amp; Ecstasy"), and a leading "The" dropped
 ("The New York Times" = "New York Times"). Outlets also match by alias
-("NYT"), from the built-in list below and the OutletAlias table.
+("NYT"), from the built-in list below and the OutletAlias table; critics by the CriticAlias
+table. An editor's merge keeps each merged name as an alias (catalog.edits).
 """
 
 from __future__ import annotations

@@ -174,26 +174,50 @@ class Outlet(NamedModel):
     weight = models.FloatField(default=1.0)
 
 
-class OutletAlias(models.Model):
-    """Another name of an outlet ("NYT" for The New York Times)."""
+class Alias(models.Model):
+    """Another name of an outlet or a critic: an import naming it finds the one it names (a
+    name of their own comes first)."""
 
-    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=200)
     alias_key = models.CharField(max_length=200, unique=True, editable=False)
 
     class Meta:
-        verbose_name_plural = "outlet aliases"
+        abstract = True
 
     def __str__(self) -> str:
-        return f"{self.alias} → {self.outlet}"
+        return f"{self.alias} → {self.named()}"
 
     def save(self, *args, **kwargs):
         self.alias_key = name_key(self.alias)
         super().save(*args, **kwargs)
 
 
+class OutletAlias(Alias):
+    """Another name of an outlet ("NYT" for The New York Times)."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "outlet aliases"
+
+    def named(self):
+        return self.outlet
+
+
 class Critic(NamedModel):
     top_critic = models.BooleanField(default=False)
+
+
+class CriticAlias(Alias):
+    """Another name of a critic ("J. Maslin"), kept when an editor merges critics."""
+
+    critic = models.ForeignKey(Critic, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "critic aliases"
+
+    def named(self):
+        return self.critic
 
 
 class Verdict(models.TextChoices):

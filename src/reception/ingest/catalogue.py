@@ -75,6 +75,10 @@ class Catalogue:
         rows = c.fetchall()
         self.critics = {k: i for k, i, _ in rows}
         self.top_critics = {i for _, i, top in rows if top}
+        # A merged critic's names find the one kept (a critic's own name comes first).
+        c.execute("SELECT alias_key, critic_id FROM catalog_criticalias")
+        for key, critic_id in c.fetchall():
+            self.critics.setdefault(key, critic_id)
         c.execute("SELECT name_key, id FROM catalog_outlet")
         self.outlets = dict(c.fetchall())
         c.execute("SELECT alias_key, outlet_id FROM catalog_outletalias")

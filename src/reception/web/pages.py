@@ -118,7 +118,7 @@ def _person_or_outlet(found, kind: str, partners, partner_kind: str, params) -> 
 def critic(critic_id: int, params) -> dict:
     found = get(Critic, critic_id)
     page = _person_or_outlet(found, "critics", Outlet.objects.filter(reviews__critic=found), "outlets", params)
-    return page | {"top_critic": found.top_critic}
+    return page | {"top_critic": found.top_critic, "aliases": sorted(found.aliases.values_list("alias", flat=True))}
 
 
 def outlet(outlet_id: int, params) -> dict:
@@ -129,14 +129,15 @@ def outlet(outlet_id: int, params) -> dict:
 
 
 def search(query: str) -> dict:
-    """Films by title, people by name (with their films), critics and outlets by name."""
+    """Films by title, people by name (with their films), critics and outlets by name or alias."""
     query = " ".join((query or "").split())[:QUERY_MAX]
     if not query:
         return {"query": "", "films": [], "people": [], "critics": [], "outlets": []}
     films = (Film.objects.filter(Q(title__icontains=query) | Q(title_key__icontains=query.lower()))
              .select_related("score").order_by("title", "year")[:SEARCH_LIMIT])
     people = Person.objects.filter(name__icontains=query).order_by("name")[:SEARCH_LIMIT]
-    critics = Critic.objects.filter(name__icontains=query).order_by("name")[:SEARCH_LIMIT]
+    critics = (Critic.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).distinct()
+               .order_by("name")[:SEARCH_LIMIT])
     outlets = Outlet.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).distinct()
     return {
         "query": query,

@@ -203,12 +203,41 @@ def test_admin_merging_films_keeps_the_first_stored_and_each_review_once(editor_
     assert _figures(heart)["reviews"] == before + 1
     assert Review.objects.filter(film=heart, critic__name="Janet Maslin").count() == 1
     assert ingest(rt, rejects_path=tmp_path / "r.tsv").imported == 0  # its id names the kept film now
-    # Two titled films: refused, as the title merged away would come back with its next import.
-    other = Film.objects.exclude(pk=heart.pk).filter(title_known=True).first()
-    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [other.pk, heart.pk]},
+    assert not heart.aliases.exists()  # a placeholder title is no title to keep
+
+
+def test_admin_merging_two_titled_films_keeps_the_title_merged_away(editor_client, tmp_path):
+    from reception.catalog.films import find_film
+
+    header = "film,year,critic,outlet,date,quote,rating\n"
+    short, long = tmp_path / "short.csv", tmp_path / "long.csv"
+    short.write_text(header + "Star Harbor,1990,Ada Reel,The Lamp,1990-05-01,Bright and brisk.,3/4\n"
+                              "Star Harbor,1990,Ben Frame,The Lamp,1990-05-02,A warm voyage.,B+\n")
+    # The same film under its longer title: Ben Frame's review again, and one of its own.
+    long.write_text(header + "Star Harbor: The Long Night,1990,Ben Frame,The Lamp,1990-05-02,A warm voyage.,B+\n"
+                             "Star Harbor: The Long Night,1990,Cy Lens,,1990-06-01,Too long by half.,C-\n")
+    for path in (short, long):
+        ingest(path, rejects_path=tmp_path / "r.tsv")
+    kept, other = Film.objects.get(title="Star Harbor"), Film.objects.get(title="Star Harbor: The Long Night")
+    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [other.pk, kept.pk]},
                               follow=True)
-    assert "select one titled film and its untitled records" in page.content.decode().lower()
-    assert Film.objects.filter(pk=other.pk).exists()
+    assert f"Merged 1 film into {kept}" in page.content.decode()
+    assert not Film.objects.filter(pk=other.pk).exists()
+    assert sorted(kept.reviews.values_list("critic__name", flat=True)) == ["Ada Reel", "Ben Frame", "Cy Lens"]
+    assert [str(a) for a in kept.aliases.all()] == ["Star Harbor: The Long Night (1990) → Star Harbor (1990)"]
+    # Both files again add nothing; a new review under the title merged away (a year off, as a
+    # festival date may be) is the kept film's, and so is a lookup by that title.
+    assert [ingest(path, rejects_path=tmp_path / "r.tsv").imported for path in (short, long)] == [0, 0]
+    later = tmp_path / "later.csv"
+    later.write_text(header + "Star Harbor: The Long Night,1991,Dee Cut,,,Haunting.,4/4\n")
+    assert ingest(later, rejects_path=tmp_path / "r.tsv").imported == 1
+    assert Review.objects.get(quote="Haunting.").film == kept
+    assert Film.objects.filter(title__startswith="Star Harbor").count() == 1
+    assert find_film("Star Harbor: The Long Night (1990)") == find_film("Star Harbor") == kept
+    # Its page and the search name the other title.
+    assert "Also known as: Star Harbor: The Long Night (1990)" in editor_client.get(f"/films/{kept.slug}").content.decode()
+    assert [f["title"] for f in editor_client.get("/api/v1/search", {"q": "long night"}).json()["films"]] == [
+        "Star Harbor"]
 
 
 def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_client, tmp_path):
@@ -239,3 +268,7 @@ def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_cl
     assert "Also known as: J. Maslin" in editor_client.get(f"/critics/{maslin.slug}").content.decode()
     found = editor_client.get("/api/v1/search", {"q": "J. Mas"}).json()
     assert [c["name"] for c in found["critics"]] == ["Janet Maslin"]
+    # A film an editor then adds under that title makes it ambiguous: left for an editor.
+    Film.objects.create(title="Star Harbor: The Long Night", year=1990)
+    report = ingest(later, rejects_path=tmp_path / "r.tsv")
+    assert report.imported == 0 and "ambiguous film" in (tmp_path / "r.tsv").read_text()

@@ -80,12 +80,17 @@ class SourceIdInline(admin.TabularInline):
     extra = 0
 
 
+class FilmAliasInline(admin.TabularInline):
+    model = models.FilmAlias
+    extra = 0
+
+
 @admin.register(models.Film)
 class FilmAdmin(FiguresFollow, admin.ModelAdmin):
     list_display = ["title", "year", "runtime_minutes", "mpaa_rating", "limited_release", "sample"]
     list_filter = ["sample", "limited_release", "title_known", "mpaa_rating"]
-    search_fields = ["title", "title_key", "source_ids__key"]
-    inlines = [CreditInline, CompanyInline, ReleaseInline, SourceIdInline]
+    search_fields = ["title", "title_key", "source_ids__key", "aliases__title"]
+    inlines = [CreditInline, CompanyInline, ReleaseInline, SourceIdInline, FilmAliasInline]
 
     def films_of(self, obj, form=None) -> set[int]:
         return {obj.pk}  # its limited release, its release events (the periods, the badge's rule)

@@ -187,20 +187,17 @@ def merge_critics(queryset) -> tuple[Critic, int]:
 
 
 def merge_films(queryset) -> tuple[models.Film, int]:
-    """Fold the selected films into the one first stored (its id and pages' addresses stay): the
-    untitled records of a film ("rt-reviews film 1593", known by a source's id) that the import
-    could not tell were one (catalog.twins), with its titled one. A title replaces a
-    placeholder; the rest moves as catalog.twins moves it, and a review both hold is kept once.
-    Two titled films are refused: no alias keeps a title merged away, so the next import
-    naming it would make that film again."""
+    """Fold the selected films into the one first stored (its id and pages' addresses stay):
+    the untitled records of a film ("rt-reviews film 1593", known by a source's id) that the
+    import could not tell were one (catalog.twins), or the same film under two titles ("Star
+    Wars" and "Star Wars: Episode IV - A New Hope"). A title replaces a placeholder; a title
+    merged away stays as an alias of the kept film, so that imports naming it find that film;
+    the rest moves as catalog.twins moves it, and a review both hold is kept once."""
     from .twins import merge_films as merge
 
     films = list(queryset.order_by("pk").values_list("pk", flat=True))
     if len(films) < 2:
         raise EditError("select at least two films to merge")
-    if queryset.filter(title_known=True).count() > 1:
-        raise EditError("select one titled film and its untitled records: a title merged away would come back "
-                        "with the next import that names it")
     keep, *others = films
     with transaction.atomic():
         outlets = set()

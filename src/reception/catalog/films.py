@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from ..errors import FilmNotFound
 from .identity import split_year, title_key
 from .models import Film
@@ -14,10 +16,12 @@ def find_film(ref: str | int) -> Film:
         if film:
             return film
     title, year = split_year(text)
-    films = Film.objects.filter(title_key=title_key(title))
+    key = title_key(title)
+    # By its title or by an alias (the title of a film merged into it), each with its own year.
+    own, alias = Q(title_key=key), Q(aliases__title_key=key)
     if year is not None:
-        films = films.filter(year=year)
-    found = list(films.order_by("year", "id")[:10])
+        own, alias = own & Q(year=year), alias & Q(aliases__year=year)
+    found = list(Film.objects.filter(own | alias).distinct().order_by("year", "id")[:10])
     if len(found) == 1:
         return found[0]
     raise FilmNotFound(text, [f"{f} [id {f.pk}]" for f in found] or None)

@@ -5,11 +5,13 @@ punctuation dropped, spaces collapsed, a leading or trailing article ("The", "A"
 "An": "Heart, The") dropped, and a trailing "(1982)" taken off as the year.
 "Amélie" = "amelie"; "The Godfather: Part II" = "godfather part ii".
 
-Films are matched in this order (``catalog.films.FilmIndex``):
+Films are matched in this order (``ingest.catalogue.Catalogue.find_film``):
   1. the source's own id (RT link, RT id) when it has one;
   2. the same title key and the same year;
   3. the same title key and a year one off (festival vs release dates);
   4. the same title key when the source gives no year.
+A title key of steps 2-4 is the film's own or one of its aliases (FilmAlias: the titles of
+films an editor merged into it), each with its year; one film met twice at a step counts once.
 An untitled film (known only by a source's id) and a titled one are merged when their runtime
 and two release days say they are one film (``catalog.twins``).
 Several candidates at one step is an ambiguity: reported, never merged. A film row that

@@ -61,6 +61,26 @@ class Film(models.Model):
         return f"{self.pk}-{slugify(self.title)[:60] or 'x'}"
 
 
+class FilmAlias(models.Model):
+    """Another title of a film, with its year: the title of a film an editor merged into it
+    (catalog.edits.merge_films). An import naming it finds this film (catalog.identity)."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="aliases")
+    title = models.CharField(max_length=300)
+    title_key = models.CharField(max_length=300, db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "film aliases"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year}) → {self.film}" if self.year else f"{self.title} → {self.film}"
+
+    def save(self, *args, **kwargs):
+        self.title_key = title_key(self.title)
+        super().save(*args, **kwargs)
+
+
 class FilmSourceId(models.Model):
     """A film's id in a source ('rt-link' m/one_from_the_heart, 'rt-reviews' 3, ...)."""
 

@@ -12,6 +12,8 @@ def film_json(film: Film) -> dict:
         "id": film.pk,
         "title": film.title,
         "year": film.year,
+        # Titles of films merged into it (FilmAlias), as "Title (year)".
+        "aliases": [f"{a.title} ({a.year})" if a.year else a.title for a in film.aliases.order_by("title", "year")],
         "genres": film.genres,
         "synopsis": film.synopsis,
         "runtime_minutes": film.runtime_minutes,

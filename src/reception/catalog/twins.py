@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from .identity import title_key
 from .models import (
-    AudienceRating, Consensus, Credit, Film, FilmCompany, FilmSourceId, PublishedScore, ReleaseEvent, Review,
+    AudienceRating, Consensus, Credit, Film, FilmAlias, FilmCompany, FilmSourceId, PublishedScore, ReleaseEvent,
+    Review,
 )
 
 TWINS = """
@@ -89,6 +90,7 @@ def merge_films(pairs, cursor=None) -> tuple[set[int], set[int]]:
         _move_rows(cursor, model._meta.db_table, same)
     # The kept film's consensus stands (any row of it is "alike"); the other's moves to one with none.
     _move_rows(cursor, Consensus._meta.db_table, [])
+    _keep_titles(cursor)
     outlets = _move_reviews(cursor, pairs)
     # What was not moved goes with the film (its scores and their history are computed again).
     Film.objects.filter(pk__in=list(pairs)).delete()
@@ -112,6 +114,23 @@ def _details(cursor, pairs: dict[int, int]) -> None:
         kept["limited_release"] = kept["limited_release"] or other["limited_release"]
         kept["title_key"] = title_key(kept["title"])
     details.update({keep: films[keep] for keep in pairs.values()})
+
+
+def _keep_titles(cursor) -> None:
+    """A titled film merged into a film with another title (an editor's merge: the rule above
+    pairs an untitled record only) leaves its title and year as an alias of the kept film, so
+    that imports naming it find the kept one; its own aliases move there too."""
+    table = FilmAlias._meta.db_table
+    _move_rows(cursor, table, ["title_key", "year"])
+    def alike(a, b):
+        return f"{a}.title_key = {b}.title_key AND ({a}.year = {b}.year OR ({a}.year IS NULL AND {b}.year IS NULL))"
+
+    cursor.execute(
+        f"INSERT INTO {table} (film_id, title, title_key, year) "
+        "SELECT m.keep_id, d.title, d.title_key, d.year FROM film_merge m "
+        "JOIN catalog_film d ON d.id = m.drop_id JOIN catalog_film k ON k.id = m.keep_id "
+        f"WHERE d.title_known AND NOT ({alike('d', 'k')}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.film_id = m.keep_id AND {alike('a', 'd')})")
 
 
 def _move_rows(cursor, table: str, same: list[str] | None) -> None:

@@ -71,6 +71,10 @@ class Catalogue:
         self.titles: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
         for film_id, key, year in c.fetchall():
             self.titles[key].append((film_id, year))
+        # Titles of films an editor merged into others name the films kept.
+        c.execute("SELECT film_id, title_key, year FROM catalog_filmalias")
+        for film_id, key, year in c.fetchall():
+            self.titles[key].append((film_id, year))
         c.execute("SELECT name_key, id, top_critic FROM catalog_critic")
         rows = c.fetchall()
         self.critics = {k: i for k, i, _ in rows}
@@ -102,10 +106,11 @@ class Catalogue:
                 [c for c in candidates if c[1] is None],
             ]
         for found in steps:
-            if len(found) == 1:
-                return found[0][0]
-            if len(found) > 1:
-                ids = ", ".join(str(c[0]) for c in found)
+            films = list(dict.fromkeys(film_id for film_id, _ in found))  # by its title and an alias: one
+            if len(films) == 1:
+                return films[0]
+            if len(films) > 1:
+                ids = ", ".join(map(str, films))
                 raise AmbiguousFilm(f"ambiguous film {ref.describe()!r}: matches films {ids}; left for an editor")
         return None
 

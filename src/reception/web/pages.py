@@ -129,11 +129,13 @@ def outlet(outlet_id: int, params) -> dict:
 
 
 def search(query: str) -> dict:
-    """Films by title, people by name (with their films), critics and outlets by name or alias."""
+    """Films by title, people by name (with their films), critics and outlets by name: each also
+    by its aliases."""
     query = " ".join((query or "").split())[:QUERY_MAX]
     if not query:
         return {"query": "", "films": [], "people": [], "critics": [], "outlets": []}
-    films = (Film.objects.filter(Q(title__icontains=query) | Q(title_key__icontains=query.lower()))
+    films = (Film.objects.filter(Q(title__icontains=query) | Q(title_key__icontains=query.lower())
+                                 | Q(aliases__title__icontains=query)).distinct()
              .select_related("score").order_by("title", "year")[:SEARCH_LIMIT])
     people = Person.objects.filter(name__icontains=query).order_by("name")[:SEARCH_LIMIT]
     critics = (Critic.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).distinct()

@@ -238,6 +238,10 @@ def test_admin_merging_two_titled_films_keeps_the_title_merged_away(editor_clien
     assert "Also known as: Star Harbor: The Long Night (1990)" in editor_client.get(f"/films/{kept.slug}").content.decode()
     assert [f["title"] for f in editor_client.get("/api/v1/search", {"q": "long night"}).json()["films"]] == [
         "Star Harbor"]
+    # A film an editor then adds under that title makes it ambiguous: left for an editor.
+    Film.objects.create(title="Star Harbor: The Long Night", year=1990)
+    report = ingest(later, rejects_path=tmp_path / "r.tsv")
+    assert report.imported == 0 and "ambiguous film" in (tmp_path / "r.tsv").read_text()
 
 
 def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_client, tmp_path):
@@ -268,7 +272,3 @@ def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_cl
     assert "Also known as: J. Maslin" in editor_client.get(f"/critics/{maslin.slug}").content.decode()
     found = editor_client.get("/api/v1/search", {"q": "J. Mas"}).json()
     assert [c["name"] for c in found["critics"]] == ["Janet Maslin"]
-    # A film an editor then adds under that title makes it ambiguous: left for an editor.
-    Film.objects.create(title="Star Harbor: The Long Night", year=1990)
-    report = ingest(later, rejects_path=tmp_path / "r.tsv")
-    assert report.imported == 0 and "ambiguous film" in (tmp_path / "r.tsv").read_text()

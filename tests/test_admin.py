@@ -131,6 +131,12 @@ def test_admin_adding_a_review_keys_it_as_an_import_would(editor_client, tmp_pat
     path.write_text('{"film": "One from the Heart", "year": 1982, "quote": "A dazzling folly.", '
                     '"rating": "3/4", "date": "1982-02-12"}\n')
     assert ingest(path, rejects_path=tmp_path / "r.tsv").imported == 0
+    # A review with no rating and no label: the text model decides it on save, and the figures follow.
+    fields |= {"quote": "A dazzling, joyous triumph: one of the most beautiful films of the decade.", "rating_raw": ""}
+    assert editor_client.post("/admin/catalog/review/add/", fields).status_code == 302
+    read = Review.objects.get(quote=fields["quote"])
+    assert (read.verdict, read.verdict_source) == ("positive", "model") and read.verdict_probability > 0.5
+    assert (_figures(heart)["reviews"], _figures(heart)["positive"]) == (6, 4)
 
 
 def test_admin_an_outlets_weight_changes_the_weighted_scores_it_counts_in(editor_client):

@@ -284,6 +284,18 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
             obj.dedupe_key = form.dedupe_key
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # bare numbers read again, figures computed
+        review = form.instance
+        review.refresh_from_db(fields=["verdict"])
+        if not review.verdict:
+            # Only the text model can decide it (no rating the rules read, no label): now, as for
+            # a review added through the API, and the film's figures again with its verdict.
+            from ..verdicts.decide import decide
+
+            decide(film_ids=[review.film_id])
+            edits.reviews_changed({review.film_id}, set())
+
     def outlets_of(self, obj, form=None) -> set[int]:
         return {obj.outlet_id}
 

@@ -30,8 +30,8 @@ RULE_INPUTS = {"rating_raw", "source_verdict", "quote"}
 def read_again(review: Review, changed) -> None:
     """Before an editor's change to `review` (fields `changed`) is saved: a new rating string is
     read again (its score, scale and flag follow it), and a verdict not an editor's is decided
-    again by the rules when what they read changed. One the rules leave undecided waits for the
-    text model (`reception verdicts`)."""
+    again by the rules when what they read changed. One the rules leave undecided is the text
+    model's: the admin has it decided once the change is saved (ReviewAdmin.save_related)."""
     from .. import ratings
     from ..verdicts.decide import RowRules
 

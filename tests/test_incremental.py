@@ -19,7 +19,7 @@ from reception.ingest import ingest
 from reception.scores.compute import score
 from reception.scores.models import FilmScore
 from reception.ingest.scales import reread_bare_numbers
-from reception.verdicts.decide import RowRules, apply_rules, reset
+from reception.verdicts.decide import RowRules, apply_rules, decide, reset
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,9 @@ def _edit(edit, client) -> None:
              ("1", "Ann", "Daily", "7/10", "", "Fine.", False, ""),
              ("1", "Ann", "Daily", "7/10", "", "A joy.", False, ""),
              ("3", "Bob", "Daily", "3/4", "", "A joy.", False, "")], ("merge", "critics"))], scored=False)
+# A review the rules leave open, saved in the admin: the text model decides it there.
+@example(steps=[("csv", [("1", "Ann", "Weekly Bugle", "", "", "Fine.", False, "")], ("rating", 0, ""))],
+         scored=False)
 def test_imports_leave_what_deciding_and_scoring_everything_again_would(client, django_user_model, steps, scored):
     """`scored`: each import scores the films it touched (`reception ingest`), or none is scored
     until `reception score --all`, which computes again only the films whose inputs changed."""
@@ -133,10 +136,20 @@ def test_imports_leave_what_deciding_and_scoring_everything_again_would(client, 
             assert reread_bare_numbers(cursor, outlets, RowRules())[1] == set()
         score(full=True)
         assert _figures() == figures
+        # The admin has the text model decide a review the rules leave open (ReviewAdmin): those
+        # are the reviews the rules leave open again, and the model decides them alike again.
+        by_model = {pk for pk, (_, source) in verdicts.items() if source == "model"}
         with connection.cursor() as cursor:
             reset(cursor)
             apply_rules(cursor)
-        assert _verdicts() == verdicts
+        again = _verdicts()
+        assert {pk: again[pk] for pk in by_model} == dict.fromkeys(by_model, ("", ""))
+        assert {pk: v for pk, v in again.items() if pk not in by_model} == \
+            {pk: v for pk, v in verdicts.items() if pk not in by_model}
+        if by_model:
+            decide(film_ids=sorted(set(Review.objects.filter(pk__in=by_model).values_list("film_id", flat=True))))
+            assert {pk: v for pk, v in _verdicts().items() if pk in by_model} == \
+                {pk: verdicts[pk] for pk in by_model}
         transaction.set_rollback(True)  # the next example starts from an empty database
 
 

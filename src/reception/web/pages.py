@@ -41,14 +41,16 @@ def _named_ref(thing, kind: str) -> dict:
 
 def home() -> dict:
     scored = FilmScore.objects.select_related("film")
-    # Ranked by the interval's lower end: 9 of 10 positive does not outrank 190 of 200.
+    # Ranked by the interval's lower end: 9 of 10 positive does not outrank 190 of 200. A film
+    # known only by a source's id ("rt-reviews film 782") comes after every titled one.
     best = (scored.filter(low__isnull=False, badge__in=[Badge.FRESH, Badge.CERTIFIED])
-            .order_by("-low", "-reviews")[:HOME_LIMIT])
+            .order_by("-film__title_known", "-low", "-reviews")[:HOME_LIMIT])
     if scored.exists():
-        most = [film_ref(s.film, s) for s in scored.order_by("-reviews", "film__title")[:HOME_LIMIT]]
+        most = [film_ref(s.film, s) for s in
+                scored.order_by("-film__title_known", "-reviews", "film__title")[:HOME_LIMIT]]
     else:  # nothing scored yet: count the rows themselves (slower, but the page is cached)
         most = [film_ref(f) | {"reviews": f.n} for f in
-                Film.objects.annotate(n=Count("reviews")).order_by("-n", "title")[:HOME_LIMIT]]
+                Film.objects.annotate(n=Count("reviews")).order_by("-title_known", "-n", "title")[:HOME_LIMIT]]
     recent = (Review.objects.filter(published__isnull=False).select_related("film", "critic", "outlet")
               .order_by("-published", "-id")[:HOME_LIMIT])
     return {

@@ -122,6 +122,7 @@ def _keep_titles(cursor) -> None:
     that imports naming it find the kept one; its own aliases move there too."""
     table = FilmAlias._meta.db_table
     _move_rows(cursor, table, ["title_key", "year"])
+
     def alike(a, b):
         return f"{a}.title_key = {b}.title_key AND ({a}.year = {b}.year OR ({a}.year IS NULL AND {b}.year IS NULL))"
 

@@ -257,7 +257,7 @@ def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_cl
     other = Film.objects.filter(title_known=True).exclude(pk=heart.pk).order_by("pk").first()
     spelled = tmp_path / "spelled.csv"
     spelled.write_text("film,year,critic,outlet,date,quote,rating\n"
-                       f"One from the Heart,1982,J. Maslin,The New York Times,1982-02-12,A second look.,2/4\n")
+                       "One from the Heart,1982,J. Maslin,The New York Times,1982-02-12,A second look.,2/4\n")
     assert ingest(spelled, rejects_path=tmp_path / "r.tsv").imported == 1
     maslin, twin = Critic.objects.get(name="Janet Maslin"), Critic.objects.get(name="J. Maslin")
     page = editor_client.post("/admin/catalog/critic/", {"action": "merge", "_selected_action": [twin.pk, maslin.pk]},

@@ -50,7 +50,7 @@ class Film(models.Model):
         ordering = ["title", "year"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.year})" if self.year else self.title
+        return titled(self.title, self.year)
 
     def save(self, *args, **kwargs):
         self.title_key = title_key(self.title)
@@ -59,6 +59,11 @@ class Film(models.Model):
     @property
     def slug(self) -> str:
         return f"{self.pk}-{slugify(self.title)[:60] or 'x'}"
+
+
+def titled(title: str, year: int | None) -> str:
+    """A title as pages and the CLI name it: "One from the Heart (1982)", or the title alone."""
+    return f"{title} ({year})" if year else title
 
 
 class FilmAlias(models.Model):
@@ -74,7 +79,7 @@ class FilmAlias(models.Model):
         verbose_name_plural = "film aliases"
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.year}) → {self.film}" if self.year else f"{self.title} → {self.film}"
+        return f"{titled(self.title, self.year)} → {self.film}"
 
     def save(self, *args, **kwargs):
         self.title_key = title_key(self.title)

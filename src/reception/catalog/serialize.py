@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Film, Review
+from .models import Film, Review, titled
 
 
 def film_json(film: Film) -> dict:
@@ -13,7 +13,7 @@ def film_json(film: Film) -> dict:
         "title": film.title,
         "year": film.year,
         # Titles of films merged into it (FilmAlias), as "Title (year)".
-        "aliases": [f"{a.title} ({a.year})" if a.year else a.title for a in film.aliases.order_by("title", "year")],
+        "aliases": [titled(a.title, a.year) for a in film.aliases.order_by("title", "year")],
         "genres": film.genres,
         "synopsis": film.synopsis,
         "runtime_minutes": film.runtime_minutes,

@@ -120,26 +120,28 @@ def _keep_titles(cursor) -> None:
     """A titled film merged into a film with another title (an editor's merge: the rule above
     pairs an untitled record only) leaves its title and year as an alias of the kept film, so
     that imports naming it find the kept one; its own aliases move there too."""
-    table = FilmAlias._meta.db_table
-    _move_rows(cursor, table, ["title_key", "year"])
-
-    def alike(a, b):
-        return f"{a}.title_key = {b}.title_key AND ({a}.year = {b}.year OR ({a}.year IS NULL AND {b}.year IS NULL))"
-
+    table, title = FilmAlias._meta.db_table, ["title_key", "year"]
+    _move_rows(cursor, table, title)
     cursor.execute(
         f"INSERT INTO {table} (film_id, title, title_key, year) "
         "SELECT m.keep_id, d.title, d.title_key, d.year FROM film_merge m "
         "JOIN catalog_film d ON d.id = m.drop_id JOIN catalog_film k ON k.id = m.keep_id "
-        f"WHERE d.title_known AND NOT ({alike('d', 'k')}) "
-        f"AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.film_id = m.keep_id AND {alike('a', 'd')})")
+        f"WHERE d.title_known AND NOT ({_alike('d', 'k', title)}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.film_id = m.keep_id AND {_alike('a', 'd', title)})")
+
+
+def _alike(a: str, b: str, columns) -> str:
+    """SQL: rows `a` and `b` equal in each of `columns` (NULL equal to NULL); TRUE for none."""
+    return " AND ".join([f'({a}."{c}" = {b}."{c}" OR ({a}."{c}" IS NULL AND {b}."{c}" IS NULL))'
+                         for c in columns] or ["1 = 1"])
 
 
 def _move_rows(cursor, table: str, same: list[str] | None) -> None:
     """The merged films' rows of a table moved to the kept films, but for those alike to a row
     the kept film has: equal in the columns `same` (none: any row is alike); all if None."""
-    alike = "".join(f' AND (k."{c}" = {table}."{c}" OR (k."{c}" IS NULL AND {table}."{c}" IS NULL))' for c in same or ())
     unless = "" if same is None else (f" AND NOT EXISTS (SELECT 1 FROM {table} k JOIN film_merge m ON "
-                                      f"k.film_id = m.keep_id WHERE m.drop_id = {table}.film_id{alike})")
+                                      f"k.film_id = m.keep_id WHERE m.drop_id = {table}.film_id "
+                                      f"AND {_alike('k', table, same)})")
     cursor.execute(f"UPDATE {table} SET film_id = (SELECT keep_id FROM film_merge WHERE drop_id = {table}.film_id) "
                    f"WHERE film_id IN (SELECT drop_id FROM film_merge){unless}")
 

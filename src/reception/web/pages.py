@@ -105,13 +105,14 @@ def agreement(reviews) -> dict:
 
 
 def _person_or_outlet(found, kind: str, partners, partner_kind: str, params) -> dict:
-    """What critic and outlet pages share: their reviews, agreement, and who they appear with
-    (a critic's outlets, an outlet's critics), most reviews first."""
+    """What critic and outlet pages share: their aliases, reviews, agreement, and who they appear
+    with (a critic's outlets, an outlet's critics), most reviews first."""
     reviews = found.reviews.all()
     partners = partners.annotate(n=Count("reviews")).order_by("-n", "name")[:SEARCH_LIMIT]
     return {
         **_named_ref(found, kind),
         partner_kind: [_named_ref(p, partner_kind) | {"reviews": p.n} for p in partners],
+        "aliases": sorted(found.aliases.values_list("alias", flat=True)),
         "agreement": agreement(reviews),
         "reviews": listing(reviews, params).as_dict(),
     }
@@ -120,14 +121,13 @@ def _person_or_outlet(found, kind: str, partners, partner_kind: str, params) -> 
 def critic(critic_id: int, params) -> dict:
     found = get(Critic, critic_id)
     page = _person_or_outlet(found, "critics", Outlet.objects.filter(reviews__critic=found), "outlets", params)
-    return page | {"top_critic": found.top_critic, "aliases": sorted(found.aliases.values_list("alias", flat=True))}
+    return page | {"top_critic": found.top_critic}
 
 
 def outlet(outlet_id: int, params) -> dict:
     found = get(Outlet, outlet_id)
     page = _person_or_outlet(found, "outlets", Critic.objects.filter(reviews__outlet=found), "critics", params)
-    return page | {"site": found.url, "weight": found.weight,
-                   "aliases": sorted(found.aliases.values_list("alias", flat=True))}
+    return page | {"site": found.url, "weight": found.weight}
 
 
 def search(query: str) -> dict:

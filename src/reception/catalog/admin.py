@@ -30,6 +30,10 @@ class FiguresFollow:
         (edits.reviews_changed). `form` is None for a delete."""
         return set()
 
+    def awaiting(self, obj) -> list[int]:
+        """Reviews the save may leave to the text model (edits.reviews_changed decides them)."""
+        return []
+
     def _touched(self, objs, form=None) -> tuple[set, set]:
         """Read before the change is made (a deleted outlet's reviews no longer name it after)."""
         objs = [obj for obj in objs if obj is not None]
@@ -45,7 +49,7 @@ class FiguresFollow:
         super().save_related(request, form, formsets, change)
         films, outlets = form.instance._touched_before
         now_films, now_outlets = self._touched([form.instance], form)
-        edits.reviews_changed(films | now_films, outlets | now_outlets)
+        edits.reviews_changed(films | now_films, outlets | now_outlets, self.awaiting(form.instance))
 
     def delete_model(self, request, obj):
         films, outlets = self._touched([obj])
@@ -284,17 +288,9 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
             obj.dedupe_key = form.dedupe_key
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)  # bare numbers read again, figures computed
-        review = form.instance
-        review.refresh_from_db(fields=["verdict"])
-        if not review.verdict:
-            # Only the text model can decide it (no rating the rules read, no label): now, as for
-            # a review added through the API, and the film's figures again with its verdict.
-            from ..verdicts.decide import decide
-
-            decide(film_ids=[review.film_id])
-            edits.reviews_changed({review.film_id}, set())
+    def awaiting(self, obj) -> list[int]:
+        # With no rating the rules read and no label, only the text model can decide it.
+        return [obj.pk]
 
     def outlets_of(self, obj, form=None) -> set[int]:
         return {obj.outlet_id}

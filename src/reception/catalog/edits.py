@@ -31,7 +31,7 @@ def read_again(review: Review, changed) -> None:
     """Before an editor's change to `review` (fields `changed`) is saved: a new rating string is
     read again (its score, scale and flag follow it), and a verdict not an editor's is decided
     again by the rules when what they read changed. One the rules leave undecided is the text
-    model's: the admin has it decided once the change is saved (ReviewAdmin.save_related)."""
+    model's: the admin has it decided once the change is saved (reviews_changed)."""
     from .. import ratings
     from ..verdicts.decide import RowRules
 
@@ -47,11 +47,19 @@ def read_again(review: Review, changed) -> None:
         review.needs_check = review.needs_check and not review.verdict
 
 
-def reviews_changed(film_ids, outlet_ids) -> None:
+def reviews_changed(film_ids, outlet_ids, awaiting=()) -> None:
     """After reviews of these films and outlets were edited, added or deleted by hand: the
-    outlets' bare numbers read again (their evidence changed) and the films' figures computed
-    again."""
-    rescore(set(film_ids) | _reread(outlet_ids))
+    outlets' bare numbers read again (their evidence changed); the reviews `awaiting` (saved by
+    hand) that the rules still leave open decided by the text model, with their films' other
+    open reviews, as for reviews added through the API; then the films' figures computed again."""
+    films = set(film_ids) | _reread(outlet_ids)
+    open_films = set(Review.objects.filter(pk__in=awaiting, verdict="").values_list("film_id", flat=True)
+                     if awaiting else ())
+    if open_films:
+        from ..verdicts.decide import decide
+
+        decide(film_ids=sorted(open_films))
+    rescore(films | open_films)
 
 
 def delete_reviews(reviews) -> int:

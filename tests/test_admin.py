@@ -139,6 +139,26 @@ def test_admin_adding_a_review_keys_it_as_an_import_would(editor_client, tmp_pat
     assert (_figures(heart)["reviews"], _figures(heart)["positive"]) == (6, 4)
 
 
+def test_admin_a_quote_waits_where_the_text_model_is_not_installed(editor_client, monkeypatch):
+    import sys
+
+    # As on an install without the `model` extra: its parts cannot be imported (the module that
+    # reads quotes is imported afresh, and meets the missing numpy).
+    monkeypatch.delitem(sys.modules, "reception.verdicts.text", raising=False)
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    heart = Review.objects.get(critic__name="Gene Siskel").film
+    quote = "A dazzling, joyous triumph: one of the most beautiful films of the decade."
+    fields = {"film": heart.pk, "quote": quote, "rating_raw": "", "published": "1982-02-12",
+              "published_precision": "day", "source_verdict": "", "verdict": "", "url": "", "source": "",
+              "source_key": ""}
+    done = editor_client.post("/admin/catalog/review/add/", fields, follow=True)
+    assert done.status_code == 200
+    assert ("The review&#x27;s quote waits for a verdict: the text model is not installed (numpy is missing): "
+            "pip install &#x27;reception[model]&#x27;") in done.content.decode()
+    assert Review.objects.get(quote=quote).verdict == ""
+    assert _figures(heart)["reviews"] == 4  # as before: a review without a verdict is not counted
+
+
 def test_admin_an_outlets_weight_changes_the_weighted_scores_it_counts_in(editor_client):
     siskel = Review.objects.get(critic__name="Gene Siskel")
     heart, outlet = siskel.film, siskel.outlet

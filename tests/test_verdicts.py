@@ -124,6 +124,20 @@ def test_import_decides_from_ratings_and_labels_and_leaves_text_to_the_model(tmp
 
 
 @pytest.mark.django_db
+def test_deciding_some_films_leaves_the_others_alone(tmp_path, model):
+    """The API and the admin decide the films they touched, and score those: a review of
+    another film decided then would leave that film's figures behind."""
+    _load(tmp_path, [("Gamma", "A One", "", "3/4", ""), ("Delta", "B Two", "", "1/4", "")])
+    Review.objects.update(verdict="", verdict_source="")  # as a change of the rules leaves them
+    gamma = Film.objects.get(title="Gamma")
+    report = decide(film_ids=[gamma.pk], model=model)
+    assert (report.by_rating, report.by_model) == (1, 0)
+    assert dict(Review.objects.values_list("film__title", "verdict")) == {"Gamma": "positive", "Delta": ""}
+    assert decide(model=model).by_rating == 1
+    assert dict(Review.objects.values_list("film__title", "verdict")) == {"Gamma": "positive", "Delta": "negative"}
+
+
+@pytest.mark.django_db
 def test_editor_verdicts_are_never_overwritten(tmp_path, model):
     _load(tmp_path, [("Beta", "A One", PANS[2], "", ""), ("Beta", "B Two", "", "1/4", "")])
     Review.objects.update(verdict="positive", verdict_source="editor")

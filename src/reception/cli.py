@@ -187,6 +187,8 @@ def verdicts(redo_all, as_json):
 
         run_score()
     click.echo(json.dumps(asdict(report)) if as_json else f"verdicts ({report.model}): {report.summary()}")
+    if report.model_missing:
+        sys.exit(1)  # what the rules decide is stored; the quotes are not read
 
 
 @main.command()
@@ -318,12 +320,18 @@ def _score_text(film, r: dict) -> str:
 @click.option("--epochs", default=2.0, show_default=True, help="Passes over the training quotes.")
 def train(data, out, epochs):
     """Retrain the verdict model: rating thresholds and the text model (CPU: about 40 minutes)."""
-    from .verdicts.train import train as run_train
+    from .verdicts.model import ModelMissing, model_parts
 
     try:
-        config = run_train(data, out, epochs=epochs, log=click.echo)
+        with model_parts():
+            from .verdicts.train import train as run_train
+
+            config = run_train(data, out, epochs=epochs, log=click.echo)
     except FileNotFoundError as exc:
         click.echo(f"Error: {exc.filename}: missing from the data folder", err=True)
+        sys.exit(1)
+    except ModelMissing as exc:
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     click.echo(f"wrote {out}: {json.dumps(config['figures'])}")
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Max, Min, URLField
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -49,7 +49,10 @@ class FiguresFollow:
         super().save_related(request, form, formsets, change)
         films, outlets = form.instance._touched_before
         now_films, now_outlets = self._touched([form.instance], form)
-        edits.reviews_changed(films | now_films, outlets | now_outlets, self.awaiting(form.instance))
+        verdicts = edits.reviews_changed(films | now_films, outlets | now_outlets, self.awaiting(form.instance))
+        if verdicts is not None and verdicts.model_missing:
+            self.message_user(request, f"The review's quote waits for a verdict: {verdicts.model_missing}",
+                              messages.WARNING)
 
     def delete_model(self, request, obj):
         films, outlets = self._touched([obj])

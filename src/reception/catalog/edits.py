@@ -47,19 +47,22 @@ def read_again(review: Review, changed) -> None:
         review.needs_check = review.needs_check and not review.verdict
 
 
-def reviews_changed(film_ids, outlet_ids, awaiting=()) -> None:
+def reviews_changed(film_ids, outlet_ids, awaiting=()):
     """After reviews of these films and outlets were edited, added or deleted by hand: the
     outlets' bare numbers read again (their evidence changed); the reviews `awaiting` (saved by
     hand) that the rules still leave open decided by the text model, with their films' other
-    open reviews, as for reviews added through the API; then the films' figures computed again."""
+    open reviews, as for reviews added through the API; then the films' figures computed again.
+    Returns the text model's report (verdicts.decide) where it was asked, else None."""
     films = set(film_ids) | _reread(outlet_ids)
     open_films = set(Review.objects.filter(pk__in=awaiting, verdict="").values_list("film_id", flat=True)
                      if awaiting else ())
+    verdicts = None
     if open_films:
         from ..verdicts.decide import decide
 
-        decide(film_ids=sorted(open_films))
+        verdicts = decide(film_ids=sorted(open_films))
     rescore(films | open_films)
+    return verdicts
 
 
 def delete_reviews(reviews) -> int:

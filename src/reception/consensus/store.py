@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ..catalog.models import Consensus, Film, Verdict
+from ..verdicts.model import ModelMissing, load_text_model
 from .aspects import Quote, read_film
 from .draft import Draft, draft
 
@@ -20,16 +21,15 @@ AUTHOR = "reception-consensus/1"
 
 @functools.cache
 def _model():
-    from ..verdicts.text import TextModel
-
-    return TextModel()
+    return load_text_model()
 
 
 def polarity(texts: list[str]):
     """P(positive) of each segment, by the verdict model."""
+    model = _model()  # first: ModelMissing where its parts are not installed
     from ..verdicts.text import prepare
 
-    return _model().probabilities([prepare(t) for t in texts])
+    return model.probabilities([prepare(t) for t in texts])
 
 
 @dataclass
@@ -59,7 +59,11 @@ def current(film: Film) -> Consensus | None:
 
 def draft_film(film: Film) -> Outcome:
     quotes, positive, negative = read_reviews(film)
-    reading = read_film(quotes, polarity if quotes else None, film.title)
+    try:
+        reading = read_film(quotes, polarity if quotes else None, film.title)
+    except ModelMissing:
+        # Without the text model, a quote's segments that turn count only where a word judges.
+        reading = read_film(quotes, None, film.title)
     result = draft(reading, positive, negative, film.title)
     with transaction.atomic():
         shown = current(film)

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 
 from ..catalog import changes
 from ..catalog.models import Verdict, VerdictSource
+from .model import ModelMissing, load_text_model
 from .modelfile import model_config
 from .rule import ANY, rating_verdict, split_shares
 
@@ -41,11 +42,17 @@ class VerdictReport:
     not_english: int = 0
     nothing_to_read: int = 0
     model: str = ""
+    # Quotes left for the text model because it is not installed (verdicts.model), and why.
+    waiting: int = 0
+    model_missing: str = ""
 
     def summary(self) -> str:
-        return (f"{self.by_rating} from ratings, {self.by_label} from source labels, {self.by_model} from text"
+        text = (f"{self.by_rating} from ratings, {self.by_label} from source labels, {self.by_model} from text"
                 f" ({self.to_check} marked for checking); {self.not_english} not in English and "
                 f"{self.nothing_to_read} with no quote, rating or label left without a verdict")
+        if self.model_missing:
+            text += f"; quotes waiting for the text model: {self.waiting} ({self.model_missing})"
+        return text
 
 
 def _split_condition(splits: dict) -> tuple[str, list]:
@@ -66,9 +73,11 @@ def _threshold_sql(thresholds: dict) -> tuple[str, list]:
     return f"(CASE rating_scale WHEN 'thumbs' THEN 50 {' '.join(cases)} ELSE %s END)", params + [float(thresholds[ANY])]
 
 
-def apply_rules(cursor, config: dict | None = None) -> tuple[int, int]:
-    """Steps 1–3 (without text) for reviews with no verdict; returns (by rating, by label)."""
+def apply_rules(cursor, config: dict | None = None, film_ids: list[int] | None = None) -> tuple[int, int]:
+    """Steps 1–3 (without text) for reviews with no verdict (of these films only, with
+    `film_ids`: the caller scores those); returns (by rating, by label)."""
     config = config or model_config()
+    only, o_params = (f" AND film_id IN ({', '.join(['%s'] * len(film_ids))})", list(film_ids)) if film_ids else ("", [])
     threshold, t_params = _threshold_sql(config["thresholds"])
     split, s_params = _split_condition(split_shares(config))
     decided = (f"verdict = CASE WHEN rating >= {threshold} THEN '{POS}' ELSE '{NEG}' END, "
@@ -76,18 +85,18 @@ def apply_rules(cursor, config: dict | None = None) -> tuple[int, int]:
     d_params = [*t_params, f"{config['id']}:rule"]
     cursor.execute(
         f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
-        f"WHERE verdict = '' AND rating IS NOT NULL AND NOT {split}", [*d_params, False, *s_params]
+        f"WHERE verdict = '' AND rating IS NOT NULL AND NOT {split}{only}", [*d_params, False, *s_params, *o_params]
     )
     by_rating = cursor.rowcount
     cursor.execute(
         f"UPDATE catalog_review SET verdict = source_verdict, verdict_source = '{VerdictSource.OUTLET_LABEL.value}', "
         f"verdict_model = '', verdict_probability = NULL, needs_check = %s "
-        f"WHERE verdict = '' AND source_verdict <> ''", [False]
+        f"WHERE verdict = '' AND source_verdict <> ''{only}", [False, *o_params]
     )
     by_label = cursor.rowcount
     cursor.execute(
         f"UPDATE catalog_review SET {decided}, verdict_probability = NULL, needs_check = %s "
-        f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''", [*d_params, False]
+        f"WHERE verdict = '' AND rating IS NOT NULL AND coalesce(quote, '') = ''{only}", [*d_params, False, *o_params]
     )
     by_rating += cursor.rowcount
     return by_rating, by_label
@@ -128,14 +137,15 @@ def reset(cursor) -> None:
 def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH,
            film_ids: list[int] | None = None) -> VerdictReport:
     """Give a verdict to every review that lacks one (all but editors' when `redo_all`);
-    with `film_ids`, the text model reads only those films' reviews (the API's few new ones,
-    not a whole database imported with --no-verdicts)."""
+    with `film_ids`, only those films' reviews are decided (the API's few new ones, not a whole
+    database imported with --no-verdicts). Where the text model is not installed,
+    the rules still decide and the report says how many quotes wait (`model_missing`)."""
     report = VerdictReport()
     config = model.config if model is not None else model_config()
     with transaction.atomic(), connection.cursor() as c:
         if redo_all:
             reset(c)
-        report.by_rating, report.by_label = apply_rules(c, config)
+        report.by_rating, report.by_label = apply_rules(c, config, film_ids)
     report.model = config["id"]
     with connection.cursor() as c:
         only = f" AND film_id IN ({', '.join(['%s'] * len(film_ids))})" if film_ids else ""
@@ -153,9 +163,13 @@ def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH
             )
             rows = c.fetchall()
             if model is None and rows:
-                from .text import TextModel
-
-                model = TextModel()
+                try:
+                    model = load_text_model()
+                except ModelMissing as exc:
+                    # The rules' verdicts stand; the quotes wait for an install with the model.
+                    report.model_missing = exc.message
+                    report.waiting = len(pending) - start
+                    break
             updates = _read_quotes(rows, model, splits, config, report)
             c.executemany(
                 "UPDATE catalog_review SET verdict = %s, verdict_source = %s, verdict_probability = %s, "

@@ -210,11 +210,12 @@ def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
     report = store_reviews(film_id, [r.dict() for r in rows])
     # This film's, and any other whose reviews the new ones changed (an outlet's scale learnt).
     films = sorted(report.touched_films)
-    if report.awaiting_text_verdict:
-        decide(film_ids=films)
+    verdicts = decide(film_ids=films) if report.awaiting_text_verdict else None
     score(films)
     return Status(201, {"ok": True, "read": report.read, "imported": report.imported, "updated": report.updated,
-                        "duplicates": report.duplicates, "film": pages.film_ref(Film.objects.get(pk=film_id))})
+                        "duplicates": report.duplicates, "film": pages.film_ref(Film.objects.get(pk=film_id)),
+                        # Quotes left without a verdict where the text model is not installed.
+                        "waiting_for_text_model": verdicts.waiting if verdicts else 0})
 
 
 @api.post("/reviews/{review_id}/verdict", auth=EDITOR, throttle=[],

@@ -24,6 +24,20 @@ def editor_client(tmp_path, client, django_user_model):
     return client
 
 
+def _merge(client, kind: str, ids: list[int], keep: int | None = None, expect_keep: int | None = None):
+    """The admin's merge: the action's confirmation page (the rule's pick checked), then the
+    editor's confirmation, keeping `keep` if given. Returns the page the admin ends on."""
+    url = f"/admin/catalog/{kind}/"
+    asked = client.post(url, {"action": "merge", "_selected_action": ids})
+    assert asked.status_code == 200 and "This cannot be undone." in asked.content.decode()
+    offered = re.findall(r'name="keep" value="(\d+)"( checked)?', asked.content.decode())
+    assert sorted(int(pk) for pk, _ in offered) == sorted(ids)
+    if expect_keep is not None:
+        assert [int(pk) for pk, checked in offered if checked] == [expect_keep]
+    fields = {"action": "merge", "_selected_action": ids, "post": "yes"}
+    return client.post(url, fields | ({"keep": keep} if keep is not None else {}), follow=True)
+
+
 def _listed_ids(page) -> list[int]:
     """The reviews a list page shows, in its order (each row's checkbox holds the id)."""
     return [int(i) for i in re.findall(r'name="_selected_action" value="(\d+)"', page.content.decode())]
@@ -222,8 +236,7 @@ def test_admin_merging_films_keeps_the_first_stored_and_each_review_once(editor_
     ingest(rt, rejects_path=tmp_path / "r.tsv")
     untitled = Film.objects.get(title="rt-reviews film 5")
     before = _figures(heart)["reviews"]
-    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [untitled.pk, heart.pk]},
-                              follow=True)
+    page = _merge(editor_client, "film", [untitled.pk, heart.pk], expect_keep=heart.pk)  # the first stored
     assert f"Merged 1 film into {heart}" in page.content.decode()  # as the admin shows it
     assert not Film.objects.filter(pk=untitled.pk).exists()
     assert _figures(heart)["reviews"] == before + 1
@@ -245,8 +258,7 @@ def test_admin_merging_two_titled_films_keeps_the_title_merged_away(editor_clien
     for path in (short, long):
         ingest(path, rejects_path=tmp_path / "r.tsv")
     kept, other = Film.objects.get(title="Star Harbor"), Film.objects.get(title="Star Harbor: The Long Night")
-    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [other.pk, kept.pk]},
-                              follow=True)
+    page = _merge(editor_client, "film", [other.pk, kept.pk], expect_keep=kept.pk)
     assert f"Merged 1 film into {kept}" in page.content.decode()
     assert not Film.objects.filter(pk=other.pk).exists()
     assert sorted(kept.reviews.values_list("critic__name", flat=True)) == ["Ada Reel", "Ben Frame", "Cy Lens"]
@@ -270,6 +282,40 @@ def test_admin_merging_two_titled_films_keeps_the_title_merged_away(editor_clien
     assert report.imported == 0 and "ambiguous film" in (tmp_path / "r.tsv").read_text()
 
 
+def test_admin_merging_keeps_the_record_the_editor_picks(editor_client, tmp_path):
+    from reception.catalog.models import Outlet
+
+    header = "film,year,critic,outlet,date,quote,rating\n"
+    data = tmp_path / "harbor.csv"
+    data.write_text(header + "Star Harbor,1990,Ada Reel,The Lamp,1990-05-01,Bright and brisk.,3/4\n"
+                             "Star Harbor,1990,Ben Frame,The Lamp,1990-05-02,A warm voyage.,B+\n"
+                             "Star Harbor: The Long Night,1990,Cy Lens,Lamp Weekly,1990-06-01,Too long by half.,C-\n")
+    ingest(data, rejects_path=tmp_path / "r.tsv")
+    short, long = Film.objects.get(title="Star Harbor"), Film.objects.get(title="Star Harbor: The Long Night")
+    # The rule would keep the film first stored; the editor keeps the full title instead.
+    page = _merge(editor_client, "film", [short.pk, long.pk], keep=long.pk, expect_keep=short.pk)
+    assert f"Merged 1 film into {long}" in page.content.decode()
+    assert not Film.objects.filter(pk=short.pk).exists()
+    assert sorted(long.reviews.values_list("critic__name", flat=True)) == ["Ada Reel", "Ben Frame", "Cy Lens"]
+    assert [str(a) for a in long.aliases.all()] == ["Star Harbor (1990) → Star Harbor: The Long Night (1990)"]
+    assert ingest(data, rejects_path=tmp_path / "r.tsv").imported == 0
+    # Outlets: the one with fewer reviews kept, the other's name its alias.
+    lamp, weekly = Outlet.objects.get(name="The Lamp"), Outlet.objects.get(name="Lamp Weekly")
+    page = _merge(editor_client, "outlet", [lamp.pk, weekly.pk], keep=weekly.pk, expect_keep=lamp.pk)
+    assert f"Merged 1 outlet into {weekly}" in page.content.decode()
+    assert list(weekly.aliases.values_list("alias", flat=True)) == ["The Lamp"]
+    assert weekly.reviews.count() == 3 and not Outlet.objects.filter(pk=lamp.pk).exists()
+    # A pick that is not among those selected, or one record alone, merges nothing.
+    other = Film.objects.exclude(pk=long.pk).order_by("pk").first()
+    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [long.pk, other.pk],
+                                                       "post": "yes", "keep": short.pk}, follow=True)
+    said = re.findall(r'<li class="error">([^<]*)<', page.content.decode())
+    assert said == [f"The film to keep must be one of those selected, not &#x27;{short.pk}&#x27;"]
+    page = editor_client.post("/admin/catalog/film/", {"action": "merge", "_selected_action": [long.pk]}, follow=True)
+    assert re.findall(r'<li class="error">([^<]*)<', page.content.decode()) == ["Select at least two films to merge"]
+    assert Film.objects.filter(pk__in=[long.pk, other.pk]).count() == 2
+
+
 def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_client, tmp_path):
     from reception.catalog.models import Critic
 
@@ -280,8 +326,7 @@ def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_cl
                        "One from the Heart,1982,J. Maslin,The New York Times,1982-02-12,A second look.,2/4\n")
     assert ingest(spelled, rejects_path=tmp_path / "r.tsv").imported == 1
     maslin, twin = Critic.objects.get(name="Janet Maslin"), Critic.objects.get(name="J. Maslin")
-    page = editor_client.post("/admin/catalog/critic/", {"action": "merge", "_selected_action": [twin.pk, maslin.pk]},
-                              follow=True)
+    page = _merge(editor_client, "critic", [twin.pk, maslin.pk], expect_keep=maslin.pk)  # the most reviewed
     assert f"Merged 1 critic into {maslin}" in page.content.decode()
     assert not Critic.objects.filter(name="J. Maslin").exists()
     assert list(maslin.aliases.values_list("alias", flat=True)) == ["J. Maslin"]

@@ -4,7 +4,9 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Max, Min, URLField
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -108,9 +110,9 @@ class FilmAdmin(FiguresFollow, admin.ModelAdmin):
 
     actions = ["merge"]
 
-    @admin.action(description="Merge selected films into the one first stored")
+    @admin.action(description="Merge selected films")
     def merge(self, request, queryset):
-        _merge(self, request, queryset, edits.merge_films, "film")
+        return _merge(self, request, queryset, edits.merge_films, "film")
 
 
 @admin.register(models.Person)
@@ -167,9 +169,9 @@ class OutletAdmin(FiguresFollow, admin.ModelAdmin):
         edits.outlets_going(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
 
-    @admin.action(description="Merge selected outlets into the most reviewed one")
+    @admin.action(description="Merge selected outlets")
     def merge(self, request, queryset):
-        _merge(self, request, queryset, edits.merge_outlets, "outlet")
+        return _merge(self, request, queryset, edits.merge_outlets, "outlet")
 
 
 @admin.register(models.Critic)
@@ -180,18 +182,32 @@ class CriticAdmin(admin.ModelAdmin):
     inlines = [CriticAliasInline]
     actions = ["merge"]
 
-    @admin.action(description="Merge selected critics into the most reviewed one")
+    @admin.action(description="Merge selected critics")
     def merge(self, request, queryset):
-        _merge(self, request, queryset, edits.merge_critics, "critic")
+        return _merge(self, request, queryset, edits.merge_critics, "critic")
 
 
 def _merge(model_admin, request, queryset, merge, kind):
+    """A merge cannot be undone: the editor first sees the selected records and picks the one
+    kept (the rule's pick, `edits.keeper`, to start with), then confirms."""
+    if request.POST.get("post") != "yes":
+        if queryset.count() < 2:
+            model_admin.message_user(request, f"select at least two {kind}s to merge", level="error")
+            return None
+        keep, rule = edits.keeper(queryset)
+        return TemplateResponse(request, "admin/merge_confirmation.html", {
+            **model_admin.admin_site.each_context(request), "title": f"Merge {kind}s", "opts": model_admin.opts,
+            "candidates": [{"object": obj, "reviews": obj.review_count}
+                           for obj in edits.with_review_counts(queryset).order_by("pk")],
+            "keep": keep.pk, "rule": rule, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
     try:
-        kept, merged = merge(queryset)
+        kept, merged = merge(queryset, keep=request.POST.get("keep"))
     except edits.EditError as exc:
         model_admin.message_user(request, str(exc), level="error")
-        return
+        return None
     model_admin.message_user(request, f"merged {merged} {kind}{'s' if merged != 1 else ''} into {kept}")
+    return None
 
 
 class DecadeFilter(admin.SimpleListFilter):

@@ -164,9 +164,30 @@ def _move(reviews, **target) -> tuple[set[int], set[int]]:
     return films, outlets
 
 
-def _keeper(queryset):
-    """The one to keep: the most reviewed (ties: the oldest)."""
-    return queryset.annotate(n=Count("reviews")).order_by("-n", "pk").first()
+def with_review_counts(queryset):
+    """The records with their number of reviews (`review_count`)."""
+    return queryset.annotate(review_count=Count("reviews"))
+
+
+def keeper(queryset) -> tuple:
+    """The record a merge keeps unless the editor picks another, and the rule that picked it:
+    a film first stored (its id and its pages' addresses stay); the critic or outlet most
+    reviewed (ties: the first stored)."""
+    if queryset.model is models.Film:
+        return queryset.order_by("pk").first(), "first stored"
+    return with_review_counts(queryset).order_by("-review_count", "pk").first(), "most reviewed"
+
+
+def _kept(queryset, keep, kind: str):
+    """The record to keep of those selected: `keep` (an id, as a form posts it), else keeper's."""
+    if queryset.count() < 2:
+        raise EditError(f"select at least two {kind}s to merge")
+    if keep in (None, ""):
+        return keeper(queryset)[0]
+    try:
+        return queryset.get(pk=int(keep))
+    except (ValueError, queryset.model.DoesNotExist):
+        raise EditError(f"the {kind} to keep must be one of those selected, not {keep!r}") from None
 
 
 def _names_kept(alias_model, field: str, keep, others) -> None:
@@ -179,12 +200,10 @@ def _names_kept(alias_model, field: str, keep, others) -> None:
             alias_model.objects.create(**{field: keep}, alias=other.name)
 
 
-def merge_critics(queryset) -> tuple[Critic, int]:
-    """Fold the selected critics into the most reviewed one; their names become its aliases.
-    Returns it and how many were merged."""
-    keep = _keeper(queryset)
-    if keep is None or queryset.count() < 2:
-        raise EditError("select at least two critics to merge")
+def merge_critics(queryset, keep=None) -> tuple[Critic, int]:
+    """Fold the selected critics into `keep` (an id; by default the most reviewed); their names
+    become its aliases. Returns it and how many were merged."""
+    keep = _kept(queryset, keep, "critic")
     others = list(queryset.exclude(pk=keep.pk))
     with transaction.atomic():
         films, outlets = _move(Review.objects.filter(critic__in=others), critic=keep)
@@ -197,19 +216,17 @@ def merge_critics(queryset) -> tuple[Critic, int]:
     return keep, len(others)
 
 
-def merge_films(queryset) -> tuple[models.Film, int]:
-    """Fold the selected films into the one first stored (its id and pages' addresses stay):
-    the untitled records of a film ("rt-reviews film 1593", known by a source's id) that the
+def merge_films(queryset, keep=None) -> tuple[models.Film, int]:
+    """Fold the selected films into `keep` (an id; by default the one first stored), whose id
+    and pages' addresses stay: the untitled records of a film ("rt-reviews film 1593", known by a source's id) that the
     import could not tell were one (catalog.twins), or the same film under two titles ("Star
     Wars" and "Star Wars: Episode IV - A New Hope"). A title replaces a placeholder; a title
     merged away stays as an alias of the kept film, so that imports naming it find that film;
     the rest moves as catalog.twins moves it, and a review both hold is kept once."""
     from .twins import merge_films as merge
 
-    films = list(queryset.order_by("pk").values_list("pk", flat=True))
-    if len(films) < 2:
-        raise EditError("select at least two films to merge")
-    keep, *others = films
+    keep = _kept(queryset, keep, "film").pk
+    others = list(queryset.exclude(pk=keep).order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():
         outlets = set()
         for other in others:  # one at a time: two merged films may hold the same credit or review
@@ -218,13 +235,11 @@ def merge_films(queryset) -> tuple[models.Film, int]:
     return models.Film.objects.get(pk=keep), len(others)
 
 
-def merge_outlets(queryset) -> tuple[Outlet, int]:
-    """Fold the selected outlets into the most reviewed one; their names become its aliases,
-    so later imports under those names land on it too. The bare numbers ("8") of the merged
-    outlet are read again, from the scales all its reviews now state."""
-    keep = _keeper(queryset)
-    if keep is None or queryset.count() < 2:
-        raise EditError("select at least two outlets to merge")
+def merge_outlets(queryset, keep=None) -> tuple[Outlet, int]:
+    """Fold the selected outlets into `keep` (an id; by default the most reviewed); their names
+    become its aliases, so later imports under those names land on it too. The bare numbers
+    ("8") of the merged outlet are read again, from the scales all its reviews now state."""
+    keep = _kept(queryset, keep, "outlet")
     others = list(queryset.exclude(pk=keep.pk))
     with transaction.atomic():
         films, _ = _move(Review.objects.filter(outlet__in=others), outlet=keep)  # `keep` is read below

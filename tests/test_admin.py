@@ -156,8 +156,12 @@ def test_admin_adding_a_review_keys_it_as_an_import_would(editor_client, tmp_pat
 def test_admin_a_quote_waits_where_the_text_model_is_not_installed(editor_client, monkeypatch):
     import sys
 
-    # As on an install without the `model` extra: its parts cannot be imported (the module that
-    # reads quotes is imported afresh, and meets the missing numpy).
+    from reception.verdicts import model
+
+    # As on an install without the `model` extra: its parts cannot be imported (no model was
+    # loaded in this process, and the module that reads quotes, imported afresh, meets the
+    # missing numpy).
+    monkeypatch.setattr(model, "_LOADED", {})
     monkeypatch.delitem(sys.modules, "reception.verdicts.text", raising=False)
     monkeypatch.setitem(sys.modules, "numpy", None)
     heart = Review.objects.get(critic__name="Gene Siskel").film

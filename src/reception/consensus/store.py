@@ -6,27 +6,21 @@ keeps its text and citations; only its aspect tallies are refreshed.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from ..catalog.models import Consensus, Film, Verdict
-from ..verdicts.model import ModelMissing, load_text_model
+from ..verdicts.model import ModelMissing, shared_text_model
 from .aspects import Quote, read_film
 from .draft import Draft, draft
 
 AUTHOR = "reception-consensus/1"
 
 
-@functools.cache
-def _model():
-    return load_text_model()
-
-
 def polarity(texts: list[str]):
     """P(positive) of each segment, by the verdict model."""
-    model = _model()  # first: ModelMissing where its parts are not installed
+    model = shared_text_model()  # first: ModelMissing where its parts are not installed
     from ..verdicts.text import prepare
 
     return model.probabilities([prepare(t) for t in texts])

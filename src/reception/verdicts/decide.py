@@ -23,7 +23,7 @@ from django.db import connection, transaction
 
 from ..catalog import changes
 from ..catalog.models import Verdict, VerdictSource
-from .model import ModelMissing, load_text_model
+from .model import ModelMissing, shared_text_model
 from .modelfile import model_config
 from .rule import ANY, rating_verdict, split_shares
 
@@ -164,7 +164,7 @@ def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH
             rows = c.fetchall()
             if model is None and rows:
                 try:
-                    model = load_text_model()
+                    model = shared_text_model()
                 except ModelMissing as exc:
                     # The rules' verdicts stand; the quotes wait for an install with the model.
                     report.model_missing = exc.message

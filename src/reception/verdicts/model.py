@@ -46,3 +46,17 @@ def load_text_model(**options):
         if model.runtime == "torch":
             model.net  # loaded now, not at the first quote: a missing torch is told here
         return model
+
+
+_LOADED: dict = {}
+
+
+def shared_text_model():
+    """This process's text model (the file `model_path()` names), loaded on first use only: a
+    server's requests, an editor's saves and a run of consensus drafts all read with one."""
+    from .modelfile import model_path
+
+    path = model_path()
+    if path not in _LOADED:
+        _LOADED[path] = load_text_model(path=path)
+    return _LOADED[path]

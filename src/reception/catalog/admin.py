@@ -190,18 +190,15 @@ class CriticAdmin(admin.ModelAdmin):
 def _merge(model_admin, request, queryset, merge, kind):
     """A merge cannot be undone: the editor first sees the selected records and picks the one
     kept (the rule's pick, `edits.keeper`, to start with), then confirms."""
-    if request.POST.get("post") != "yes":
-        if queryset.count() < 2:
-            model_admin.message_user(request, f"select at least two {kind}s to merge", level="error")
-            return None
-        keep, rule = edits.keeper(queryset)
-        return TemplateResponse(request, "admin/merge_confirmation.html", {
-            **model_admin.admin_site.each_context(request), "title": f"Merge {kind}s", "opts": model_admin.opts,
-            "candidates": [{"object": obj, "reviews": obj.review_count}
-                           for obj in edits.with_review_counts(queryset).order_by("pk")],
-            "keep": keep.pk, "rule": rule, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
     try:
+        if request.POST.get("post") != "yes":
+            keep, rule = edits.keeper(queryset, kind)
+            return TemplateResponse(request, "admin/merge_confirmation.html", {
+                **model_admin.admin_site.each_context(request), "title": f"Merge {kind}s", "opts": model_admin.opts,
+                "candidates": [{"object": obj, "reviews": obj.review_count}
+                               for obj in edits.with_review_counts(queryset).order_by("pk")],
+                "keep": keep.pk, "rule": rule, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            })
         kept, merged = merge(queryset, keep=request.POST.get("keep"))
     except edits.EditError as exc:
         model_admin.message_user(request, str(exc), level="error")

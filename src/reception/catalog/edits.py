@@ -169,10 +169,12 @@ def with_review_counts(queryset):
     return queryset.annotate(review_count=Count("reviews"))
 
 
-def keeper(queryset) -> tuple:
-    """The record a merge keeps unless the editor picks another, and the rule that picked it:
-    a film first stored (its id and its pages' addresses stay); the critic or outlet most
-    reviewed (ties: the first stored)."""
+def keeper(queryset, kind: str) -> tuple:
+    """The record a merge of these `kind`s keeps unless the editor picks another, and the rule
+    that picked it: a film first stored (its id and its pages' addresses stay); the critic or
+    outlet most reviewed (ties: the first stored). EditError unless two or more are selected."""
+    if queryset.count() < 2:
+        raise EditError(f"select at least two {kind}s to merge")
     if queryset.model is models.Film:
         return queryset.order_by("pk").first(), "first stored"
     return with_review_counts(queryset).order_by("-review_count", "pk").first(), "most reviewed"
@@ -180,10 +182,9 @@ def keeper(queryset) -> tuple:
 
 def _kept(queryset, keep, kind: str):
     """The record to keep of those selected: `keep` (an id, as a form posts it), else keeper's."""
-    if queryset.count() < 2:
-        raise EditError(f"select at least two {kind}s to merge")
+    ruled, _ = keeper(queryset, kind)
     if keep in (None, ""):
-        return keeper(queryset)[0]
+        return ruled
     try:
         return queryset.get(pk=int(keep))
     except (ValueError, queryset.model.DoesNotExist):

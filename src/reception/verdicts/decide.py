@@ -73,11 +73,19 @@ def _threshold_sql(thresholds: dict) -> tuple[str, list]:
     return f"(CASE rating_scale WHEN 'thumbs' THEN 50 {' '.join(cases)} ELSE %s END)", params + [float(thresholds[ANY])]
 
 
+def _of_films(film_ids: list[int] | None) -> tuple[str, list]:
+    """SQL to AND to a review query that keeps these films' reviews only (all if None), and
+    its parameters."""
+    if not film_ids:
+        return "", []
+    return f" AND film_id IN ({', '.join(['%s'] * len(film_ids))})", list(film_ids)
+
+
 def apply_rules(cursor, config: dict | None = None, film_ids: list[int] | None = None) -> tuple[int, int]:
     """Steps 1–3 (without text) for reviews with no verdict (of these films only, with
     `film_ids`: the caller scores those); returns (by rating, by label)."""
     config = config or model_config()
-    only, o_params = (f" AND film_id IN ({', '.join(['%s'] * len(film_ids))})", list(film_ids)) if film_ids else ("", [])
+    only, o_params = _of_films(film_ids)
     threshold, t_params = _threshold_sql(config["thresholds"])
     split, s_params = _split_condition(split_shares(config))
     decided = (f"verdict = CASE WHEN rating >= {threshold} THEN '{POS}' ELSE '{NEG}' END, "
@@ -148,8 +156,8 @@ def decide(redo_all: bool = False, model=None, progress=None, batch: int = BATCH
         report.by_rating, report.by_label = apply_rules(c, config, film_ids)
     report.model = config["id"]
     with connection.cursor() as c:
-        only = f" AND film_id IN ({', '.join(['%s'] * len(film_ids))})" if film_ids else ""
-        c.execute(f"SELECT id FROM catalog_review WHERE verdict = ''{only} ORDER BY id", film_ids or [])
+        only, o_params = _of_films(film_ids)
+        c.execute(f"SELECT id FROM catalog_review WHERE verdict = ''{only} ORDER BY id", o_params)
         pending = [row[0] for row in c.fetchall()]
     if progress is not None:
         progress.reset(total=len(pending))

@@ -9,6 +9,13 @@ into the review table with its full indexes set aside and rebuilt, its partial o
 commit in WAL mode) — what storing these rows in this schema costs with no parsing and no Python
 at all. `ratio_to_floor` is ours / floor: the importer's own share.
 
+And the Python floor (bench.python_floor): the same rows stored by a Python process that has
+them in memory already and binds them through `sqlite3` as our import does, its interpreter's
+start counted, indexes rebuilt, one WAL commit: what any importer written in Python pays before
+it reads a byte of the file. `python_floor_ratio` is that over the baseline; what the goal
+leaves for reading, converting and resolving a million rows is (3 - python_floor_ratio) ×
+the baseline.
+
 With `--postgres`, the same file is also imported into a new database on that PostgreSQL server
 (an URL a database can be created from; `auto` starts a throwaway server from Debian's packages),
 beside the raw `COPY` of the file into an unindexed table of text columns there.
@@ -19,7 +26,7 @@ empty one: an import's cost should follow its own size, not the database's.
 The import alone is timed (`--no-verdicts`: rating and label verdicts are decided as rows are
 written; the text model and scoring have their own benches). Each copy gets its own film ids
 (id + copy × 100000), so the copies are distinct films and no review is a duplicate. Prints one JSON object; `ratio` is ours / baseline (goal ≤ 3).
-With `--repeat N`, the baseline, ours and the floor are timed N times in turn: times and ratios are
+With `--repeat N`, the baseline, ours and the two floors are timed N times in turn: times and ratios are
 the medians (each ratio taken within its turn), with the ratios' ranges beside them.
 `ours_phases_s` splits ours as the import reports it (`reception ingest --json`: rows read and
 stored, indexes built again, finishing, commit) plus the process's start (Python, Django, the
@@ -139,6 +146,22 @@ def floor_import(ours: Path, workdir: Path) -> tuple[float, int]:
     return seconds, int(done.stdout.strip().splitlines()[-1])
 
 
+def python_floor(ours: Path, workdir: Path) -> tuple[float, int]:
+    """Seconds a Python process with nothing but `sqlite3` takes to store the review rows `ours`
+    holds as our import binds them (seven values a row and the id of its rating-and-verdict
+    row; a hundred rows a statement), indexes set aside and rebuilt, one WAL commit: what any
+    Python importer of these rows pays before reading a byte of the file. The time it takes
+    to load the rows into memory first is left out; its interpreter's start is counted."""
+    empty = workdir / "python-floor.db"
+    new_sqlite(empty)
+    _settle()
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bench.python_floor", str(ours), str(empty)], cwd=ROOT,
+                          check=True, capture_output=True, text=True)
+    result = json.loads(done.stdout)
+    return time.perf_counter() - start - result["loading_s"], result["stored"]
+
+
 def postgres_imports(tsv: Path, workdir: Path, admin_url: str) -> dict:
     """`reception ingest` into a new PostgreSQL database, beside the raw COPY of the same file."""
     import uuid
@@ -202,7 +225,7 @@ def main(argv=None):
     extra = argparse.ArgumentParser(add_help=False)
     extra.add_argument("--postgres", default=None, metavar="URL|auto")
     extra.add_argument("--repeat", type=int, default=1, metavar="N",
-                       help="Time the baseline, ours and the floor N times, in turn; report medians.")
+                       help="Time the baseline, ours and the two floors N times, in turn; report medians.")
     mine, rest = extra.parse_known_args(argv)
     args, source, workdir = replica_setup("ingest", __doc__.splitlines()[0], rest)
     try:
@@ -215,12 +238,13 @@ def main(argv=None):
             raw_s, raw_rows = raw_import(tsv, workdir)
             ours_s, report = our_import(tsv, workdir)
             floor_s, floor_rows = floor_import(workdir / "ours.db", workdir)
-            turns.append((raw_s, ours_s, floor_s))
+            python_s, python_rows = python_floor(workdir / "ours.db", workdir)
+            turns.append((raw_s, ours_s, floor_s, python_s))
             # The import's own account of its time; the rest of ours_s is starting the process.
             phases.append({**report["seconds"], "start": ours_s - sum(report["seconds"].values())})
-        raw_s, ours_s, floor_s = (median(times) for times in zip(*turns))
-        ratios = [ours / raw for raw, ours, _ in turns]
-        to_floor = [ours / floor for _, ours, floor in turns]
+        raw_s, ours_s, floor_s, python_s = (median(times) for times in zip(*turns))
+        ratios = [ours / raw for raw, ours, _, _ in turns]
+        to_floor = [ours / floor for _, ours, floor, _ in turns]
         small = workdir / "small.tsv"
         with open(tsv, "rb") as whole, open(small, "wb") as out:
             header = whole.readline()
@@ -248,9 +272,14 @@ def main(argv=None):
             "floor": "sqlite3 alone copying our rows into our schema (full indexes rebuilt, partial kept up, WAL commit)",
             "floor_s": round(floor_s, 3),
             "floor_rows": floor_rows,
-            "floor_ratio": round(median(floor / raw for raw, _, floor in turns), 2),
+            "floor_ratio": round(median(floor / raw for raw, _, floor, _ in turns), 2),
             "ratio_to_floor": round(median(to_floor), 2),
             "ratio_to_floor_range": [round(min(to_floor), 2), round(max(to_floor), 2)],
+            "python_floor": "a Python process storing the same rows through sqlite3 as our import binds them "
+                            "(rows already in memory; interpreter start counted; indexes rebuilt; WAL commit)",
+            "python_floor_s": round(python_s, 3),
+            "python_floor_rows": python_rows,
+            "python_floor_ratio": round(median(python / raw for raw, _, _, python in turns), 2),
             "small_imported": small_report["imported"],
             "small_into_1m_s": round(small_big_s, 3),
             "small_into_empty_s": round(small_empty_s, 3),

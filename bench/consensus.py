@@ -81,7 +81,7 @@ class Judge:
     def __init__(self):
         from sentence_transformers import SentenceTransformer
 
-        from reception.verdicts.encoder import base_path
+        from reception.verdicts.modelfile import base_path
         from reception.verdicts.text import TextModel, prepare
 
         self.encoder = SentenceTransformer(base_path(), device="cpu")

@@ -73,7 +73,7 @@ def throughput(model, texts, repeats=1) -> dict:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from reception.verdicts.encoder import base_path
+    from reception.verdicts.modelfile import base_path
 
     torch.set_num_threads(2)
     plain = SentenceTransformer(base_path(), device="cpu")

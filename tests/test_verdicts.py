@@ -73,6 +73,22 @@ def test_text_model_reads_unambiguous_quotes_offline():
     assert all(x < 0.3 for x in p[3:]), p
 
 
+def test_the_int8_runtime_reads_quotes_without_loading_torch(model):
+    # `model` has exported the network once (RECEPTION_CACHE); a later process only runs it, and
+    # a server worker then holds ~100 MB for it rather than ~280 MB with PyTorch.
+    assert model.runtime == "onnx"
+    code = (
+        "import json, sys; from reception.verdicts.model import shared_text_model; m = shared_text_model(); "
+        f"p = m.probabilities({json.dumps(PRAISE[:1] + PANS[:1])}).tolist(); "
+        "print(json.dumps({'p': p, 'runtime': m.runtime, 'torch': 'torch' in sys.modules}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    read = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (read["runtime"], read["torch"]) == ("onnx", False)
+    assert read["p"][0] > 0.7 and read["p"][1] < 0.3, read
+
+
 def test_quotes_are_prepared_and_languages_told():
     assert prepare("  <p>Great&nbsp;fun.</p> ") == "Great fun."
     long = "Opening words. " + "filler " * 2000 + "In the end, a triumph."

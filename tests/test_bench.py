@@ -34,6 +34,14 @@ def _indexes(path) -> list[tuple]:
                           "AND tbl_name = 'catalog_review' ORDER BY name").fetchall()
 
 
+def test_python_floor_binds_the_columns_our_import_binds():
+    # The floor runs without Django, so it names the columns itself; they must stay ours.
+    from bench import python_floor
+    from reception.ingest.store import BATCH_COLUMNS, RATING_COLUMNS
+
+    assert (python_floor.OWN, python_floor.KINDS) == (BATCH_COLUMNS, RATING_COLUMNS)
+
+
 def test_python_floor_stores_what_our_import_stored(tmp_path):
     source = tmp_path / "rt.tsv"
     source.write_text(HEADER + "".join(ROWS), encoding="latin-1")

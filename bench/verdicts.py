@@ -28,7 +28,8 @@ import numpy as np  # noqa: E402
 
 from reception.verdicts import data as D  # noqa: E402
 from reception.verdicts.metrics import accuracy, expected_calibration_error, fit_platt, sigmoid  # noqa: E402
-from reception.verdicts.rule import agreement, rating_verdict, split_shares  # noqa: E402
+from reception.rules import rating_verdict, split_shares  # noqa: E402
+from reception.verdicts.thresholds import agreement  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,21 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-# Before Django reads its settings: a real SQLite file, and a static root that exists.
-_TMP = Path(tempfile.mkdtemp(prefix="reception-tests-"))
-os.environ["RECEPTION_DATABASE_URL"] = f"sqlite:///{_TMP / 'reception.db'}"
-os.environ["RECEPTION_TEST_SQLITE"] = str(_TMP / "test-reception.db")
-os.environ["RECEPTION_STATIC_ROOT"] = str(_TMP / "static")
-# The verdict model's ONNX export is built once per test session, here, not in ~/.cache.
-os.environ["RECEPTION_CACHE"] = str(_TMP / "cache")
-(_TMP / "static").mkdir(exist_ok=True)
+from .environment import ROOT  # set up before Django's settings were read (see there)
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(os.environ.get("RECEPTION_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
@@ -49,13 +40,123 @@ def postgres_url():
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+# Tests that need these are the slow tier's (`pytest -m "not slow"` leaves them out; `make test`
+# runs everything): a PostgreSQL server started for the run, the public data sets, a browser.
+SLOW_FIXTURES = {"postgres_url", "shared_data", "served"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
 def db_url(request, tmp_path):
     """A fresh, empty database of each kind, by URL, for CLI tests."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'cli.db'}"
     server = request.getfixturevalue("postgres_url")
     return server.new_database()
+
+
+class InProcess:
+    """`reception` run in this process by click's test runner, on the test's own database (SQLite,
+    rolled back after the test): for what a command prints and stores, where a process of its
+    own is not the point (run_cli starts one)."""
+
+    vendor = "sqlite"
+
+    def __call__(self, *args, check: bool = True) -> subprocess.CompletedProcess:
+        from click.testing import CliRunner
+
+        from reception.cli import main
+
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        done = subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+        if check and done.returncode != 0:
+            raise AssertionError(f"reception {' '.join(map(str, args))} failed:\n{done.stderr}")
+        return done
+
+    def sql(self, statement: str, params=()) -> list:
+        """Rows of a statement (placeholders %s) on this database."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params or None)
+            return cursor.fetchall() if cursor.description else []
+
+
+class OwnProcesses:
+    """`reception` run in processes of its own on the database `url`."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.vendor = "postgresql" if url.startswith("postgres") else "sqlite"
+
+    def __call__(self, *args, check: bool = True) -> subprocess.CompletedProcess:
+        return run_cli(*args, db=self.url, check=check)
+
+    def sql(self, statement: str, params=()) -> list:
+        """Rows of a statement (placeholders %s) on this database."""
+        if self.vendor == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(self.url[len("sqlite:///"):]) as db:
+                return db.execute(statement.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.url) as db:
+            cursor = db.execute(statement, params)
+            return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a whole module, for data its tests share, built once by the
+    module's own fixtures (which ask for this one): each test's own transaction is a savepoint
+    inside it, rolled back after the test; the module's data is rolled back after the module.
+    (A test that closes a streamed response itself closes the connection, as a server does
+    after a request, and the module's data with it: read the response through instead.)"""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_data(module_db, tmp_path_factory) -> dict[str, int]:
+    """The demo data imported once for the module, as `ingest` leaves it (no figures yet):
+    its films' ids by title."""
+    from reception.catalog.models import Film
+    from reception.cli import DEMO_DATA
+    from reception.ingest import ingest
+
+    ingest(DEMO_DATA, rejects_path=tmp_path_factory.mktemp("demo") / "rejects.tsv")
+    return dict(Film.objects.values_list("title", "pk"))
+
+
+@pytest.fixture
+def cli(db):
+    """`reception` in this process, on the test database (InProcess)."""
+    return InProcess()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
+def reception(request, db):
+    """`reception` on each kind of database, empty to start with: SQLite in this process (the
+    test database: `db` is asked for as an argument, as pytest-django sets the test database up
+    only then), PostgreSQL on a new database of a server started for the run, in processes of
+    its own."""
+    if request.param == "sqlite":
+        return InProcess()
+    return OwnProcesses(request.getfixturevalue("postgres_url").new_database())
 
 
 def cli_env(db: str) -> dict:

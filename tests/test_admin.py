@@ -9,17 +9,20 @@ import pytest
 from django.contrib import admin
 
 from reception.catalog.models import Film, Review
-from reception.cli import DEMO_DATA
 from reception.ingest import ingest
 from reception.scores.compute import score
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(tmp_path, client, django_user_model):
-    ingest(DEMO_DATA, rejects_path=tmp_path / "r.tsv")
+@pytest.fixture(scope="module")
+def scored_demo(demo_data) -> dict[str, int]:
     score()
+    return demo_data
+
+
+@pytest.fixture
+def editor_client(scored_demo, db, client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("edna", "e@example.org", "pw"))
     return client
 
@@ -96,19 +99,19 @@ def _figures(film):
 def test_admin_review_edits_read_the_rating_again_and_the_figures_follow(editor_client):
     heart = Review.objects.get(critic__name="Gene Siskel").film
     siskel = Review.objects.get(critic__name="Gene Siskel")
-    assert (siskel.rating, siskel.verdict, siskel.verdict_source) == (100, "positive", "critic-rating")
+    assert (siskel.rating, siskel.verdict, siskel.decided_by) == (100, "positive", "critic-rating")
     assert _figures(heart)["positive"] == 2
     # A rating string corrected by hand is read again, and its verdict decided again.
     _change(editor_client, siskel, rating_raw="1/4")
     siskel.refresh_from_db()
-    assert (siskel.rating, siskel.rating_scale, siskel.verdict, siskel.verdict_source) == \
+    assert (siskel.rating, siskel.rating_scale, siskel.verdict, siskel.decided_by) == \
         (25, "/4", "negative", "critic-rating")
     assert (_figures(heart)["positive"], _figures(heart)["negative"]) == (1, 3)
     # An editor's verdict stays whatever the rating says.
     _change(editor_client, siskel, verdict="positive")
     _change(editor_client, Review.objects.get(pk=siskel.pk), rating_raw="0/4")
     siskel.refresh_from_db()
-    assert (siskel.rating, siskel.verdict, siskel.verdict_source) == (0, "positive", "editor")
+    assert (siskel.rating, siskel.verdict, siskel.decided_by) == (0, "positive", "editor")
     # Moved to another film: both films' figures follow.
     other = Review.objects.exclude(film=heart).first().film
     before = _figures(other)["reviews"]
@@ -131,12 +134,12 @@ def test_admin_deleting_reviews_scores_their_films_again(editor_client):
 def test_admin_adding_a_review_keys_it_as_an_import_would(editor_client, tmp_path):
     heart = Review.objects.get(critic__name="Gene Siskel").film
     fields = {"film": heart.pk, "quote": "A dazzling folly.", "rating_raw": "3/4", "published": "1982-02-12",
-              "published_precision": "day", "source_verdict": "", "verdict": "", "url": "", "source": "",
+              "published_precision": "day", "label": "", "verdict": "", "url": "", "source": "",
               "source_key": ""}
     done = editor_client.post("/admin/catalog/review/add/", fields)
     assert done.status_code == 302
     added = Review.objects.get(quote="A dazzling folly.")
-    assert (added.rating, added.verdict, added.verdict_source) == (75, "positive", "critic-rating")
+    assert (added.rating, added.verdict, added.decided_by) == (75, "positive", "critic-rating")
     assert (_figures(heart)["reviews"], _figures(heart)["positive"]) == (5, 3)
     again = editor_client.post("/admin/catalog/review/add/", fields)
     assert f"this review is already stored (review {added.pk})" in again.content.decode()
@@ -149,7 +152,7 @@ def test_admin_adding_a_review_keys_it_as_an_import_would(editor_client, tmp_pat
     fields |= {"quote": "A dazzling, joyous triumph: one of the most beautiful films of the decade.", "rating_raw": ""}
     assert editor_client.post("/admin/catalog/review/add/", fields).status_code == 302
     read = Review.objects.get(quote=fields["quote"])
-    assert (read.verdict, read.verdict_source) == ("positive", "model") and read.verdict_probability > 0.5
+    assert (read.verdict, read.decided_by) == ("positive", "model") and read.verdict_probability > 0.5
     assert (_figures(heart)["reviews"], _figures(heart)["positive"]) == (6, 4)
 
 
@@ -167,7 +170,7 @@ def test_admin_a_quote_waits_where_the_text_model_is_not_installed(editor_client
     heart = Review.objects.get(critic__name="Gene Siskel").film
     quote = "A dazzling, joyous triumph: one of the most beautiful films of the decade."
     fields = {"film": heart.pk, "quote": quote, "rating_raw": "", "published": "1982-02-12",
-              "published_precision": "day", "source_verdict": "", "verdict": "", "url": "", "source": "",
+              "published_precision": "day", "label": "", "verdict": "", "url": "", "source": "",
               "source_key": ""}
     done = editor_client.post("/admin/catalog/review/add/", fields, follow=True)
     assert done.status_code == 200
@@ -223,9 +226,10 @@ def test_admin_deleting_what_gave_a_bare_number_its_scale_reads_it_again(editor_
         stated = Film.objects.get(title="Stated")
         assert editor_client.post(f"/admin/catalog/film/{stated.pk}/delete/", {"post": "yes"}).status_code == 302
     cy.refresh_from_db()
-    # No stated scale is left for Cy's "8": unread, and nothing else decides the review.
-    assert (cy.rating, cy.rating_flag, cy.verdict) == (None, "no-scale", "")
-    assert (_figures(cy.film)["positive"], _figures(cy.film)["reviews"]) == (0, 0)
+    # No stated scale is left for Cy's "8": unread, so the rating no longer decides the review;
+    # no rule does, and the pipeline has the text model read its quote, as `reception verdicts` would.
+    assert (cy.rating, cy.rating_flag, cy.decided_by) == (None, "no-scale", "model")
+    assert (_figures(cy.film)["positive"], _figures(cy.film)["reviews"]) == (int(cy.verdict == "positive"), 1)
 
 
 def test_admin_merging_films_keeps_the_first_stored_and_each_review_once(editor_client, tmp_path):

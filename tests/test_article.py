@@ -8,7 +8,7 @@ import pytest
 
 from reception.ingest.article import read_article_file
 
-from .conftest import FIXTURES, SHARED_DATA, run_cli
+from .conftest import FIXTURES, SHARED_DATA
 
 ARTICLES = FIXTURES / "articles"
 SEED = SHARED_DATA.parent / "seed" / "000_b8a51dc71942f18e.txt"
@@ -21,16 +21,16 @@ def seed() -> Path:
     return SEED
 
 
-def _reviews(db, title):
-    return {r["critic"]: r for r in json.loads(run_cli("reviews", title, "--json", db=db).stdout)["reviews"]}
+def _reviews(reception, title):
+    return {r["critic"]: r for r in json.loads(reception("reviews", title, "--json").stdout)["reviews"]}
 
 
-def test_seed_becomes_a_film_page(seed, tmp_path, db_url):
+def test_seed_becomes_a_film_page(seed, tmp_path, reception):
     report = tmp_path / "facts.json"
-    out = run_cli("ingest", seed, "--format", "article", "--report", report, "--json", db=db_url)
+    out = reception("ingest", seed, "--format", "article", "--report", report, "--json")
     summary = json.loads(out.stdout)
     assert (summary["imported"], summary["films_added"]) == (4, 1)
-    film = json.loads(run_cli("score", "One from the Heart", "--json", db=db_url).stdout)
+    film = json.loads(reception("score", "One from the Heart", "--json").stdout)
     assert (film["title"], film["year"], film["genres"]) == ("One from the Heart", 1982, ["musical romantic drama"])
     credits = {(c["name"], c["role"]) for c in film["credits"]}
     assert ("Francis Ford Coppola", "director") in credits and ("Francis Ford Coppola", "writer") in credits
@@ -46,7 +46,7 @@ def test_seed_becomes_a_film_page(seed, tmp_path, db_url):
     assert (restored["date"], restored["title"], restored["format"]) == ("2024-01-19", "One From the Heart: Reprise", "4K")
     assert film["score"]["reviews"] == 4 and film["score"]["percent_positive"] is None  # 4 < 5: no %
 
-    reviews = _reviews(db_url, "One from the Heart")
+    reviews = _reviews(reception, "One from the Heart")
     assert {(c, r["outlet"]) for c, r in reviews.items()} == {
         ("Janet Maslin", "The New York Times"), ("Susan King", "Los Angeles Times"),
         ("Warren Clements", "The Globe and Mail"), ("Gene Siskel", "At the Movies")}
@@ -71,17 +71,16 @@ def test_seed_becomes_a_film_page(seed, tmp_path, db_url):
     consensus = next(f for f in facts if f["kind"] == "external consensus")
     assert consensus["value"]["text"].startswith("One from the Heart belies its reputation as a flop")
 
-    again = json.loads(run_cli("ingest", seed, "--format", "article", "--json", db=db_url).stdout)
+    again = json.loads(reception("ingest", seed, "--format", "article", "--json").stdout)
     assert (again["imported"], again["films_added"]) == (0, 0)
 
 
-def test_seed_merges_into_a_database_that_has_the_film(seed, tmp_path):
-    db = f"sqlite:///{tmp_path / 'merge.db'}"
-    run_cli("demo", "--no-serve", db=db)
-    before = json.loads(run_cli("reviews", "One from the Heart", "--json", db=db).stdout)
-    out = json.loads(run_cli("ingest", seed, "--format", "article", "--json", db=db).stdout)
+def test_seed_merges_into_a_database_that_has_the_film(seed, cli):
+    cli("demo", "--no-serve")
+    before = json.loads(cli("reviews", "One from the Heart", "--json").stdout)
+    out = json.loads(cli("ingest", seed, "--format", "article", "--json").stdout)
     assert (out["films_added"], out["imported"]) == (0, 0)
-    after = json.loads(run_cli("reviews", "One from the Heart", "--json", db=db).stdout)
+    after = json.loads(cli("reviews", "One from the Heart", "--json").stdout)
     assert len(after["reviews"]) == len(before["reviews"]) == 4
     people = [(c["name"], c["role"]) for c in after["credits"]]
     assert len(people) == len(set(people))  # nobody twice in the same role
@@ -120,32 +119,29 @@ def test_facts_not_in_the_text_are_not_invented():
         ("Frame Magazine", "2 out of 5 stars", 2010, "year")
 
 
-def test_own_articles_get_verdicts_from_ratings_and_text(tmp_path):
-    db = f"sqlite:///{tmp_path / 'own.db'}"
+def test_own_articles_get_verdicts_from_ratings_and_text(cli):
     for name in ("tide_keeper.txt", "harbor_lights.txt"):
-        run_cli("ingest", ARTICLES / name, "--format", "article", db=db)
-    keeper = _reviews(db, "The Tide Keeper")
+        cli("ingest", ARTICLES / name, "--format", "article")
+    keeper = _reviews(cli, "The Tide Keeper")
     assert (keeper["Nina Patel"]["verdict"], keeper["Nina Patel"]["verdict_source"]) == ("positive", "critic-rating")
     assert (keeper["Roger Hale"]["verdict"], keeper["Roger Hale"]["verdict_source"]) == ("positive", "model")
     assert (keeper["Paul Grant"]["verdict"], keeper["Paul Grant"]["verdict_source"]) == ("negative", "model")
-    harbor = _reviews(db, "Harbor Lights")
+    harbor = _reviews(cli, "Harbor Lights")
     assert (harbor["Marcus Lee"]["verdict"], harbor["Marcus Lee"]["verdict_source"]) == ("negative", "critic-rating")
     assert harbor["Dana Whitfield"]["verdict"] == "positive"
 
 
-def test_an_article_that_names_no_film_is_refused(tmp_path):
+def test_an_article_that_names_no_film_is_refused(cli, tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("Some notes\n\nNothing here says which film this is.\n", encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'x.db'}"
-    done = run_cli("ingest", path, "--format", "article", db=db, check=False)
+    done = cli("ingest", path, "--format", "article", check=False)
     assert done.returncode == 1 and "E107" in done.stderr and "nothing was imported" in done.stderr
 
 
-def test_an_article_in_the_wrong_encoding_names_its_line(tmp_path):
+def test_an_article_in_the_wrong_encoding_names_its_line(cli, tmp_path):
     path = tmp_path / "latin.txt"
     path.write_bytes("Été\n\nÉté is a 1999 French drama film directed by Ana Roy.\n".encode("latin-1"))
-    db = f"sqlite:///{tmp_path / 'x.db'}"
-    done = run_cli("ingest", path, "--format", "article", db=db, check=False)
+    done = cli("ingest", path, "--format", "article", check=False)
     assert done.returncode == 1 and "E104" in done.stderr and "line 1" in done.stderr
-    ok = json.loads(run_cli("ingest", path, "--format", "article", "--encoding", "latin-1", "--json", db=db).stdout)
+    ok = json.loads(cli("ingest", path, "--format", "article", "--encoding", "latin-1", "--json").stdout)
     assert ok["films_added"] == 1

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT, run_cli
 
 HEADER = "id\treview\trating\tfresh\tcritic\ttop_critic\tpublisher\tdate\n"
@@ -19,7 +21,7 @@ ROWS = [
     "8\tNot worth the ticket.\t1/5\trotten\tDee Dale\t0\tMidnight Reel\t\n",
 ]
 COMPARED = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", "dedupe_key", "rating_raw",
-            "rating", "rating_scale", "rating_flag", "source_verdict", "verdict", "verdict_source", "url",
+            "rating", "rating_scale", "rating_flag", "label", "verdict", "decided_by", "url",
             "source_key", "published_precision", "needs_check", "source")
 
 
@@ -42,6 +44,7 @@ def test_python_floor_binds_the_columns_our_import_binds():
     assert (python_floor.OWN, python_floor.KINDS) == (BATCH_COLUMNS, RATING_COLUMNS)
 
 
+@pytest.mark.slow  # the bench's own processes, as it runs them
 def test_python_floor_stores_what_our_import_stored(tmp_path):
     source = tmp_path / "rt.tsv"
     source.write_text(HEADER + "".join(ROWS), encoding="latin-1")

@@ -12,7 +12,6 @@ from reception.consensus.aspects import Quote, read, read_film, segments
 from reception.consensus.draft import draft
 from reception.ingest import ingest
 
-from .conftest import run_cli
 
 
 def write_csv(path, film, rows):
@@ -170,11 +169,11 @@ def test_approved_or_edited_consensus_is_never_overwritten(tmp_path, client, dja
     assert "Dazzling to look at, hard to care about." in html
 
 
-def test_cli_consensus_prints_the_draft_with_its_citations(tmp_path, db_url):
-    run_cli("demo", "--no-serve", db=db_url)
-    done = run_cli("consensus", "One from the Heart", "--json", db=db_url)
+def test_cli_consensus_prints_the_draft_with_its_citations(tmp_path, reception):
+    reception("demo", "--no-serve")
+    done = reception("consensus", "One from the Heart", "--json")
     out = json.loads(done.stdout)
-    reviews = json.loads(run_cli("reviews", "One from the Heart", "--json", db=db_url).stdout)["reviews"]
+    reviews = json.loads(reception("reviews", "One from the Heart", "--json").stdout)["reviews"]
     names = {r["id"]: r["critic"] for r in reviews}
     shown = out["consensus"]
     assert out["action"] == "updated" and shown["status"] == "draft"  # `demo` drafted it already
@@ -182,9 +181,9 @@ def test_cli_consensus_prints_the_draft_with_its_citations(tmp_path, db_url):
     cited = {names[i] for c in shown["clauses"] for i in c["review_ids"]}
     assert {"Janet Maslin", "Susan King", "Warren Clements"} <= cited
     assert "".join(p["text"] for p in shown["parts"]) == shown["text"]
-    text = run_cli("consensus", "One from the Heart", db=db_url).stdout
+    text = reception("consensus", "One from the Heart").stdout
     assert "cites reviews" in text and "story: praised by 0, faulted by 2" in text
-    missing = run_cli("consensus", "No Such Film", db=db_url, check=False)
+    missing = reception("consensus", "No Such Film", check=False)
     assert missing.returncode == 1 and "No Such Film" in missing.stderr
 
 

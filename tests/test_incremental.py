@@ -13,13 +13,16 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reception.catalog.edits import delete_reviews, merge_critics, merge_outlets, override
+from reception.catalog import decisions
 from reception.catalog.models import Review
+from reception.editing import delete_reviews, merge_critics, merge_outlets, override
 from reception.ingest import ingest
+from reception.ingest.scales import reread_bare_numbers
+from reception.pipeline import refresh
+from reception.rules import VerdictRules
 from reception.scores.compute import score
 from reception.scores.models import FilmScore
-from reception.ingest.scales import reread_bare_numbers
-from reception.verdicts.decide import RowRules, apply_rules, decide, reset
+from reception.verdicts.decide import decide_verdicts
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +70,7 @@ def _write(folder: Path, at: int, kind: str, rows) -> Path:
 
 def _verdicts() -> dict:
     return {pk: (verdict, source) for pk, verdict, source in
-            Review.objects.values_list("id", "verdict", "verdict_source")}
+            Review.objects.values_list("id", "verdict", "decided_by")}
 
 
 def _figures() -> dict:
@@ -75,7 +78,7 @@ def _figures() -> dict:
 
 
 def _edit(edit, client) -> None:
-    """An editor's change, as the admin and the desk make it (catalog.edits, the admin's form)."""
+    """An editor's change, as the admin and the desk make it (editing, the admin's form)."""
     from django.forms.models import model_to_dict
 
     from reception.catalog.models import Critic, Outlet
@@ -117,15 +120,16 @@ def _edit(edit, client) -> None:
 @example(steps=[("csv", [("1", "Ann", "Weekly Bugle", "", "", "Fine.", False, "")], ("rating", 0, ""))],
          scored=False)
 def test_imports_leave_what_deciding_and_scoring_everything_again_would(client, django_user_model, steps, scored):
-    """`scored`: each import scores the films it touched (`reception ingest`), or none is scored
-    until `reception score --all`, which computes again only the films whose inputs changed."""
+    """`scored`: after each import the pipeline refreshes the films it touched (`reception
+    ingest`), or none is scored until `reception score --all` (after `ingest --no-verdicts`),
+    which computes again only the films whose inputs changed."""
     editor = django_user_model.objects.filter(username="edna").first()  # kept from an earlier example
     client.force_login(editor or django_user_model.objects.create_superuser("edna", "e@example.org", None))
     with tempfile.TemporaryDirectory() as folder, transaction.atomic():
         for at, (kind, rows, edit) in enumerate(steps):
             report = ingest(_write(Path(folder), at, kind, rows), rejects_path=Path(folder) / "rejects.tsv")
             if scored:
-                score(sorted(report.touched_films))
+                refresh(report.touched_films)
             _edit(edit, client)
         if not scored:
             score()
@@ -133,21 +137,21 @@ def test_imports_leave_what_deciding_and_scoring_everything_again_would(client, 
         # Every bare number already has the scale its outlet's reviews now give it.
         with connection.cursor() as cursor:
             outlets = set(Review.objects.exclude(outlet=None).values_list("outlet_id", flat=True))
-            assert reread_bare_numbers(cursor, outlets, RowRules())[1] == set()
+            assert reread_bare_numbers(cursor, outlets, VerdictRules())[1] == set()
         score(full=True)
         assert _figures() == figures
-        # The admin has the text model decide a review the rules leave open (ReviewAdmin): those
-        # are the reviews the rules leave open again, and the model decides them alike again.
+        # The text model decides what the rules leave open (after an import, or an admin's save):
+        # those are the reviews the rules leave open again, and the model decides them alike again.
         by_model = {pk for pk, (_, source) in verdicts.items() if source == "model"}
         with connection.cursor() as cursor:
-            reset(cursor)
-            apply_rules(cursor)
+            decisions.forget(cursor)
+        decide_verdicts(read_text=False)
         again = _verdicts()
         assert {pk: again[pk] for pk in by_model} == dict.fromkeys(by_model, ("", ""))
         assert {pk: v for pk, v in again.items() if pk not in by_model} == \
             {pk: v for pk, v in verdicts.items() if pk not in by_model}
         if by_model:
-            decide(film_ids=sorted(set(Review.objects.filter(pk__in=by_model).values_list("film_id", flat=True))))
+            decide_verdicts(set(Review.objects.filter(pk__in=by_model).values_list("film_id", flat=True)))
             assert {pk: v for pk, v in _verdicts().items() if pk in by_model} == \
                 {pk: verdicts[pk] for pk in by_model}
         transaction.set_rollback(True)  # the next example starts from an empty database
@@ -162,14 +166,14 @@ def test_merging_outlets_reads_their_bare_numbers_again(tmp_path):
                                  "Film 3,2000,Cy,The Bugle,,Great.,,9/10,,false,\n", encoding="utf-8")
     score(sorted(ingest(path, rejects_path=tmp_path / "rejects.tsv").touched_films))
     ann = Review.objects.get(critic__name="Ann")
-    assert (ann.rating, ann.verdict, ann.verdict_source) == (None, "positive", "outlet-label")
-    from reception.catalog.edits import merge_outlets
+    assert (ann.rating, ann.verdict, ann.decided_by) == (None, "positive", "outlet-label")
+    from reception.editing import merge_outlets
 
     kept, _ = merge_outlets(Outlet.objects.filter(name__in=["Weekly Bugle", "The Bugle"]))
     assert kept.name == "The Bugle"
     ann.refresh_from_db()
     # The merged outlet states /10: Ann's "2" reads as 2/10, which outranks the label.
-    assert (ann.rating, ann.rating_flag, ann.verdict, ann.verdict_source) == \
+    assert (ann.rating, ann.rating_flag, ann.verdict, ann.decided_by) == \
         (20, "scale-inferred", "negative", "critic-rating")
     figures = FilmScore.objects.get(film=ann.film)
     assert (figures.positive, figures.negative, figures.average) == (0, 1, 20)

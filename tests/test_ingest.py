@@ -34,8 +34,8 @@ def read_rejects(path):
 
 @pytest.fixture(params=["in process", "read ahead"])
 def reading(request, monkeypatch):
-    """Each file read in this process, or by the reading process (ingest.ahead) however small."""
-    from reception.ingest import ahead
+    """Each file read in this process, or by the reading process (ingest.readahead) however small."""
+    from reception.ingest import readahead as ahead
 
     monkeypatch.setattr(ahead, "AHEAD_BYTES", 0 if request.param == "read ahead" else 1 << 62)
     return request.param
@@ -54,7 +54,7 @@ def test_ingest_csv_imports_reviews_and_normalizes_ratings(tmp_path):
     canby = Review.objects.get(critic__name="Vincent Canby")
     assert (canby.rating_raw, round(canby.rating, 2), canby.top_critic) == ("A-", 91.67, True)
     kael = Review.objects.get(critic__name="Pauline Kael")
-    assert (kael.verdict, kael.verdict_source, kael.rating) == ("negative", "outlet-label", None)
+    assert (kael.verdict, kael.decided_by, kael.rating) == ("negative", "outlet-label", None)
     assert Critic.objects.get(name="Gene Siskel").top_critic
 
 
@@ -314,7 +314,7 @@ def test_ingest_table_naming_films_by_title_refuses_an_ambiguous_one_with_its_ro
     batch has gone through the reading process, and the other rows of its batch are stored."""
     from django.db import transaction
 
-    from reception.ingest.ahead import read_items
+    from reception.ingest.readahead import read_items
     from reception.ingest.columns import Column, review_batches
     from reception.ingest.records import FilmRef
     from reception.ingest.store import Store
@@ -366,7 +366,7 @@ def test_ingest_a_later_import_gives_earlier_bare_numbers_their_outlets_scale(tm
     second = ingest(write(tmp_path / "b.csv", HEADER + "F2,2000,A,Weekly Bugle,,q3,,7/10,,\n"
                                                    + "F3,2000,A,Weekly Bugle,,q4,,9/10,,\n"))
     bugle.refresh_from_db()
-    assert (bugle.rating, bugle.rating_flag, bugle.verdict, bugle.verdict_source) == \
+    assert (bugle.rating, bugle.rating_flag, bugle.verdict, bugle.decided_by) == \
         (40, "scale-inferred", "negative", "critic-rating")
     # Only this import's own reviews are counted in its report.
     assert (second.imported, second.verdicts_from_ratings) == (2, 2)
@@ -383,7 +383,7 @@ def test_ingest_reports_its_own_reviews_and_every_film_whose_figures_it_changed(
     first = ingest(write(tmp_path / "a.csv", HEADER + "Old,2000,A,Weekly Bugle,,Fine.,,2,positive,\n"))
     score(sorted(first.touched_films))
     old = Review.objects.get()
-    assert (old.verdict, old.verdict_source, FilmScore.objects.get(film=old.film).positive) == \
+    assert (old.verdict, old.decided_by, FilmScore.objects.get(film=old.film).positive) == \
         ("positive", "outlet-label", 1)
     if load == "large":  # indexes set aside: the import's rows are counted by other queries
         monkeypatch.setattr(store, "DEFER_ROWS", 1)
@@ -398,7 +398,7 @@ def test_ingest_reports_its_own_reviews_and_every_film_whose_figures_it_changed(
     assert second.touched_films == {new.id, old.film_id}
     score(sorted(second.touched_films))
     old.refresh_from_db()
-    assert (old.verdict, old.verdict_source) == ("negative", "critic-rating")
+    assert (old.verdict, old.decided_by) == ("negative", "critic-rating")
     assert (FilmScore.objects.get(film=old.film).positive, FilmScore.objects.get(film=old.film).negative) == (0, 1)
     assert (FilmScore.objects.get(film=new).positive, FilmScore.objects.get(film=new).negative) == (3, 1)
 
@@ -495,7 +495,7 @@ def test_ingest_rt_table_in_batches_of_any_size_stores_the_same(tmp_path, readin
 
     from reception.ingest import columns, store
     from reception.ingest.records import ReviewRecord
-    from reception.ingest.keys import dedupe_key
+    from reception.catalog.keys import dedupe_key
 
     if load == "large":
         monkeypatch.setattr(store, "DEFER_ROWS", 1)  # the unique index set aside: duplicates told in Python
@@ -514,7 +514,7 @@ def test_ingest_rt_table_in_batches_of_any_size_stores_the_same(tmp_path, readin
         report = ingest(write(tmp_path / f"{name}.rt.tsv", text, "latin-1"), format="rt-reviews", rejects_path=rejects)
         stored = sorted(Review.objects.values_list(
             "film__title", "critic__name", "critic__top_critic", "outlet__name", "published", "quote", "rating_raw",
-            "rating", "rating_flag", "verdict", "verdict_source"))
+            "rating", "rating_flag", "verdict", "decided_by"))
         # Keys made a batch at a time are the key of each review alone (as an editor's change makes it).
         for review in Review.objects.all():
             record = ReviewRecord(film=None, quote=review.quote, published=review.published, rating_raw=review.rating_raw)
@@ -587,7 +587,7 @@ def test_ingest_large_load_of_a_folder_skips_reviews_an_earlier_file_brought(tmp
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
        | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000aB", max_size=20))
 def test_ingest_quote_key_text_is_the_folded_quote_with_spaces_collapsed(quote):
-    from reception.ingest.records import normal_text
+    from reception.catalog.keys import normal_text
 
     assert normal_text(quote) == " ".join(quote.casefold().split())
 
@@ -600,7 +600,8 @@ QUOTE_TEXT = (st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
 @given(st.lists(QUOTE_TEXT, max_size=12))
 def test_ingest_a_column_of_quotes_reads_as_each_quote_alone(quotes):
     """The readers convert a whole column at once: each cell comes out as it would alone."""
-    from reception.ingest.records import normal_texts, page_text, page_texts
+    from reception.catalog.keys import normal_texts
+    from reception.ingest.records import page_text, page_texts
 
     assert normal_texts(quotes) == [" ".join(q.casefold().split()) for q in quotes]
     assert page_texts(quotes) == [html.unescape(q.strip()).strip() if "&" in q.strip() else q.strip() for q in quotes]
@@ -615,7 +616,7 @@ def _broken_reader(path, encoding):
 def test_read_ahead_yields_what_the_reader_yields_and_leaves_no_process(tmp_path):
     import multiprocessing
 
-    from reception.ingest import ahead, rt
+    from reception.ingest import readahead as ahead, rt
 
     rows = [rt_row(n % 7, f"Quote {n}.", critic=f"Critic {n % 50}", rating=["3/4", "B+", "8", ""][n % 4])
             for n in range(2500)]
@@ -668,6 +669,7 @@ def _large_load(path, url):
     assert all(s >= 0 for s in seconds.values()) and seconds["indexes"] > 0 and sum(seconds.values()) < took
 
 
+@pytest.mark.slow  # a load large enough to set the indexes aside, in a process of its own
 def test_cli_large_load_keeps_foreign_keys_true_and_fails_whole(tmp_path):
     """A load large enough to read ahead, set indexes aside and skip row-by-row key checks."""
     import sqlite3
@@ -740,6 +742,7 @@ def test_cli_large_first_load_into_postgres_puts_keys_and_indexes_back(tmp_path,
     assert small["seconds"]["indexes"] == 0 and small["seconds"]["rows"] > 0
 
 
+@pytest.mark.slow  # processes with their own string hashing are the point
 def test_cli_same_file_gives_the_same_ids_in_any_process(tmp_path):
     """New critics, outlets and films are numbered in file order, not in the order of a set,
     which changes with each process's string hashing."""

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reception.ingest.keys import dedupe_key, dedupe_keys
-from reception.ingest.records import normal_texts
+from reception.catalog.keys import dedupe_key, dedupe_keys
+from reception.catalog.keys import normal_texts
 
 IDS = st.none() | st.integers(min_value=1, max_value=10**9)
 DAYS = st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31))

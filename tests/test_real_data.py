@@ -24,9 +24,9 @@ def test_real_rt_reviews_all_rows_imported_and_ratings_read(shared_data, tmp_pat
     # Every row has RT's label, so every review gets a verdict at import: from its rating where
     # that is decisive, else from the label; the rule agrees with RT's label almost always.
     assert Review.objects.filter(verdict="").count() == 0
-    by_rating = Review.objects.filter(verdict_source="critic-rating")
+    by_rating = Review.objects.filter(decided_by="critic-rating")
     assert by_rating.count() == report.verdicts_from_ratings > 35_000
-    assert by_rating.exclude(verdict=F("source_verdict")).count() / by_rating.count() < 0.03
+    assert by_rating.exclude(verdict=F("label")).count() / by_rating.count() < 0.03
     assert report.verdicts_from_ratings + report.verdicts_from_labels == report.imported
     again = ingest(path, rejects_path=tmp_path / "rej2.tsv")
     assert again.imported == 0
@@ -91,7 +91,7 @@ def test_badge_rules_on_rotten_tomatoes_published_counts(shared_data):
 
 def test_real_rt_reviews_films_meet_their_titles_in_rt_movies(shared_data, tmp_path):
     """rt.reviews names its films by id only, rotten_tomatoes_movies.csv by title only: the films
-    both hold meet on their runtime and release days (catalog.twins). Checked against RT itself:
+    both hold meet on their runtime and release days (ingest.film_merge). Checked against RT itself:
     the share positive we compute from rt.reviews for such a film is the share RT published
     for it, within a few points, and a wrong merge would miss by tens."""
     from reception.scores.compute import score

@@ -5,13 +5,12 @@ import json
 
 import pytest
 
-from reception.catalog.edits import override
+from reception.editing import override
 from reception.catalog.models import ImportRun, Review
 from reception.ingest import ingest
-from reception.ingest.keys import dedupe_key
+from reception.catalog.keys import dedupe_key
 from reception.ingest.records import ReviewRecord
 
-from .conftest import run_cli
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +64,11 @@ def test_a_corrected_row_revises_its_review_and_an_editors_verdict_stays(tmp_pat
     reviews = by_source_id()
     assert Review.objects.count() == 4
     ann = reviews["r1"]
-    assert (ann.quote, str(ann.published), ann.verdict, ann.verdict_source) == \
+    assert (ann.quote, str(ann.published), ann.verdict, ann.decided_by) == \
         ("Funny and tender.", "1973-05-16", "positive", "outlet-label")
     bob = reviews["r2"]
     assert (bob.rating_raw, bob.rating) == ("1/4", 25.0)
-    assert (bob.verdict, bob.verdict_source) == ("positive", "editor")  # the editor's, not the new rating's
+    assert (bob.verdict, bob.decided_by) == ("positive", "editor")  # the editor's, not the new rating's
     # Their keys are those of what they now say: importing the corrected file again adds nothing.
     assert all(review.dedupe_key == key_of(review) for review in reviews.values())
     third = ingest(tmp_path / "b.csv")
@@ -78,7 +77,7 @@ def test_a_corrected_row_revises_its_review_and_an_editors_verdict_stays(tmp_pat
 
 def test_a_revised_quote_is_read_again_by_the_text_model(tmp_path):
     ingest(write(tmp_path / "a.csv", OURS + "Paper Moon,1973,Ann,Daily,,A delight.,,,,false,r1\n"))
-    Review.objects.update(verdict="positive", verdict_source="model", verdict_model="m", verdict_probability=0.9)
+    Review.objects.update(verdict="positive", decided_by="model", verdict_model="m", verdict_probability=0.9)
     report = ingest(write(tmp_path / "b.csv", OURS + "Paper Moon,1973,Ann,Daily,,A bore.,,,,false,r1\n"))
     review = Review.objects.get()
     assert (report.updated, review.quote, review.verdict, review.verdict_probability) == (1, "A bore.", "", None)
@@ -142,31 +141,31 @@ def test_the_newer_rt_export_revises_reviews_by_review_id(tmp_path, load, monkey
     assert rejects_of(rejects) == [("6", "duplicate of line 5 (skipped, not rejected)")]
     reviews = by_source_id()
     assert reviews["101"].quote == "Sharp and warm, and wise."
-    assert (reviews["102"].rating, reviews["102"].verdict, reviews["102"].verdict_source) == \
+    assert (reviews["102"].rating, reviews["102"].verdict, reviews["102"].decided_by) == \
         (50.0, "negative", "critic-rating")
     assert all(review.dedupe_key == key_of(review) for review in reviews.values())
     assert Review.objects.count() == 4
 
 
-def test_cli_reports_revised_reviews_on_either_database(db_url, tmp_path):
+def test_cli_reports_revised_reviews_on_either_database(reception, tmp_path):
     write(tmp_path / "a.csv", OURS + "Paper Moon,1973,Ann,Daily,,Funy.,,3/4,,false,r1\n")
     write(tmp_path / "b.csv", OURS + "Paper Moon,1973,Ann,Daily,,Funny.,,3/4,,false,r1\n")
-    run_cli("ingest", tmp_path / "a.csv", "--no-verdicts", db=db_url)
-    report = json.loads(run_cli("ingest", tmp_path / "b.csv", "--json", "--no-verdicts", db=db_url).stdout)
+    reception("ingest", tmp_path / "a.csv", "--no-verdicts")
+    report = json.loads(reception("ingest", tmp_path / "b.csv", "--json", "--no-verdicts").stdout)
     assert (report["imported"], report["updated"], report["duplicates"]) == (0, 1, 0)
-    reviews = json.loads(run_cli("reviews", "Paper Moon", "--json", db=db_url).stdout)["reviews"]
+    reviews = json.loads(reception("reviews", "Paper Moon", "--json").stdout)["reviews"]
     assert [r["quote"] for r in reviews] == ["Funny."]
     # The newer RT export's rows, stored a batch at a time.
     (tmp_path / "rt").mkdir()
     write(tmp_path / "rt" / "movies.csv", "movieId,movieTitle,movieYear,movieURL,critic_score\n"
           "m1,Badlands,1973,https://www.rottentomatoes.com/m/badlands,96%\n")
     write(tmp_path / "rt" / "critic_reviews.csv", RT2025 + rt2025(101, "Cool.") + rt2025(102, "Dull.", critic="Bob"))
-    run_cli("ingest", tmp_path / "rt", "--no-verdicts", db=db_url)
+    reception("ingest", tmp_path / "rt", "--no-verdicts")
     write(tmp_path / "rt" / "critic_reviews.csv", RT2025 + rt2025(101, "Cool and calm.", date="2001-05-02")
           + rt2025(102, "Dull.", critic="Bob", score="1/4", state="rotten"))
-    report = json.loads(run_cli("ingest", tmp_path / "rt", "--json", "--no-verdicts", db=db_url).stdout)
+    report = json.loads(reception("ingest", tmp_path / "rt", "--json", "--no-verdicts").stdout)
     assert (report["imported"], report["updated"], report["duplicates"]) == (0, 2, 0)
-    reviews = json.loads(run_cli("reviews", "Badlands", "--json", db=db_url).stdout)["reviews"]
+    reviews = json.loads(reception("reviews", "Badlands", "--json").stdout)["reviews"]
     assert sorted((r["quote"], r["published"], r["rating"]["raw"], r["verdict"]) for r in reviews) == [
         ("Cool and calm.", "2001-05-02", "3/4", "positive"), ("Dull.", "2001-05-01", "1/4", "negative")]
 

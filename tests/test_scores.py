@@ -13,7 +13,6 @@ from reception.scores.interval import wilson
 from reception.scores.models import FilmScore, ScoreSnapshot
 from reception.scores.periods import build_periods
 
-from .conftest import run_cli
 
 RULES = BadgeRules()
 
@@ -47,11 +46,11 @@ def test_certified_is_kept_until_below_seventy():
     assert badge(70, 100, 5, False, False, RULES) == FRESH
 
 
-def test_rules_are_configurable(monkeypatch):
-    monkeypatch.setenv("RECEPTION_BADGE_RULES", '{"fresh": 50, "min_reviews": 10}')
+def test_rules_are_configurable(settings):
+    settings.RECEPTION_BADGE_RULES = '{"fresh": 50, "min_reviews": 10}'
     rules = BadgeRules.from_settings()
     assert badge(5, 10, 0, False, False, rules) == FRESH and percent_positive(5, 9, rules) is None
-    monkeypatch.setenv("RECEPTION_BADGE_RULES", '{"freshness": 50}')
+    settings.RECEPTION_BADGE_RULES = '{"freshness": 50}'
     with pytest.raises(ValueError, match="freshness"):
         BadgeRules.from_settings()
 
@@ -107,7 +106,7 @@ def test_periods_show_a_reappraisal():
 
 
 def test_periods_place_a_review_dated_by_its_year_alone_where_its_year_meets():
-    """sums.monthly gives such a review as -1 - its year. One from the release year counts in the
+    """tallies.monthly gives such a review as -1 - its year. One from the release year counts in the
     release window though its stored day (1 January) is before the first showing."""
     events = [("theatrical", date(1982, 6, 11), "")]
     year = lambda y: -1 - y  # noqa: E731
@@ -126,7 +125,7 @@ def _film_with(n_pos, n_neg, top=0, title="Film", **kw):
         critic = Critic.objects.create(name=f"{title} critic {i}")
         Review.objects.create(
             film=film, critic=critic, outlet=outlet, verdict="positive" if i < n_pos else "negative",
-            verdict_source="outlet-label", top_critic=i < top, rating=80.0 if i < n_pos else 40.0,
+            decided_by="outlet-label", top_critic=i < top, rating=80.0 if i < n_pos else 40.0,
             published=date(2001, 5, 1), dedupe_key=film.pk * 1000 + i,
         )
     return film
@@ -223,7 +222,7 @@ def test_score_all_computes_only_what_changed_and_agrees_with_a_full_run():
 
 
 @pytest.mark.django_db
-def test_score_all_sees_ratings_dates_events_weights_and_rules(monkeypatch):
+def test_score_all_sees_ratings_dates_events_weights_and_rules(settings):
     film = _film_with(4, 4, title="Inputs")
     other = _film_with(5, 0, title="Bystander")
     score()
@@ -240,28 +239,13 @@ def test_score_all_sees_ratings_dates_events_weights_and_rules(monkeypatch):
     Outlet.objects.filter(name="Inputs Daily").update(weight=2.0)
     assert set(score()) == {film.pk, other.pk}  # a weight enters every film's digest
     assert score().checked == 2 and len(score()) == 0
-    monkeypatch.setenv("RECEPTION_BADGE_RULES", '{"fresh": 70}')
+    settings.RECEPTION_BADGE_RULES = '{"fresh": 70}'
     assert set(score()) == {film.pk, other.pk}
 
 
-def _sql_on(db: str, sql: str):
-    """Run one statement on a CLI test's database, SQLite file or PostgreSQL server."""
-    if db.startswith("sqlite:///"):
-        import sqlite3
-
-        with sqlite3.connect(db[len("sqlite:///"):]) as conn:
-            conn.execute(sql)
-        return
-    import psycopg
-
-    with psycopg.connect(db, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def test_cli_score_on_the_demo_never_invents_a_percent(db_url):
-    db = db_url
-    run_cli("demo", "--no-serve", db=db)
-    out = json.loads(run_cli("score", "One from the Heart", "--json", db=db).stdout)
+def test_cli_score_on_the_demo_never_invents_a_percent(reception):
+    reception("demo", "--no-serve")
+    out = json.loads(reception("score", "One from the Heart", "--json").stdout)
     figures = out["score"]
     assert out["title"] == "One from the Heart"
     assert figures["reviews"] == 4 and figures["positive"] == 2
@@ -270,25 +254,25 @@ def test_cli_score_on_the_demo_never_invents_a_percent(db_url):
     # Siskel's "1986 episode" is a later look at the film: release, then the 1980s, then undated.
     over_time = [(p["label"], p["positive"], p["negative"]) for p in figures["over_time"]]
     assert over_time == [("release", 0, 1), ("1980s", 1, 0), ("undated", 1, 1)]
-    text = run_cli("score", "One from the Heart", db=db).stdout
+    text = reception("score", "One from the Heart").stdout
     assert "not enough reviews" in text and "%" not in text.split("\n")[1].split("—")[0]
-    everything = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
+    everything = json.loads(reception("score", "--all", "--json").stdout)
     assert everything["films"] == 7
     # Nothing changed since: every film checked, none computed; a verdict changed in SQL is seen.
-    again = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
+    again = json.loads(reception("score", "--all", "--json").stdout)
     assert (again["films"], again["computed"]) == (7, 0)
-    _sql_on(db, "UPDATE catalog_review SET verdict = 'positive' WHERE id = "
-                "(SELECT min(r.id) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
-                "WHERE f.title = 'One from the Heart' AND r.verdict = 'negative')")
-    seen = json.loads(run_cli("score", "--all", "--json", db=db).stdout)
+    reception.sql("UPDATE catalog_review SET verdict = 'positive' WHERE id = "
+                  "(SELECT min(r.id) FROM catalog_review r JOIN catalog_film f ON f.id = r.film_id "
+                  "WHERE f.title = 'One from the Heart' AND r.verdict = 'negative')")
+    seen = json.loads(reception("score", "--all", "--json").stdout)
     assert (seen["films"], seen["computed"]) == (7, 1)
-    full = json.loads(run_cli("score", "--all", "--full", "--json", db=db).stdout)
+    full = json.loads(reception("score", "--all", "--full", "--json").stdout)
     assert (full["films"], full["computed"]) == (7, 7)
-    assert json.loads(run_cli("score", "One from the Heart", "--json", db=db).stdout)["score"]["positive"] == 3
+    assert json.loads(reception("score", "One from the Heart", "--json").stdout)["score"]["positive"] == 3
 
 
-def test_cli_score_places_reviews_dated_by_year_alone_on_either_database(db_url, tmp_path):
-    """The month query (sums.monthly) of each database tells a year-only date from 1 January:
+def test_cli_score_places_reviews_dated_by_year_alone_on_either_database(reception, tmp_path):
+    """The month query (tallies.monthly) of each database tells a year-only date from 1 January:
     a 1982 review of a film first shown in June 1982 is of its release, not before it."""
     lines = [
         {"type": "film", "title": "Year Only", "year": 1982, "releases": [{"kind": "theatrical", "date": "1982-06-11"}]},
@@ -299,9 +283,9 @@ def test_cli_score_places_reviews_dated_by_year_alone_on_either_database(db_url,
     ]
     path = tmp_path / "year.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
-    run_cli("init", db=db_url)
-    run_cli("ingest", path, "--no-verdicts", db=db_url)
-    figures = json.loads(run_cli("score", "Year Only", "--json", db=db_url).stdout)["score"]
+    reception("init")
+    reception("ingest", path, "--no-verdicts")
+    figures = json.loads(reception("score", "Year Only", "--json").stdout)["score"]
     over_time = [(p["label"], p["positive"], p["negative"]) for p in figures["over_time"]]
     assert over_time == [("before release", 0, 2), ("release", 1, 0), ("1990s", 1, 0)]
 

@@ -10,9 +10,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from reception.catalog import edits
+from reception import editing
 from reception.catalog.models import Critic, Film, Outlet, Review
-from reception.cli import DEMO_DATA
 from reception.consensus.store import draft_film
 from reception.ingest import ingest
 from reception.scores.compute import score
@@ -22,13 +21,18 @@ from reception.web.models import ApiToken
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def site(tmp_path):
-    ingest(DEMO_DATA, rejects_path=tmp_path / "r.tsv")
+@pytest.fixture(scope="module")
+def scored_demo(demo_data) -> dict[str, int]:
+    """The demo data scored and its consensus drafted, once for the module."""
     score()
     for film in Film.objects.all():
         draft_film(film)
-    return {f.title: f for f in Film.objects.all()}
+    return demo_data
+
+
+@pytest.fixture
+def site(scored_demo, db):
+    return {title: Film.objects.get(pk=pk) for title, pk in scored_demo.items()}
 
 
 @pytest.fixture
@@ -163,8 +167,8 @@ def test_api_openapi_and_offline_docs(client, site):
     assert {"/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css"} <= set(files)
     for path in files:
         served = client.get(path)
-        served.close()  # a file's response holds the file open
-        assert served.status_code == 200, path
+        # Read to its end, which closes the file it streams from.
+        assert served.status_code == 200 and b"".join(served.streaming_content), path
 
 
 def test_api_export_and_badge(client, heart):
@@ -256,7 +260,7 @@ def test_desk_queue_and_one_click_override(client, heart, editor):
     done = client.post(f"/desk/reviews/{review.pk}/verdict", {"verdict": "positive", "next": f"/films/{heart.slug}"})
     assert done.status_code == 302 and done["Location"] == f"/films/{heart.slug}"
     review.refresh_from_db()
-    assert (review.verdict, review.verdict_source, review.needs_check) == ("positive", "editor", False)
+    assert (review.verdict, review.decided_by, review.needs_check) == ("positive", "editor", False)
     assert f'id="review-{review.pk}"' not in client.get("/desk/").content.decode()
     # Elsewhere is never a place the desk sends an editor back to.
     away = client.post(f"/desk/reviews/{review.pk}/verdict", {"verdict": "negative", "next": "https://evil.example/"})
@@ -268,7 +272,7 @@ def test_cached_film_page_changes_when_a_verdict_is_overridden(client, heart, ed
     first, second = client.get(url), client.get(url)
     assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit") and first.content == second.content
     assert "2 positive</span>" in second.content.decode()
-    edits.override(Review.objects.filter(film=heart, critic__name="Janet Maslin"), "positive")
+    editing.override(Review.objects.filter(film=heart, critic__name="Janet Maslin"), "positive")
     third = client.get(url)
     assert third["X-Cache"] == "miss" and "3 positive</span>" in third.content.decode()
 
@@ -277,17 +281,17 @@ def test_merge_critics_and_outlets(client, heart):
     nyt = Outlet.objects.get(name="The New York Times")
     copy = Outlet.objects.create(name="New York Times Co")
     Review.objects.filter(film=heart, critic__name="Susan King").update(outlet=copy)
-    kept, merged = edits.merge_outlets(Outlet.objects.filter(pk__in=[nyt.pk, copy.pk]))
+    kept, merged = editing.merge_outlets(Outlet.objects.filter(pk__in=[nyt.pk, copy.pk]))
     assert merged == 1 and not Outlet.objects.filter(pk=copy.pk).exists()
     assert kept.reviews.filter(critic__name="Susan King").exists()
     assert "New York Times Co" in kept.aliases.values_list("alias", flat=True)
     maslin = Critic.objects.get(name="Janet Maslin")
     twin = Critic.objects.create(name="J. Maslin")
     Review.objects.create(film=heart, critic=twin, quote="A second take.", dedupe_key=42)
-    kept, merged = edits.merge_critics(Critic.objects.filter(pk__in=[maslin.pk, twin.pk]))
+    kept, merged = editing.merge_critics(Critic.objects.filter(pk__in=[maslin.pk, twin.pk]))
     assert kept == maslin and merged == 1 and maslin.reviews.count() == 2
-    with pytest.raises(edits.EditError):
-        edits.merge_critics(Critic.objects.filter(pk=maslin.pk))
+    with pytest.raises(editing.EditError):
+        editing.merge_critics(Critic.objects.filter(pk=maslin.pk))
 
 
 def test_cache_keys_on_what_the_page_reads(client, heart):
@@ -307,7 +311,7 @@ def test_api_added_review_without_rating_gets_the_models_verdict(client, heart, 
                         content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert added.status_code == 201
     review = Review.objects.get(critic__name="Pauline Vale")
-    assert review.verdict == "positive" and review.verdict_source == "model" and review.verdict_probability > 0.5
+    assert review.verdict == "positive" and review.decided_by == "model" and review.verdict_probability > 0.5
     assert client.get(f"/api/v1/films/{heart.pk}").json()["score"]["reviews"] == 5
 
 
@@ -319,7 +323,7 @@ def test_a_consensus_never_cites_a_review_deleted_by_hand(client, heart, django_
     shown = current(heart)
     cited = shown.clauses[0]["review_ids"][0]
     if approved:
-        edits.approve(shown, "edna")
+        editing.approve(shown, "edna")
     client.force_login(django_user_model.objects.create_superuser("ed", "ed@example.org", "pw"))
     assert client.post(f"/admin/catalog/review/{cited}/delete/", {"post": "yes"}).status_code == 302
     consensus = client.get(f"/api/v1/films/{heart.pk}").json()["consensus"]

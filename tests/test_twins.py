@@ -1,4 +1,4 @@
-"""One film stored twice (catalog.twins): a source that names films only by its own ids
+"""One film stored twice (ingest.film_merge): a source that names films only by its own ids
 (rt.reviews, rt.movie_info) and one that names them only by title (rotten_tomatoes_movies.csv)
 meet on the film's runtime and release days. Every film and review here is invented."""
 
@@ -10,7 +10,6 @@ from reception.catalog.films import find_film
 from reception.catalog.models import Consensus, Film, FilmSourceId, Review
 from reception.ingest import ingest
 
-from .conftest import run_cli
 
 MOVIES = (
     "movie_title,rating,genre,in_theaters_date,on_streaming_date,runtime_in_minutes,tomatometer_status,"
@@ -49,23 +48,22 @@ def _files(tmp_path):
 
 
 @pytest.mark.parametrize("order", ["titled first", "untitled first"])
-def test_twins_an_untitled_film_and_its_titled_record_are_merged_either_way(db_url, tmp_path, order):
+def test_twins_an_untitled_film_and_its_titled_record_are_merged_either_way(reception, tmp_path, order):
     folder, movies = _files(tmp_path)
-    run_cli("init", db=db_url)
+    reception("init")
 
     def imported(path):
-        return json.loads(run_cli("ingest", path, "--json", "--no-verdicts", "--rejects", tmp_path / "r.tsv",
-                                  db=db_url).stdout)
+        return json.loads(reception("ingest", path, "--json", "--no-verdicts", "--rejects", tmp_path / "r.tsv").stdout)
 
     first, second = (movies, folder) if order == "titled first" else (folder, movies)
     reports = [imported(first), imported(second)]
     assert [r["films_merged"] for r in reports] == [0, 1]
     assert sum(r["films_added"] for r in reports) == 8  # five titled, three untitled left apart
-    harbor = json.loads(run_cli("reviews", "Harbor Lights (2016)", "--json", db=db_url).stdout)
+    harbor = json.loads(reception("reviews", "Harbor Lights (2016)", "--json").stdout)
     assert (harbor["title"], harbor["year"]) == ("Harbor Lights", 2016)
     assert sorted(r["quote"] for r in harbor["reviews"]) == [f"Quote {n} on film 10." for n in range(3)]
     # Left apart (the films added count them): two titled candidates; one day in common; another runtime.
-    orchard = json.loads(run_cli("reviews", "rt-reviews film 11", "--json", db=db_url).stdout)
+    orchard = json.loads(reception("reviews", "rt-reviews film 11", "--json").stdout)
     assert (orchard["title"], len(orchard["reviews"])) == ("rt-reviews film 11", 3)
     # Nothing is added twice by either file again.
     again = [imported(folder), imported(movies)]

@@ -10,12 +10,11 @@ import pytest
 from reception.catalog.models import Film, Review
 from reception.ingest import ingest
 from reception.ratings import parse_rating
-from reception.verdicts.decide import decide
-from reception.verdicts.modelfile import model_config
-from reception.verdicts.rule import ANY, rating_verdict, tune_thresholds
+from reception.rules import ANY, model_config, rating_verdict
+from reception.verdicts.decide import decide_verdicts
+from reception.verdicts.thresholds import tune_thresholds
 from reception.verdicts.text import looks_english, prepare
 
-from .conftest import run_cli
 
 PRAISE = [
     "A dazzling, deeply moving masterpiece, and one of the best films of the year.",
@@ -125,16 +124,16 @@ def test_import_decides_from_ratings_and_labels_and_leaves_text_to_the_model(tmp
     ])
     assert (report.verdicts_from_ratings, report.verdicts_from_labels, report.awaiting_text_verdict) == (2, 1, 2)
     by = {r.critic.name: r for r in Review.objects.select_related("critic")}
-    assert (by["A One"].verdict, by["A One"].verdict_source) == ("negative", "critic-rating")
-    assert (by["B Two"].verdict, by["B Two"].verdict_source) == ("positive", "outlet-label")
-    assert (by["E Five"].verdict, by["E Five"].verdict_source) == ("negative", "critic-rating")
+    assert (by["A One"].verdict, by["A One"].decided_by) == ("negative", "critic-rating")
+    assert (by["B Two"].verdict, by["B Two"].decided_by) == ("positive", "outlet-label")
+    assert (by["E Five"].verdict, by["E Five"].decided_by) == ("negative", "critic-rating")
     assert by["C Three"].verdict == by["D Four"].verdict == ""
 
-    result = decide(model=model)
+    result = decide_verdicts(model=model)
     assert result.by_model == 2
     by = {r.critic.name: r for r in Review.objects.select_related("critic")}
-    assert (by["C Three"].verdict, by["C Three"].verdict_source) == ("positive", "model")
-    assert (by["D Four"].verdict, by["D Four"].verdict_source) == ("negative", "model")
+    assert (by["C Three"].verdict, by["C Three"].decided_by) == ("positive", "model")
+    assert (by["D Four"].verdict, by["D Four"].decided_by) == ("negative", "model")
     assert by["D Four"].verdict_probability < 0.35 and not by["D Four"].needs_check
     assert by["D Four"].verdict_model == model.id
 
@@ -144,21 +143,21 @@ def test_deciding_some_films_leaves_the_others_alone(tmp_path, model):
     """The API and the admin decide the films they touched, and score those: a review of
     another film decided then would leave that film's figures behind."""
     _load(tmp_path, [("Gamma", "A One", "", "3/4", ""), ("Delta", "B Two", "", "1/4", "")])
-    Review.objects.update(verdict="", verdict_source="")  # as a change of the rules leaves them
+    Review.objects.update(verdict="", decided_by="")  # as a change of the rules leaves them
     gamma = Film.objects.get(title="Gamma")
-    report = decide(film_ids=[gamma.pk], model=model)
+    report = decide_verdicts([gamma.pk], model=model)
     assert (report.by_rating, report.by_model) == (1, 0)
     assert dict(Review.objects.values_list("film__title", "verdict")) == {"Gamma": "positive", "Delta": ""}
-    assert decide(model=model).by_rating == 1
+    assert decide_verdicts(model=model).by_rating == 1
     assert dict(Review.objects.values_list("film__title", "verdict")) == {"Gamma": "positive", "Delta": "negative"}
 
 
 @pytest.mark.django_db
 def test_editor_verdicts_are_never_overwritten(tmp_path, model):
     _load(tmp_path, [("Beta", "A One", PANS[2], "", ""), ("Beta", "B Two", "", "1/4", "")])
-    Review.objects.update(verdict="positive", verdict_source="editor")
-    decide(redo_all=True, model=model)
-    assert set(Review.objects.values_list("verdict", "verdict_source")) == {("positive", "editor")}
+    Review.objects.update(verdict="positive", decided_by="editor")
+    decide_verdicts(redo=True, model=model)
+    assert set(Review.objects.values_list("verdict", "decided_by")) == {("positive", "editor")}
 
 
 @pytest.mark.django_db
@@ -168,7 +167,7 @@ def test_empty_foreign_and_huge_quotes_get_clear_results(tmp_path, model):
     film = Film.objects.create(title="Gamma", year=2003)
     for quote in ("", "Un film magnifique, porté par des acteurs remarquables et une mise en scène subtile.", huge):
         Review.objects.create(film=film, quote=quote, dedupe_key=hash(quote) % 2**62)
-    result = decide(model=model)
+    result = decide_verdicts(model=model)
     assert (result.nothing_to_read, result.not_english, result.by_model) == (1, 1, 1)
     empty, french, long = Review.objects.order_by("id")
     assert (empty.verdict, empty.needs_check) == ("", False)
@@ -181,67 +180,64 @@ def test_uncertain_model_verdicts_are_marked_for_checking(tmp_path, model):
     # Whatever the model makes of these, the mark follows its probability.
     _load(tmp_path, [("Delta", f"C{i}", q, "", "") for i, q in enumerate([
         "It is a film.", "Some of it works and some of it does not.", "Uneven but watchable.", PRAISE[2]])])
-    decide(model=model)
+    decide_verdicts(model=model)
     for review in Review.objects.all():
         assert review.needs_check == (0.35 <= review.verdict_probability <= 0.65)
     assert not Review.objects.get(quote=PRAISE[2]).needs_check
 
 
-def test_cli_verdicts_fills_and_reports(tmp_path, db_url):
-    db = db_url
+def test_cli_verdicts_fills_and_reports(tmp_path, reception):
     path = write_csv(tmp_path / "r.csv", [("Eps", "A", PRAISE[0], "", ""), ("Eps", "B", PANS[0], "", "")])
-    first = json.loads(run_cli("ingest", path, "--no-verdicts", "--json", db=db).stdout)
+    first = json.loads(reception("ingest", path, "--no-verdicts", "--json").stdout)
     assert first["awaiting_text_verdict"] == 2 and "verdicts" not in first
-    done = run_cli("verdicts", "--json", db=db)
+    done = reception("verdicts", "--json")
     report = json.loads(done.stdout)
     assert report["by_model"] == 2 and report["model"].startswith("minilm-lora-")
-    listed = json.loads(run_cli("reviews", "Eps", "--json", db=db).stdout)["reviews"]
+    listed = json.loads(reception("reviews", "Eps", "--json").stdout)["reviews"]
     assert {(r["critic"], r["verdict"], r["verdict_source"]) for r in listed} == \
         {("A", "positive", "model"), ("B", "negative", "model")}
-    again = json.loads(run_cli("verdicts", "--json", db=db).stdout)
+    again = json.loads(reception("verdicts", "--json").stdout)
     assert again["by_model"] == 0  # nothing left to decide
     # By default an import reads the quotes itself.
     path = write_csv(tmp_path / "more.csv", [("Eps", "C", PRAISE[1], "", "")])
-    more = json.loads(run_cli("ingest", path, "--json", db=db).stdout)
+    more = json.loads(reception("ingest", path, "--json").stdout)
     assert more["verdicts"]["by_model"] == 1
     # ... and stores the figures of the films it touched.
-    assert _stored_scores(db) == [(3, 2)]
-
-
-def _stored_scores(db: str) -> list[tuple]:
-    if db.startswith("sqlite:///"):
-        import sqlite3
-
-        connection = sqlite3.connect(db.removeprefix("sqlite:///"))
-    else:
-        import psycopg
-
-        connection = psycopg.connect(db)
-    try:
-        return [tuple(row) for row in connection.execute("SELECT reviews, positive FROM scores_filmscore").fetchall()]
-    finally:
-        connection.close()
+    assert reception.sql("SELECT reviews, positive FROM scores_filmscore") == [(3, 2)]
+    # --all decides every verdict again: the rules set-based (each distinct rating and label
+    # once), the quotes by the model; an editor's stands.
+    path = write_csv(tmp_path / "rated.csv", [("Eps", "D", PANS[1], "3/4", ""), ("Eps", "E", "", "", "negative")])
+    reception("ingest", path)
+    reception.sql("UPDATE catalog_review SET verdict = 'negative', decided_by = 'editor' WHERE critic_id = "
+                  "(SELECT id FROM catalog_critic WHERE name = 'A')")
+    before = {(r["critic"], r["verdict"], r["verdict_source"])
+              for r in json.loads(reception("reviews", "Eps", "--json").stdout)["reviews"]}
+    redone = json.loads(reception("verdicts", "--all", "--json").stdout)
+    assert (redone["by_rating"], redone["by_label"], redone["by_model"]) == (1, 1, 2)
+    after = {(r["critic"], r["verdict"], r["verdict_source"])
+             for r in json.loads(reception("reviews", "Eps", "--json").stdout)["reviews"]}
+    assert after == before and ("A", "negative", "editor") in after and ("D", "positive", "critic-rating") in after
 
 
 @pytest.mark.django_db
 def test_editor_override_in_the_admin_is_recorded_and_kept(tmp_path, client, django_user_model, model):
     _load(tmp_path, [("Zeta", "A", PANS[1], "", "")])
-    decide(model=model)
+    decide_verdicts(model=model)
     review = Review.objects.get()
-    assert (review.verdict, review.verdict_source) == ("negative", "model")
+    assert (review.verdict, review.decided_by) == ("negative", "model")
     editor = django_user_model.objects.create_superuser("editor", "e@example.org", "pw")
     client.force_login(editor)
     done = client.post("/admin/catalog/review/", {"action": "mark_positive", "_selected_action": [review.pk]})
     assert done.status_code == 302
     review.refresh_from_db()
-    assert (review.verdict, review.verdict_source, review.verdict_probability) == ("positive", "editor", None)
+    assert (review.verdict, review.decided_by, review.verdict_probability) == ("positive", "editor", None)
     # The film's stored figures follow at once.
     from reception.scores.models import FilmScore
 
     assert (FilmScore.objects.get(film=review.film).positive, FilmScore.objects.get(film=review.film).negative) == (1, 0)
-    decide(redo_all=True, model=model)
+    decide_verdicts(redo=True, model=model)
     review.refresh_from_db()
-    assert (review.verdict, review.verdict_source) == ("positive", "editor")
+    assert (review.verdict, review.decided_by) == ("positive", "editor")
 
 
 def test_shipped_model_on_held_out_films(shared_data, model):
@@ -255,7 +251,7 @@ def test_shipped_model_on_held_out_films(shared_data, model):
     assert len(texts) > 1000
     assert accuracy(model.probabilities([prepare(t) for t in texts]), labels) >= 0.78
     # The rule on ratings of the same held-out films.
-    from reception.verdicts.rule import agreement
+    from reception.verdicts.thresholds import agreement
 
     assert agreement(list(D.rated_examples(examples, D.TEST)), model.config["thresholds"])["*"]["agreement"] >= 0.94
 
@@ -266,11 +262,11 @@ def test_verdicts_follow_a_bare_number_when_its_scale_is_learnt_again(tmp_path):
     _load(tmp_path, [("Eta", "A", "", "7/10", ""), ("Eta", "B", "", "8", ""),
                      ("Eta", "C", "", "3", ""), ("Eta", "D", "", "9", "")])
     b = Review.objects.get(critic__name="B")
-    assert (b.rating_scale, b.verdict, b.verdict_source) == ("/10", "positive", "critic-rating")
+    assert (b.rating_scale, b.verdict, b.decided_by) == ("/10", "positive", "critic-rating")
     # The same outlet later publishes a 40: its bare numbers are out of 100 after all.
     ingest(write_csv(tmp_path / "more.csv", [("Eta", "E", "", "40", "")]), rejects_path=tmp_path / "r2.tsv")
     b.refresh_from_db()
-    assert (b.rating_scale, b.verdict, b.verdict_source) == ("/100", "negative", "critic-rating")
+    assert (b.rating_scale, b.verdict, b.decided_by) == ("/100", "negative", "critic-rating")
 
 
 def test_ngram_half_reproduces_sklearn_exactly():

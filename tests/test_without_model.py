@@ -20,6 +20,9 @@ from reception.verdicts.model import INSTALL, PARTS
 
 from .conftest import cli_env, run_cli
 
+# Each test runs `reception` in processes whose model parts are shadowed: the processes are the point.
+pytestmark = pytest.mark.slow
+
 QUOTE_ONLY = {"film": "Quiet Harbour", "year": 2001, "critic": "Ada Byrne", "outlet": "Weekly Bugle",
               "quote": "A wonderful, moving film, beautifully acted and shot."}
 RATED = {"film": "Quiet Harbour", "year": 2001, "critic": "Tom Reyes", "outlet": "Daily Lamp",

@@ -100,20 +100,23 @@ def init():
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="article: write every extracted fact with its sentence's span to this JSON file.")
 @click.option("--verdicts/--no-verdicts", "read_text", default=True, show_default=True,
-              help="Read the quotes that neither a rating nor a label decides (the text model), then score the "
-                   "films the import touched.")
+              help="Then read the quotes that neither a rating nor a label decides (the text model) and score "
+                   "the films the import touched; --no-verdicts leaves both to `reception verdicts`.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @with_db
 def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
     """Import reviews or films from PATH (a file, or a folder of files)."""
-    from .ingest import after_import
     from .ingest import ingest as run_ingest
 
     if report and fmt != "article":
         raise click.UsageError("--report is for --format article")
     migrate()
     result = run_ingest(path, format=fmt, encoding=encoding, rejects_path=rejects, progress=not as_json)
-    verdicts = after_import(result) if read_text else None
+    verdicts = None
+    if read_text and result.touched_films:
+        from .pipeline import refresh
+
+        verdicts = refresh(result.touched_films).verdicts
     if report:
         from .ingest.article import write_report
 
@@ -127,7 +130,7 @@ def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
         click.echo(json.dumps(out))
         return
     click.echo(result.summary())
-    if verdicts:
+    if verdicts and verdicts.decided + verdicts.waiting:
         click.echo(f"verdicts ({verdicts.model}): {verdicts.summary()}")
     if report:
         click.echo(f"facts and their sentences in {report}")
@@ -158,7 +161,7 @@ def reviews(film, as_json):
         rating = f"{r.rating_raw} → {r.rating:g}" if r.rating is not None else (r.rating_raw or "—")
         if r.rating_flag:
             rating += f" [{r.rating_flag}]"
-        verdict = f"{r.verdict} ({r.get_verdict_source_display()}" if r.verdict else "no verdict"
+        verdict = f"{r.verdict} ({r.get_decided_by_display()}" if r.verdict else "no verdict"
         if r.verdict:
             verdict += f", p={r.verdict_probability:.2f})" if r.verdict_probability is not None else ")"
         if r.needs_check:
@@ -177,15 +180,11 @@ def verdicts(redo_all, as_json):
 
     from tqdm import tqdm
 
-    from .verdicts.decide import decide
+    from .pipeline import refresh
 
     migrate()
     with tqdm(desc="reading quotes", unit=" reviews", disable=as_json, leave=False) as bar:
-        report = decide(redo_all=redo_all, progress=bar)
-    if report.by_rating or report.by_label or report.by_model:
-        from .scores.compute import score as run_score
-
-        run_score()
+        report = refresh(redo=redo_all, progress=bar).verdicts
     click.echo(json.dumps(asdict(report)) if as_json else f"verdicts ({report.model}): {report.summary()}")
     if report.model_missing:
         sys.exit(1)  # what the rules decide is stored; the quotes are not read
@@ -236,20 +235,20 @@ def score(film, every, as_json, full):
 def consensus(film, every, as_json):
     """Draft the critics consensus of FILM from its reviews and print it with its citations.
 
-    A consensus an editor has edited or approved is never overwritten; its aspects are refreshed."""
+    A consensus an editor has edited or approved is never overwritten; its aspects are refreshed.
+    The films' verdicts and figures are brought up to date first."""
     from .catalog.films import find_film
-    from .catalog.models import Film
 
     migrate()
     if every:
-        summary = _draft_consensus(Film.objects.order_by("id"), progress=not as_json)
+        summary = _draft_consensus(None, progress=not as_json)
         click.echo(json.dumps(summary) if as_json else ", ".join(f"{n} {k}" for k, n in summary.items()))
         return
     from .consensus.serialize import consensus_json
-    from .consensus.store import draft_film
+    from .pipeline import refresh
 
     found = find_film(film)
-    outcome = draft_film(found)
+    outcome = refresh([found.pk], consensus=True).drafts[found.pk]
     shown = consensus_json(outcome.consensus)
     if as_json:
         click.echo(json.dumps({"film": {"id": found.pk, "title": found.title, "year": found.year},
@@ -258,16 +257,18 @@ def consensus(film, every, as_json):
     click.echo(_consensus_text(found, outcome, shown))
 
 
-def _draft_consensus(films, progress: bool = False) -> dict:
+def _draft_consensus(film_ids, progress: bool = False) -> dict:
+    """The consensus of these films (every film's: None) drafted by the pipeline: how many
+    drafts were created, updated, kept (an editor's) or none (too few reviews)."""
+    from collections import Counter
+
     from tqdm import tqdm
 
-    from .consensus.store import draft_film
+    from .pipeline import refresh
 
-    counts: dict[str, int] = {}
-    for film in tqdm(films, desc="drafting consensus", unit=" films", disable=not progress, leave=False):
-        action = draft_film(film).action
-        counts[action] = counts.get(action, 0) + 1
-    return counts
+    with tqdm(desc="drafting consensus", unit=" films", disable=not progress, leave=False) as bar:
+        drafts = refresh(film_ids, consensus=True, progress=bar).drafts
+    return dict(Counter(outcome.action for outcome in drafts.values()))
 
 
 def _consensus_text(film, outcome, shown) -> str:
@@ -388,7 +389,7 @@ def token(username, label):
     migrate()
     user = get_user_model().objects.filter(username=username, is_staff=True).first()
     if user is None:
-        raise ReceptionError("E003", f"no editor {username!r}; create one with `reception editor {username}`")
+        raise ReceptionError.of("E003", username=username)
     click.echo(ApiToken.issue(user, label))
 
 
@@ -399,20 +400,20 @@ def token(username, label):
 @with_db
 def demo(host, port, no_serve):
     """Load the demo data (idempotent) and serve it."""
-    from .ingest import after_import
+    from collections import Counter
+
     from .ingest import ingest as run_ingest
+    from .pipeline import refresh
 
     migrate()
     report = run_ingest(DEMO_DATA)
     click.echo(f"demo data: {report.summary()}")
-    verdicts = after_import(report)
-    if verdicts:
-        click.echo(f"verdicts: {verdicts.summary()}")
-    click.echo(f"scores: {len(report.touched_films)} films scored")
     if report.touched_films:
-        from .catalog.models import Film
-
-        drafted = _draft_consensus(Film.objects.filter(pk__in=report.touched_films).order_by("id"))
+        refreshed = refresh(report.touched_films, consensus=True)
+        if refreshed.verdicts.decided + refreshed.verdicts.waiting:
+            click.echo(f"verdicts: {refreshed.verdicts.summary()}")
+        click.echo(f"scores: {len(report.touched_films)} films scored")
+        drafted = Counter(outcome.action for outcome in refreshed.drafts.values())
         click.echo("consensus: " + ", ".join(f"{n} {k}" for k, n in drafted.items()))
     if not no_serve:
         _serve(host, port, 2)

@@ -3,21 +3,15 @@ settings, and what queries on either database share."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .config import BY_NAME
 from .errors import ReceptionError
 
-DEFAULT_URL = "sqlite:///reception.db"
-ENV_VAR = "RECEPTION_DATABASE_URL"
 # A server process keeps its connection between requests: opening one (and setting its
 # pragmas) cost more than serving a cached page. A dropped connection is noticed and replaced.
 KEEP_CONNECTIONS = {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}
-
-
-def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
 def django_database(url: str) -> dict:
@@ -27,13 +21,13 @@ def django_database(url: str) -> dict:
         # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy writes them.
         path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
         if not path:
-            raise ReceptionError("E001", f"database URL {url!r} names no file; try sqlite:///reception.db")
+            raise ReceptionError.of("E001", url=url)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(Path(path).expanduser().absolute()),
             # WAL lets the site read while an import writes.
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
-            "TEST": {"NAME": os.environ.get("RECEPTION_TEST_SQLITE")},
+            "TEST": {"NAME": BY_NAME["RECEPTION_TEST_SQLITE"].read() or None},
             **KEEP_CONNECTIONS,
         }
     if parts.scheme in ("postgres", "postgresql"):
@@ -46,9 +40,7 @@ def django_database(url: str) -> dict:
             "PORT": str(parts.port or ""),
             **KEEP_CONNECTIONS,
         }
-    raise ReceptionError(
-        "E002", f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB"
-    )
+    raise ReceptionError.of("E002", url=url)
 
 
 def id_chunks(ids, size: int = 500):

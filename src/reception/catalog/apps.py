@@ -7,6 +7,6 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self):
-        from . import changes
+        from . import version
 
-        changes.connect()
+        version.connect()

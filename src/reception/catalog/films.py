@@ -24,4 +24,4 @@ def find_film(ref: str | int) -> Film:
     found = list(Film.objects.filter(own | alias).distinct().order_by("year", "id")[:10])
     if len(found) == 1:
         return found[0]
-    raise FilmNotFound(text, [f"{f} [id {f.pk}]" for f in found] or None)
+    raise FilmNotFound.of_ref(text, [f"{f} [id {f.pk}]" for f in found] or None)

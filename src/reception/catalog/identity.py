@@ -5,7 +5,7 @@ punctuation dropped, spaces collapsed, a leading or trailing article ("The", "A"
 "An": "Heart, The") dropped, and a trailing "(1982)" taken off as the year.
 "Amélie" = "amelie"; "The Godfather: Part II" = "godfather part ii".
 
-Films are matched in this order (``ingest.catalogue.Catalogue.find_film``):
+Films are matched in this order (``ingest.resolver.Resolver.find_film``):
   1. the source's own id (RT link, RT id) when it has one;
   2. the same title key and the same year;
   3. the same title key and a year one off (festival vs release dates);
@@ -13,7 +13,7 @@ Films are matched in this order (``ingest.catalogue.Catalogue.find_film``):
 A title key of steps 2-4 is the film's own or one of its aliases (FilmAlias: the titles of
 films an editor merged into it), each with its year; one film met twice at a step counts once.
 An untitled film (known only by a source's id) and a titled one are merged when their runtime
-and two release days say they are one film (``catalog.twins``).
+and two release days say they are one film (``ingest.film_merge``).
 Several candidates at one step is an ambiguity: reported, never merged. A film row that
 carries its own source id never merges, by title, into a film that already has another
 id from the same source: that is a remake ("Cape Fear" 1962 and 1991 are two RT links).
@@ -22,7 +22,7 @@ Names of people, critics, outlets (``name_key``): the same folding, plus HTML
 entities decoded ("Antagony &amp; Ecstasy"), and a leading "The" dropped
 ("The New York Times" = "New York Times"). Outlets also match by alias
 ("NYT"), from the built-in list below and the OutletAlias table; critics by the CriticAlias
-table. An editor's merge keeps each merged name as an alias (catalog.edits).
+table. An editor's merge keeps each merged name as an alias (editing).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.text import slugify
 
+from ..rules import DecidedBy, Verdict
 from .identity import name_key, title_key
 
 
@@ -68,7 +69,7 @@ def titled(title: str, year: int | None) -> str:
 
 class FilmAlias(models.Model):
     """Another title of a film, with its year: the title of a film an editor merged into it
-    (catalog.edits.merge_films). An import naming it finds this film (catalog.identity)."""
+    (editing.merge_films). An import naming it finds this film (catalog.identity)."""
 
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="aliases")
     title = models.CharField(max_length=300)
@@ -245,18 +246,6 @@ class CriticAlias(Alias):
         return self.critic
 
 
-class Verdict(models.TextChoices):
-    POSITIVE = "positive"
-    NEGATIVE = "negative"
-
-
-class VerdictSource(models.TextChoices):
-    CRITIC_RATING = "critic-rating", "critic's rating"
-    OUTLET_LABEL = "outlet-label", "source's label"
-    MODEL = "model", "text model"
-    EDITOR = "editor", "editor"
-
-
 class Review(models.Model):
     # Indexes are few on purpose: each one slows bulk imports (see bench/ingest.py).
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="reviews", db_index=False)
@@ -277,10 +266,11 @@ class Review(models.Model):
     rating_scale = models.CharField(max_length=20, blank=True)
     rating_flag = models.CharField(max_length=20, blank=True)
     top_critic = models.BooleanField(default=False, help_text="Counted as a top critic's review when published.")
-    # What the source itself said (RT fresh/rotten, a CSV verdict column).
-    source_verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
+    label = models.CharField(max_length=10, choices=Verdict.choices, blank=True,
+                             help_text="What the source itself said: RT's fresh/rotten, a verdict column.")
     verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
-    verdict_source = models.CharField(max_length=20, choices=VerdictSource.choices, blank=True)
+    # How `verdict` was decided (rules.DecidedBy); written through catalog.decisions only.
+    decided_by = models.CharField(max_length=20, choices=DecidedBy.choices, blank=True)
     verdict_probability = models.FloatField(null=True, blank=True)
     verdict_model = models.CharField(max_length=60, blank=True)
     needs_check = models.BooleanField(default=False)
@@ -349,11 +339,19 @@ class Consensus(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The drafting model's author names start so ("reception-consensus/1"); an editor's never do.
+    MACHINE = "reception-"
+
     class Meta:
         verbose_name_plural = "consensus drafts"
 
     def __str__(self) -> str:
         return f"{self.film}: {self.status}"
+
+    @property
+    def machine_draft(self) -> bool:
+        """Drafted by the model and left as it was: no editor edited or approved it."""
+        return self.status == self.Status.DRAFT and self.author.startswith(self.MACHINE)
 
 
 class PublishedScore(models.Model):
@@ -402,7 +400,7 @@ class ImportRun(models.Model):
 
 class DataVersion(models.Model):
     """One counter, raised by every change to what the site shows, so any process can tell
-    whether a page it cached is still current (see catalog.changes)."""
+    whether a page it cached is still current (see catalog.version)."""
 
     number = models.BigIntegerField(default=0)
 

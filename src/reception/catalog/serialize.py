@@ -57,9 +57,10 @@ def review_json(review: Review) -> dict:
             "flag": review.rating_flag,
         },
         "verdict": review.verdict or None,
-        "verdict_source": review.verdict_source or None,
+        # The public names of the model's decided_by and label (docs/site.md).
+        "verdict_source": review.decided_by or None,
         "verdict_probability": review.verdict_probability,
         "verdict_model": review.verdict_model or None,
-        "source_verdict": review.source_verdict or None,
+        "source_verdict": review.label or None,
         "needs_check": review.needs_check,
     }

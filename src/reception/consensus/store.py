@@ -15,7 +15,7 @@ from ..verdicts.model import ModelMissing, shared_text_model
 from .aspects import Quote, read_film
 from .draft import Draft, draft
 
-AUTHOR = "reception-consensus/1"
+AUTHOR = Consensus.MACHINE + "consensus/1"
 
 
 def polarity(texts: list[str]):
@@ -44,7 +44,7 @@ def read_reviews(film: Film) -> tuple[list[Quote], int, int]:
 def current(film: Film) -> Consensus | None:
     """The consensus to show: the latest approved, else an editor's draft, else the machine's."""
     rows = list(film.consensus.order_by("-updated_at", "-id"))
-    for wanted in (lambda c: c.status == Consensus.Status.APPROVED, lambda c: c.author != AUTHOR, lambda c: True):
+    for wanted in (lambda c: c.status == Consensus.Status.APPROVED, lambda c: not c.machine_draft, lambda c: True):
         for c in rows:
             if wanted(c):
                 return c
@@ -61,7 +61,7 @@ def draft_film(film: Film) -> Outcome:
     result = draft(reading, positive, negative, film.title)
     with transaction.atomic():
         shown = current(film)
-        if shown is not None and (shown.status == Consensus.Status.APPROVED or shown.author != AUTHOR):
+        if shown is not None and not shown.machine_draft:
             shown.aspects = result.aspects
             shown.save(update_fields=["aspects"])
             return Outcome(result, shown, "kept")
@@ -79,26 +79,3 @@ def draft_film(film: Film) -> Outcome:
             setattr(shown, key, value)
         shown.save()
         return Outcome(result, shown, "updated")
-
-
-def forget_reviews(film_ids, review_ids) -> None:
-    """After reviews of these films were deleted by hand: the machine's draft citing one is
-    withdrawn (`reception consensus` drafts again from the reviews left); an editor's text
-    stays, citing only the reviews left."""
-    gone = set(review_ids)
-    for c in Consensus.objects.filter(film_id__in=set(film_ids)):
-        cited = {i for clause in c.clauses or [] for i in clause["review_ids"]}
-        cited |= {i for a in c.aspects or [] for i in a.get("praise_review_ids", []) + a.get("fault_review_ids", [])}
-        if not cited & gone:
-            continue
-        if c.author == AUTHOR and c.status == Consensus.Status.DRAFT:
-            c.delete()
-            continue
-        c.clauses = [{**clause, "review_ids": [i for i in clause["review_ids"] if i not in gone]}
-                     for clause in c.clauses or []]
-        for a in c.aspects or []:
-            for ids, count in (("praise_review_ids", "praised"), ("fault_review_ids", "faulted")):
-                if ids in a:
-                    a[ids] = [i for i in a[ids] if i not in gone]
-                    a[count] = len(a[ids])
-        c.save(update_fields=["clauses", "aspects"])

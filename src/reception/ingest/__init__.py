@@ -3,7 +3,9 @@
 An import is one transaction: it either lands whole or leaves the database as it was
 (a crash, Ctrl-C or a file-level error rolls everything back; run it again to resume).
 Row-level problems do not stop it: each rejected row goes to the rejects report with
-its file, line and reason, and every good row is imported.
+its file, line and reason, and every good row is imported. Each row's verdict is decided by
+the rules as it is written; what follows (the text model, figures) is the pipeline's
+(reception.pipeline.refresh over the report's `touched_films`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from ..catalog import changes
+from ..catalog import version
 
 from ..errors import IngestError
-from .ahead import read_items
+from .readahead import read_items
 from .columns import ReviewBatch
 from .files import data_size
 from .films import GROUP as FILM_GROUP
@@ -49,7 +51,7 @@ class ImportReport:
     duplicates: int = 0
     films: int = 0
     films_added: int = 0
-    films_merged: int = 0  # untitled films found to be titled ones (catalog.twins)
+    films_merged: int = 0  # untitled films found to be titled ones (ingest.film_merge)
     rejects: list[Reject] = field(default_factory=list)
     ratings_present: int = 0
     ratings_read: int = 0
@@ -103,7 +105,7 @@ class ImportReport:
 
 def _plan(path: Path, wanted: str) -> list[tuple[Path, Format]]:
     if not path.exists():
-        raise IngestError("E100", f"{path}: no such file or folder")
+        raise IngestError.of("E100", path=path)
     if path.is_file():
         return [(path, detect(path, wanted))]
     plan = []
@@ -113,7 +115,7 @@ def _plan(path: Path, wanted: str) -> list[tuple[Path, Format]]:
         except IngestError:
             continue  # a README or a rejects file beside the data
     if not plan:
-        raise IngestError("E102", f"{path}: no file in this folder is in a format Reception reads")
+        raise IngestError.of("E102", variant="folder", path=path)
     # Films before reviews, so reviews find their titles.
     return sorted(plan, key=lambda item: (not item[1].films_first, str(item[0])))
 
@@ -127,7 +129,7 @@ def ingest(
 ) -> ImportReport:
     """Import one file, or every readable file of a folder, in one transaction."""
     if format not in NAMES:
-        raise IngestError("E102", f"unknown format {format!r}; use one of: {', '.join(NAMES)}")
+        raise IngestError.of("E102", name=format, names=", ".join(NAMES))
     path = Path(path)
     plan = _plan(path, format)
     report = ImportReport(paths=[str(p) for p, _ in plan], formats=[f"{f.name}:{f.part}" for _, f in plan])
@@ -184,7 +186,7 @@ def ingest(
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
             stored = clock()
             store.finish()
-            changes.bump()
+            version.bump()
             report.verdicts_from_ratings, report.verdicts_from_labels = store.verdicts
             report.touched_films = store.touched
             report.awaiting_text_verdict = store.count_awaiting()
@@ -230,7 +232,7 @@ def _store_films(store: Store, films: list, path: Path, report: ImportReport) ->
 def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportReport:
     """Reviews of one known film, as fields of our own format (docs/formats.md): all are
     stored, or none. Raises IngestError listing every row's problem."""
-    from .own import review_from_fields
+    from .native import review_from_fields
 
     records, problems = [], []
     for number, fields in enumerate(rows, start=1):
@@ -240,14 +242,14 @@ def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportRe
         except RowError as exc:
             problems.append({"row": number, "reason": str(exc)})
     if problems:
-        raise IngestError("E110", f"{len(problems)} of {len(rows)} reviews refused", problems)
+        raise IngestError.of("E110", refused=len(problems), sent=len(rows), details=problems)
     report = ImportReport(paths=[source], formats=[source])
     with transaction.atomic():
         store = Store(source=source)
         for number, record in enumerate(records, start=1):
             store.add_review(record, number, film_id=film_id)
         store.finish()
-        changes.bump()
+        version.bump()
         report.read = len(records)
         report.imported = store.added
         report.updated = store.revisions.updated
@@ -255,18 +257,6 @@ def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportRe
         report.touched_films = store.touched | {film_id}
         report.awaiting_text_verdict = store.count_awaiting()
     return report
-
-
-def after_import(report: ImportReport):
-    """Read the quotes an import left to the text model, then store the figures of the films
-    it touched (every film when there are many). Returns the verdicts' report, or None."""
-    from ..scores.compute import score
-    from ..verdicts.decide import decide
-
-    verdicts = decide() if report.awaiting_text_verdict else None
-    if report.touched_films:
-        score(sorted(report.touched_films) if len(report.touched_films) <= 5000 else None)
-    return verdicts
 
 
 def _count_ratings(report: ImportReport, store: Store):

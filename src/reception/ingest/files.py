@@ -55,11 +55,8 @@ def encoding_error(path: Path, line: int, exc: UnicodeDecodeError, encoding: str
                 line, exc = number, found
                 break
     other = "latin-1" if encoding.lower().startswith("utf") else "utf-8"
-    return IngestError(
-        "E104",
-        f"{path}, line {line}: not valid {encoding} (byte {exc.object[exc.start:exc.start + 1]!r}); "
-        f"nothing was imported. If the file is {other}, run again with --encoding {other}",
-    )
+    return IngestError.of("E104", path=path, line=line, encoding=encoding,
+                          byte=exc.object[exc.start:exc.start + 1], other=other)
 
 
 def table_reader(path: Path, encoding: str, delimiter: str, required: list[str],
@@ -79,15 +76,12 @@ def table_reader(path: Path, encoding: str, delimiter: str, required: list[str],
         raise _read_error(path, 1, exc, encoding) from None
     if not header or not any(h.strip() for h in header):
         handle.close()
-        raise IngestError("E101", f"{path}: the file is empty; nothing was imported")
+        raise IngestError.of("E101", path=path, what="file")
     header = [h.strip() for h in header]
     missing = [c for c in required if c not in header]
     if missing:
         handle.close()
-        raise IngestError(
-            "E103",
-            f"{path}, line 1: missing column(s) {', '.join(missing)} (found: {', '.join(header)})",
-        )
+        raise IngestError.of("E103", path=path, missing=", ".join(missing), found=", ".join(header))
     if chunk:
         return header, _data_chunks(path, encoding, handle, reader, chunk)
     return header, _data_rows(path, encoding, handle, reader)
@@ -137,7 +131,7 @@ def _data_rows(path, encoding, handle, reader):
 def _read_error(path, line, exc, encoding) -> IngestError:
     if isinstance(exc, UnicodeDecodeError):
         return encoding_error(path, line, exc, encoding)
-    return IngestError("E105", f"{path}, line {line}: malformed CSV ({exc}); nothing was imported")
+    return IngestError.of("E105", path=path, line=line, reason=exc)
 
 
 def table_rows(path: Path, encoding: str, delimiter: str, required: list[str]) -> Iterator[tuple[int, dict | list]]:

@@ -1,4 +1,4 @@
-"""What a film row brings besides its identity (`ingest.catalogue` finds or creates the film):
+"""What a film row brings besides its identity (`ingest.resolver` finds or creates the film):
 the details the film lacks, its credits, companies and releases, and the figures another
 aggregator published for it.
 
@@ -56,7 +56,7 @@ def _release_row(film_id: int, release: dict) -> tuple:
 
 
 def new_film(title: str, year: int | None, title_known: bool) -> dict:
-    """The fillable columns of a film as `Catalogue._new_film` creates it."""
+    """The fillable columns of a film as `Resolver._new_film` creates it."""
     return {"title": title, "title_key": title_key(title), "title_known": title_known, "year": year, **NEW_FILM,
             "genres": json.loads(NEW_FILM["genres"])}
 

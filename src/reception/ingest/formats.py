@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import IngestError
-from . import article, own, rt
+from . import article, native, rt
 from .files import first_line
 
 
@@ -34,9 +34,9 @@ FORMATS = [
     Format("rt-2025", "critic_reviews", "utf-8", ",", rt.RT2025_REVIEWS_COLUMNS, rt.read_rt2025_reviews, False),
     Format("rt-2025", "movies", "utf-8", ",", rt.RT2025_MOVIES_COLUMNS, rt.read_rt2025_movies, True),
     Format("rt-movies", "movies", "utf-8", ",", rt.RT_MOVIES_COLUMNS, rt.read_rt_movies, True),
-    Format("csv", "reviews", "utf-8", ",", ["film"], own.read_csv, False),
-    Format("csv", "reviews (;)", "utf-8", ";", ["film"], own.read_csv_semicolons, False),
-    Format("jsonl", "lines", "utf-8", "", [], own.read_jsonl, False),
+    Format("csv", "reviews", "utf-8", ",", ["film"], native.read_csv, False),
+    Format("csv", "reviews (;)", "utf-8", ";", ["film"], native.read_csv_semicolons, False),
+    Format("jsonl", "lines", "utf-8", "", [], native.read_jsonl, False),
     # Plain text has no header to tell it by: only ever chosen by --format article.
     Format("article", "article", "utf-8", "", [], article.read_article, True, merge_by_critic=True),
 ]
@@ -51,10 +51,10 @@ def detect(path: Path, wanted: str = "auto") -> Format:
     """The format of one file; `wanted` narrows it to one --format name."""
     line = first_line(path)
     if not line.strip():
-        raise IngestError("E101", f"{path}: the file is empty; nothing was imported")
+        raise IngestError.of("E101", path=path, what="file")
     candidates = [f for f in FORMATS if wanted in ("auto", f.name)]
     if not candidates:
-        raise IngestError("E102", f"unknown format {wanted!r}; use one of: {', '.join(NAMES)}")
+        raise IngestError.of("E102", name=wanted, names=", ".join(NAMES))
     if wanted == "article":
         return candidates[0]
     if line.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
@@ -72,8 +72,4 @@ def detect(path: Path, wanted: str = "auto") -> Format:
         # The user named the format: let its reader report exactly which columns are missing.
         return candidates[0]
     shown = line[:120].decode("latin-1").rstrip()
-    raise IngestError(
-        "E102",
-        f"{path}, line 1: cannot tell the format from the header {shown!r}; "
-        f"give --format ({', '.join(NAMES[1:])}) — see docs/formats.md",
-    )
+    raise IngestError.of("E102", variant="header", path=path, shown=shown, names=", ".join(NAMES[1:]))

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import not_
 from typing import NamedTuple
 
 from ..catalog.models import Verdict
@@ -63,7 +62,7 @@ class ReviewRecord:
     quote: str = ""
     url: str = ""
     rating_raw: str = ""
-    source_verdict: str = ""
+    label: str = ""
     top_critic: bool = False
     source_key: str = ""
     published_precision: str = "day"
@@ -83,45 +82,6 @@ def page_texts(cells: list[str]) -> list[str]:
     for at in compress(range(len(texts)), map(str.__contains__, texts, repeat("&"))):
         texts[at] = html.unescape(texts[at]).strip()
     return texts
-
-
-def normal_text(quote: str) -> str:
-    """The quote as the dedupe key reads it: case folded, whitespace runs as one space."""
-    return normal_texts([quote])[0]
-
-
-def normal_texts(quotes: list[str]) -> list[str]:
-    """normal_text of each quote of a column. Printable text has no whitespace but the space:
-    with no double, leading or trailing space, splitting and joining would change nothing. So
-    only the quotes that fail those tests (a few in a million) are split and joined, and the
-    tests run over the whole column at once."""
-    texts = list(map(str.casefold, quotes))
-    rows = range(len(texts))
-    # str.strip gives back the very string when there is nothing to strip, and lists compare
-    # identical items without looking into them.
-    stripped = list(map(str.strip, texts))
-    odd = set() if stripped == texts else {at for at in rows if stripped[at] is not texts[at]}
-    whole = "".join(texts)  # printable, and free of double spaces, when each quote is
-    if not _printable(whole):
-        odd.update(compress(rows, map(not_, map(str.isprintable, texts))))
-    if "  " in whole:
-        odd.update(compress(rows, map(str.__contains__, texts, repeat("  "))))
-    for at in odd:
-        texts[at] = " ".join(texts[at].split())
-    return texts
-
-
-# str.isprintable looks each character up in Unicode's tables; text within Latin-1 (most
-# quotes) is told in one pass over its bytes.
-_PRINTABLE_LATIN1 = bytes(code for code in range(256) if chr(code).isprintable())
-
-
-def _printable(text: str) -> bool:
-    try:
-        data = text.encode("latin-1")
-    except UnicodeEncodeError:
-        return text.isprintable()
-    return not data.translate(None, _PRINTABLE_LATIN1)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S")

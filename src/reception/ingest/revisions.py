@@ -1,7 +1,7 @@
 """Reviews a source names by an id of its own (our formats' `id`, the newer RT export's
 `reviewId`): a later import of the same id is the same review, revised.
 
-A review is otherwise told by its content (ingest.keys): a corrected quote, or a date added,
+A review is otherwise told by its content (catalog.keys): a corrected quote, or a date added,
 would make a second review. So a row whose id, source format and film are those of one stored
 review, and whose content differs, updates that review in place instead of adding one. Its
 verdict is decided again as a new row's would be (an editor's stays), and its film is scored
@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..catalog.models import VerdictSource
+from ..catalog import decisions
 from ..database import id_chunks
 
-# What a revision replaces, then what it decides again unless an editor has decided it.
+# What a revision replaces, then what it decides again (catalog.decisions: unless an editor has
+# decided it; the source's mark for an editor to check, if it sets one).
 REVISED = ("critic_id", "outlet_id", "published", "published_precision", "quote", "url", "rating_raw", "rating",
-           "rating_scale", "rating_flag", "top_critic", "source_verdict", "dedupe_key")
-DECIDED = ("verdict", "verdict_source", "verdict_model", "needs_check")
-EDITOR = VerdictSource.EDITOR.value
+           "rating_scale", "rating_flag", "top_critic", "label", "dedupe_key")
+DECIDED = ("verdict", "decided_by", "verdict_model", "needs_check")
 
 
 class Revisions:
@@ -95,11 +95,14 @@ class Revisions:
         """Update stored reviews: each row holds REVISED and DECIDED values, then the review's id."""
         if not rows:
             return
-        kept = f"verdict_source = '{EDITOR}'"
-        sets = [f"{column} = %s" for column in REVISED]
-        sets += [f"{column} = CASE WHEN {kept} THEN {column} ELSE %s END" for column in DECIDED]
-        # A verdict decided again has no probability until the text model gives it one.
-        sets.append(f"verdict_probability = CASE WHEN {kept} THEN verdict_probability ELSE NULL END")
-        self.cursor.executemany(f"UPDATE catalog_review SET {', '.join(sets)} WHERE id = %s", rows)
+        revised = len(REVISED)
+        self.cursor.executemany(f"UPDATE catalog_review SET {', '.join(f'{c} = %s' for c in REVISED)} WHERE id = %s",
+                                [(*row[:revised], row[-1]) for row in rows])
+        decided = []
+        for row in rows:
+            verdict, by, model, mark = row[revised:-1]
+            # A verdict decided again has no probability until the text model gives it one.
+            decided.append((verdict, by, model, None, mark, row[-1]))
+        decisions.write(self.cursor, decided)
         self.updated += len(rows)
         self.films.update(films)

@@ -98,7 +98,7 @@ def _review_table(film: Column, critic: str, outlet: str, date: str, quote: str,
         Column("quote", quote, page_text, repeats=False, whole=page_texts),
         *[c for c in more if c.field == "url"],
         Column("rating_raw", rating),
-        Column("source_verdict", label, parse_verdict),
+        Column("label", label, parse_verdict),
         Column("top_critic", top, _flag(top)),
         *[c for c in more if c.field != "url"],
     ]

@@ -1,5 +1,5 @@
 """Writing reviews: inserted in batches with set-based SQL (per-row ORM saves are far too slow
-for a million rows), their films, critics and outlets resolved by `catalogue.Catalogue`.
+for a million rows), their films, critics and outlets resolved by `resolver.Resolver`.
 
 Everything runs inside the caller's transaction.
 """
@@ -16,27 +16,27 @@ from itertools import chain, compress
 from django.db import connection
 
 from .. import ratings
-from ..catalog.models import VerdictSource
-from ..catalog.twins import find_twins, merge_films
-from ..verdicts.decide import RowRules
-from .catalogue import Catalogue, sql_literal, values_row
+from ..catalog.decisions import marked
+from ..catalog.keys import dedupe_key, dedupe_keys, stored_keys
+from ..rules import DecidedBy, VerdictRules
 from .columns import ReviewBatch
-from .keys import dedupe_key, dedupe_keys, stored_keys
+from .film_merge import find_twins, fold_films
 from .records import ReviewRecord
-from .scales import reread_bare_numbers
+from .resolver import Resolver, sql_literal, values_row
 from .revisions import DECIDED, REVISED, Revisions
+from .scales import reread_bare_numbers
 
 BATCH = 5000
 # A load of at least this many rows, and larger than the table, sets indexes aside (defer_indexes).
 DEFER_ROWS = 50_000
 # Review rows to one SQLite INSERT, at most (fewer where its limit on parameters is low).
 ROWS_PER_INSERT = 100
-CRITIC_RATING = VerdictSource.CRITIC_RATING.value
+CRITIC_RATING = DecidedBy.CRITIC_RATING.value
 
 # What a review row of one import sends per row; the rest is the same for every row of it.
 RECORD_COLUMNS = (
     "film_id", "critic_id", "outlet_id", "published", "quote", "url", "rating_raw", "rating", "rating_scale",
-    "rating_flag", "top_critic", "source_verdict", "verdict", "verdict_source", "verdict_model", "needs_check",
+    "rating_flag", "top_critic", "label", "verdict", "decided_by", "verdict_model", "needs_check",
     "source_key", "dedupe_key", "published_precision",
 )
 RECORD_AT = {column: at for at, column in enumerate(RECORD_COLUMNS)}
@@ -44,8 +44,8 @@ RECORD_AT = {column: at for at, column in enumerate(RECORD_COLUMNS)}
 # them, then its kind: the row of the review_kind table holding its rating's and verdict's
 # columns (RATING_COLUMNS), one per distinct (rating, label, has a quote) of the import.
 BATCH_COLUMNS = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", "dedupe_key")
-RATING_COLUMNS = ("rating_raw", "rating", "rating_scale", "rating_flag", "source_verdict", "verdict",
-                  "verdict_source", "verdict_model")
+RATING_COLUMNS = ("rating_raw", "rating", "rating_scale", "rating_flag", "label", "verdict",
+                  "decided_by", "verdict_model")
 
 
 def _iso(date):
@@ -82,14 +82,14 @@ def _select(rows: str, names: list[str], kinds: bool, constants: list[str]) -> s
             f"FROM {rows} AS r CROSS JOIN review_kind AS k WHERE k.id = r.{kind}")
 
 
-class Store(Catalogue):
-    """One import's reviews, and the films, critics and outlets they name (Catalogue)."""
+class Store(Resolver):
+    """One import's reviews, and the films, critics and outlets they name (Resolver)."""
 
     def __init__(self, source: str):
         super().__init__()
         self.source = source
         self.merge_by_critic = False
-        self.rules = RowRules()
+        self.rules = VerdictRules()
         # SQLite stores dates as ISO text; PostgreSQL's driver takes the date itself.
         self.adapt_date = _iso if self.sqlite else (lambda d: d)
         self.batch: list[tuple] = []
@@ -148,12 +148,12 @@ class Store(Catalogue):
         rating = self._count_rating(record.rating_raw, outlet_id)
         if self.existing is not None and key in self.existing:
             return  # stored by an earlier import: counted as a duplicate by the table's count
-        verdict, verdict_source, verdict_model = self.rules.decide(
-            rating.score, rating.scale, record.source_verdict, bool(record.quote))
+        verdict, decided_by, verdict_model = self.rules.apply(
+            rating.score, rating.scale, record.label, bool(record.quote))
         self.batch.append((
             film_id, critic_id, outlet_id, self.adapt_date(record.published), record.quote, record.url,
             record.rating_raw[:100], rating.score, rating.scale, rating.flag, record.top_critic,
-            record.source_verdict, verdict, verdict_source, verdict_model, record.needs_check and not verdict,
+            record.label, verdict, decided_by, verdict_model, marked(decided_by, record.needs_check),
             record.source_key, key, record.published_precision,
         ))
         if len(self.batch) >= BATCH:
@@ -195,7 +195,7 @@ class Store(Catalogue):
             self.day_of[day] = (day.isoformat() if day else "", self.adapt_date(day))
         isos, days = zip(*map(self.day_of.__getitem__, published)) if n else ((), ())
         quotes, raws = v["quote"], v.get("rating_raw") or [""] * n
-        kinds = self._kinds(list(zip(raws, v.get("source_verdict") or [""] * n, map(bool, quotes))))
+        kinds = self._kinds(list(zip(raws, v.get("label") or [""] * n, map(bool, quotes))))
         keys = dedupe_keys(films, critics, outlets, isos, v["text"], raws)
         # SQLite's driver binds an int at once, a bool only after looking for an adapter: half
         # a microsecond a row.
@@ -314,7 +314,7 @@ class Store(Catalogue):
     def _rating_columns(self, raw: str, label: str, has_quote: bool) -> tuple:
         """RATING_COLUMNS for one (rating, label, has a quote)."""
         rating = ratings.parse_rating(raw)
-        verdict, source, model = self.rules.decide(rating.score, rating.scale, label, has_quote)
+        verdict, source, model = self.rules.apply(rating.score, rating.scale, label, has_quote)
         return (raw[:100], rating.score, rating.scale, rating.flag, label, verdict, source, model)
 
     def _insert_reviews(self, columns: tuple[str, ...], values: list, same: dict, kinds: bool = False) -> None:
@@ -396,7 +396,7 @@ class Store(Catalogue):
         return False
 
     def merge_twins(self) -> int:
-        """Films stored twice, as an untitled record and a titled one (catalog.twins), merged
+        """Films stored twice, as an untitled record and a titled one (ingest.film_merge), merged
         into the one first stored: after a file of film rows, so that the reviews of the files
         after it find the film by either record's ids. Returns how many were merged."""
         pairs = find_twins(self.cursor)
@@ -404,11 +404,11 @@ class Store(Catalogue):
             return 0
         self.flush()
         pairs = [(min(pair), max(pair)) for pair in pairs]
-        kept, outlets = merge_films(pairs, self.cursor)
+        folded = fold_films(pairs, self.cursor)
         gone = {drop for _, drop in pairs}
-        self.touched = (self.touched - gone) | kept
+        self.touched = (self.touched - gone) | folded.kept
         self.revisions.films -= gone
-        self.outlets_used |= outlets
+        self.outlets_used |= folded.outlets
         # A film this import created and merged away was not added after all.
         self.films_added -= sum(drop > self.last_film_id for drop in gone)
         if self.existing is not None:
@@ -494,7 +494,7 @@ class Store(Catalogue):
             self.kind_of, self.kind_rows = {}, {}
         if self.cache_size is not None:
             self.cursor.execute(f"PRAGMA cache_size = {int(self.cache_size)}")
-        # The rows were decided as they were written (RowRules), but for those whose rating
+        # The rows were decided as they were written (reception.rules), but for those whose rating
         # is read again here.
         self.resolve_bare_numbers()
         if large and self.sqlite:
@@ -504,13 +504,13 @@ class Store(Catalogue):
             # finds their films and counts how their verdicts were decided. (Grouped by film_id
             # + 0, not film_id: SQLite would otherwise walk the film index over the whole table.)
             self.cursor.execute(
-                "SELECT film_id + 0, verdict_source, count(*) FROM catalog_review WHERE id > %s AND created_at = %s "
+                "SELECT film_id + 0, decided_by, count(*) FROM catalog_review WHERE id > %s AND created_at = %s "
                 "GROUP BY 1, 2", [self.last_id, self.now])
             counts = Counter()
             for film_id, source, n in self.cursor.fetchall():
                 self.touched.add(film_id)
                 counts[source] += n
-            self.verdicts = (counts[CRITIC_RATING], counts[VerdictSource.OUTLET_LABEL.value])
+            self.verdicts = (counts[CRITIC_RATING], counts[DecidedBy.OUTLET_LABEL.value])
             # The reviews this import added, counted without a pass over a table of millions.
             self.added = sum(counts.values())
         self.touched |= self.revisions.films
@@ -525,9 +525,9 @@ class Store(Catalogue):
         # Walks the whole film index (it holds the row ids): half the table or more is this import's.
         c.execute("SELECT DISTINCT film_id FROM catalog_review WHERE id > %s", [self.last_id])
         self.touched.update(film_id for (film_id,) in c.fetchall())
-        c.execute("SELECT count(*), coalesce(sum(verdict_source = %s), 0), coalesce(sum(verdict_source = %s), 0) "
+        c.execute("SELECT count(*), coalesce(sum(decided_by = %s), 0), coalesce(sum(decided_by = %s), 0) "
                   "FROM catalog_review WHERE id > %s",
-                  [CRITIC_RATING, VerdictSource.OUTLET_LABEL.value, self.last_id])
+                  [CRITIC_RATING, DecidedBy.OUTLET_LABEL.value, self.last_id])
         self.added, *verdicts = c.fetchone()
         self.verdicts = tuple(verdicts)
 

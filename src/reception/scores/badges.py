@@ -12,10 +12,12 @@ Override any of them with RECEPTION_BADGE_RULES='{"fresh": 65, ...}' (JSON).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, fields
 
+from ..config import setting
+
 CERTIFIED, FRESH, ROTTEN = "certified-fresh", "fresh", "rotten"
+FRESH_BADGES = (FRESH, CERTIFIED)  # a film critics liked: what a review's verdict agrees with or not
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class BadgeRules:
 
     @classmethod
     def from_settings(cls) -> "BadgeRules":
-        raw = os.environ.get("RECEPTION_BADGE_RULES", "").strip()
+        raw = setting("RECEPTION_BADGE_RULES").strip()
         if not raw:
             return cls()
         given = json.loads(raw)

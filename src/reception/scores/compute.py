@@ -1,4 +1,4 @@
-"""Scoring films, set-based: sums per film and month in SQL (scores.sums), then one pass per
+"""Scoring films, set-based: sums per film and month in SQL (scores.tallies), then one pass per
 film (never per review) to apply the rules, and raw writes of the rows that changed.
 
     scored = score(film_ids=None)   # every film with reviews or a stored score
@@ -11,7 +11,7 @@ reception over time. `timeline()` gives the % as reviews arrived, computed when 
 A film's figures are a function of its inputs: its reviews, release events, audience ratings and
 limited-release flag, the badge rules and the outlet weights. Each stored score keeps a digest of
 them (`FilmScore.inputs`). Scoring every film therefore starts with one cheap pass that checks
-every film's reviews (scores.sums.checks) and computes again only the films whose inputs differ
+every film's reviews (scores.tallies.checks) and computes again only the films whose inputs differ
 from the stored digest: the result is the same as computing all of them, which `full=True` does.
 """
 
@@ -28,9 +28,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..catalog import changes
+from ..catalog import version
 from ..catalog.models import AudienceRating, ReleaseEvent
-from . import sums
+from . import tallies
 from .audience import audience_score
 from .badges import CERTIFIED, BadgeRules, badge, percent_positive
 from .interval import wilson
@@ -96,7 +96,7 @@ def timeline(film_id: int, rules: BadgeRules | None = None) -> list[dict]:
     one small query, not worth storing for every film)."""
     rules = rules or BadgeRules.from_settings()
     with connection.cursor() as c:
-        rows = sums.monthly(c, [film_id])
+        rows = tallies.monthly(c, [film_id])
     months: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         if row[1] is not None:
@@ -153,15 +153,16 @@ def _context(cursor, rules: BadgeRules) -> tuple[bool, str]:
     and the scoring code itself, so that a new version computes every film again)."""
     cursor.execute("SELECT id, weight FROM catalog_outlet WHERE weight <> 1.0 ORDER BY id")
     weights = cursor.fetchall()
-    return bool(weights), repr((sorted(rules.as_dict().items()), weights, _code_digest()))
+    return bool(weights), repr((sorted(rules.as_dict().items()), weights, code_digest()))
 
 
 @lru_cache(maxsize=1)
-def _code_digest() -> str:
-    from . import audience, badges, interval, periods, sums
+def code_digest() -> str:
+    """The scoring code's digest: a new version computes every film again (FilmScore.inputs)."""
+    from . import audience, badges, interval, periods, tallies
 
     digest = hashlib.blake2b(digest_size=12)
-    for module in (audience, badges, interval, periods, sums, sys.modules[__name__]):
+    for module in (audience, badges, interval, periods, tallies, sys.modules[__name__]):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -187,7 +188,7 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
         previous = _previous(c, film_ids)
         checks = None
         if film_ids is None and not full and len(previous) >= CHECK_WHEN_STORED * _count(c, "catalog_film"):
-            checks = sums.checks(c)
+            checks = tallies.checks(c)
         where, params = _in("id", sorted(film_ids) if film_ids is not None else None)
         c.execute(f"SELECT id, limited_release FROM catalog_film {where}", params)
         limited = {film_id: bool(flag) for film_id, flag in c.fetchall()}
@@ -207,10 +208,10 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
             return result
         # A few films: ask for them; many: one pass over all is cheaper than many IN lists.
         with connection.cursor() as c:
-            rows = sums.monthly(c, stale if len(stale) * 4 < len(ids) else None, weights=weighted)
+            rows = tallies.monthly(c, stale if len(stale) * 4 < len(ids) else None, weights=weighted)
     else:
         with connection.cursor() as c:
-            rows = sums.monthly(c, film_ids, weights=weighted)
+            rows = tallies.monthly(c, film_ids, weights=weighted)
         stale = None
     per_film: dict[int, list] = defaultdict(list)
     for row in rows:
@@ -239,7 +240,7 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
 
 
 def _film_figures(film_id, months, limited, events, audience, old, rules, now, rules_dict):
-    """(figures, review check) of one film from its rows of sums.monthly."""
+    """(figures, review check) of one film from its rows of tallies.monthly."""
     if months:
         _, month, pos, neg, top_pos, top_neg, rating_sum, rated, w_sum, w_total, count, check = zip(*months)
         periods = list(zip(month, pos, neg, rating_sum, rated))
@@ -302,7 +303,7 @@ def _store(changed: list[dict], snapshots: list[int], now) -> None:
         if snapshot_rows:
             c.executemany(f"INSERT INTO scores_scoresnapshot ({', '.join(snapshot_columns)}) "
                           f"VALUES ({', '.join(['%s'] * len(snapshot_columns))})", snapshot_rows)
-        changes.bump()
+        version.bump()
 
 
 def _audiences(film_ids, events) -> dict:

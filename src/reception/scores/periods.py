@@ -45,7 +45,7 @@ def _month_of(text: str) -> int:
 
 def month_span(index: int) -> tuple[int, int]:
     """The months a month index covers, end exclusive: itself, or for a review dated by its
-    year alone (sums.monthly gives -1 - the year) that year's twelve."""
+    year alone (tallies.monthly gives -1 - the year) that year's twelve."""
     if index >= 0:
         return index, index + 1
     year = -1 - index

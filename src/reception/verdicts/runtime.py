@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import setting
+
 
 def cache_dir() -> Path:
-    root = os.environ.get("RECEPTION_CACHE") or os.path.join(
+    root = setting("RECEPTION_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reception")
     return Path(root)
 

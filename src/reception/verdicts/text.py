@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 
-from .modelfile import model_config, model_path
+from ..config import setting
+from ..rules import model_config, model_path
 
 # Quotes longer than this are read as their opening and their ending, where critics put
 # their verdict; the model was trained on pull quotes of up to ~60 tokens.
@@ -75,7 +75,7 @@ class TextModel:
         self.tokenizer = Tokenizer.from_file(str(Path(base_path()) / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_tokens)
         self.tokenizer.enable_padding()  # to the longest in each batch
-        self.runtime = runtime or os.environ.get("RECEPTION_RUNTIME") or ("onnx" if _has_onnxruntime() else "torch")
+        self.runtime = runtime or setting("RECEPTION_RUNTIME") or ("onnx" if _has_onnxruntime() else "torch")
         self._net = None
         self.ngrams = None
         if "stack" in self.config:

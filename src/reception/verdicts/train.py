@@ -22,7 +22,7 @@ import numpy as np
 
 from . import data as D
 from .metrics import accuracy, expected_calibration_error, fit_platt, sigmoid
-from .rule import agreement, split_points, tune_thresholds
+from .thresholds import agreement, split_points, tune_thresholds
 from .text import length_sorted_batches
 
 MAX_TOKENS = 64

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -22,8 +21,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuthIsStaff
 from ninja.throttling import AnonRateThrottle
 
-from ..catalog import edits
+from .. import editing
 from ..catalog.dates import as_said
+from ..config import setting
 from ..catalog.models import Film, Review
 from ..catalog.serialize import review_json
 from ..errors import ReceptionError
@@ -34,7 +34,7 @@ from .errors import json_error
 from .listing import SHOWS, SORTS, listing
 from .models import ApiToken
 
-READ_RATE = os.environ.get("RECEPTION_API_RATE", "120/m")
+READ_RATE = setting("RECEPTION_API_RATE")
 
 
 class EditorToken(HttpBearer):
@@ -84,7 +84,7 @@ def _http_error(request, exc):
     return json_error(exc.status_code, str(exc), **headers)
 
 
-@api.exception_handler(edits.EditError)
+@api.exception_handler(editing.EditError)
 def _edit_refused(request, exc):
     return json_error(400, str(exc))
 
@@ -143,7 +143,7 @@ def export(request, film_id: int, format: str = "csv"):
         for r in reviews:
             d = review_json(r)
             writer.writerow([r.pk, d["critic"] or "", d["outlet"] or "", as_said(r.published, r.published_precision),
-                             r.top_critic, r.rating_raw, "" if r.rating is None else r.rating, r.verdict, r.verdict_source,
+                             r.top_critic, r.rating_raw, "" if r.rating is None else r.rating, r.verdict, r.decided_by,
                              "" if r.verdict_probability is None else r.verdict_probability,
                              _inert(r.quote), r.url])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -202,27 +202,24 @@ class VerdictIn(Schema):
           summary="Add reviews to a film (one object or a list); all are stored or none")
 def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
     from ..ingest import add_reviews as store_reviews
-    from ..scores.compute import score
-    from ..verdicts.decide import decide
+    from ..pipeline import refresh
 
     pages.get(Film, film_id)
     rows = payload if isinstance(payload, list) else [payload]
     report = store_reviews(film_id, [r.dict() for r in rows])
     # This film's, and any other whose reviews the new ones changed (an outlet's scale learnt).
-    films = sorted(report.touched_films)
-    verdicts = decide(film_ids=films) if report.awaiting_text_verdict else None
-    score(films)
+    verdicts = refresh(report.touched_films).verdicts
     return Status(201, {"ok": True, "read": report.read, "imported": report.imported, "updated": report.updated,
                         "duplicates": report.duplicates, "film": pages.film_ref(Film.objects.get(pk=film_id)),
                         # Quotes left without a verdict where the text model is not installed.
-                        "waiting_for_text_model": verdicts.waiting if verdicts else 0})
+                        "waiting_for_text_model": verdicts.waiting})
 
 
 @api.post("/reviews/{review_id}/verdict", auth=EDITOR, throttle=[],
           summary="Override a review's verdict; kept through every re-run")
 def override(request, review_id: int, payload: VerdictIn):
     review = pages.get(Review, review_id)
-    edits.override([review], payload.verdict)
+    editing.override([review], payload.verdict)
     review.refresh_from_db()
     return {"ok": True, "review": review_json(review), "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
 
@@ -237,6 +234,6 @@ def approve(request, film_id: int):
     consensus = current(found)
     if consensus is None:
         return json_error(404, "this film has no consensus to approve: run `reception consensus`")
-    edits.approve(consensus, request.user.get_username())
+    editing.approve(consensus, request.user.get_username())
     return {"ok": True, "consensus": consensus_json(consensus)}
 

@@ -1,7 +1,7 @@
 """Cached pages for visitors, dropped the moment the data changes.
 
 A page is cached per process under (path with query, data version). The data version
-(catalog.changes) is read on every request: one primary-key lookup, far cheaper than
+(catalog.version) is read on every request: one primary-key lookup, far cheaper than
 building a film page, and it makes every worker see an editor's change at once. Signed-in
 users (editors) always get a fresh page, since theirs carries controls and a CSRF token.
 """
@@ -16,7 +16,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from ..catalog import changes
+from ..catalog import version
 
 CACHE = "pages"
 # Only the parameters pages read make a page different; others ("?x=1", "?x=2", …) must not
@@ -30,7 +30,7 @@ def _key(request) -> str:
     known = "&".join(f"{k}={request.GET.get(k)}" for k in PARAMS if k in request.GET)
     # Hashed: a search query may hold spaces and symbols no cache backend accepts in a key.
     digest = hashlib.blake2b(f"{request.path}?{known}".encode(), digest_size=16).hexdigest()
-    return f"page:{changes.version()}:{digest}"
+    return f"page:{version.current()}:{digest}"
 
 
 def _signed_in(request) -> bool:

@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ..catalog import edits
+from .. import editing
 from ..catalog.models import Consensus, Review
 from .listing import listing
 
@@ -43,8 +43,8 @@ def override(request, review_id: int):
     review = get_object_or_404(Review, pk=review_id)
     verdict = request.POST.get("verdict", "")
     try:
-        edits.override([review], verdict)
-    except edits.EditError as exc:
+        editing.override([review], verdict)
+    except editing.EditError as exc:
         return HttpResponseBadRequest(str(exc))
     messages.success(request, f"review {review.pk} marked {verdict} by {request.user.get_username()}")
     return _back(request, "/desk/")
@@ -54,7 +54,7 @@ def override(request, review_id: int):
 @staff_member_required
 def approve(request, consensus_id: int):
     consensus = get_object_or_404(Consensus, pk=consensus_id)
-    edits.approve(consensus, request.user.get_username())
+    editing.approve(consensus, request.user.get_username())
     messages.success(request, f"consensus for {consensus.film} approved")
     return _back(request, "/desk/")
 

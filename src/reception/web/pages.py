@@ -7,11 +7,12 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from ..catalog.models import Critic, Film, Outlet, Person, Review
+from ..rules import Verdict
 from ..catalog.serialize import film_json
 from ..consensus.serialize import consensus_json
 from ..consensus.store import current
-from ..scores.badges import BadgeRules
-from ..scores.models import Badge, FilmScore
+from ..scores.badges import FRESH_BADGES, ROTTEN
+from ..scores.models import FilmScore
 from ..scores.serialize import score_json
 from .listing import film_ref as listed_film
 from .listing import listing
@@ -43,7 +44,7 @@ def home() -> dict:
     scored = FilmScore.objects.select_related("film")
     # Ranked by the interval's lower end: 9 of 10 positive does not outrank 190 of 200. A film
     # known only by a source's id ("rt-reviews film 782") comes after every titled one.
-    best = (scored.filter(low__isnull=False, badge__in=[Badge.FRESH, Badge.CERTIFIED])
+    best = (scored.filter(low__isnull=False, badge__in=FRESH_BADGES)
             .order_by("-film__title_known", "-low", "-reviews")[:HOME_LIMIT])
     if scored.exists():
         most = [film_ref(s.film, s) for s in
@@ -94,13 +95,12 @@ def film(film_id: int, params) -> dict:
 def agreement(reviews) -> dict:
     """How often these reviews' verdicts match the film's badge (fresh/certified vs rotten),
     counted over films with enough reviews for a badge."""
-    threshold = BadgeRules.from_settings().fresh
-    rows = (reviews.exclude(verdict="").filter(film__score__percent__isnull=False)
-            .values_list("verdict", "film__score__percent"))
+    rows = (reviews.exclude(verdict="").filter(film__score__badge__in=(ROTTEN, *FRESH_BADGES))
+            .values_list("verdict", "film__score__badge"))
     agree = total = 0
-    for verdict, percent in rows:
+    for verdict, badge in rows:
         total += 1
-        agree += (verdict == "positive") == (percent >= threshold)
+        agree += (verdict == Verdict.POSITIVE) == (badge in FRESH_BADGES)
     return {"films": total, "agree": agree, "percent": round(100 * agree / total, 1) if total else None}
 
 

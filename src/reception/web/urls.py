@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk, views
+from . import desk, internal, views
 from .api import api
 
 pages = [
@@ -22,4 +22,5 @@ for route, view, name, json_route in pages:
 urlpatterns += [
     path("api/v1/", api.urls),
     *desk.urlpatterns,
+    *internal.urlpatterns,
 ]

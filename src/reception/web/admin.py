@@ -10,9 +10,10 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from .. import ratings
+from .. import editing, ratings
+from ..catalog import decisions, models
+from ..catalog.keys import review_key
 from ..ingest.formats import NAMES
-from . import edits, models
 
 
 # A URL typed without its scheme is taken as https:// (Django 6's default, asked for now).
@@ -29,12 +30,8 @@ class FiguresFollow:
 
     def outlets_of(self, obj, form=None) -> set[int]:
         """Outlets whose stated scales the change may alter: their bare numbers are read again
-        (edits.reviews_changed). `form` is None for a delete."""
+        (editing.reviews_changed). `form` is None for a delete."""
         return set()
-
-    def awaiting(self, obj) -> list[int]:
-        """Reviews the save may leave to the text model (edits.reviews_changed decides them)."""
-        return []
 
     def _touched(self, objs, form=None) -> tuple[set, set]:
         """Read before the change is made (a deleted outlet's reviews no longer name it after)."""
@@ -51,20 +48,20 @@ class FiguresFollow:
         super().save_related(request, form, formsets, change)
         films, outlets = form.instance._touched_before
         now_films, now_outlets = self._touched([form.instance], form)
-        verdicts = edits.reviews_changed(films | now_films, outlets | now_outlets, self.awaiting(form.instance))
-        if verdicts is not None and verdicts.model_missing:
+        verdicts = editing.reviews_changed(films | now_films, outlets | now_outlets).verdicts
+        if verdicts.model_missing:
             self.message_user(request, f"The review's quote waits for a verdict: {verdicts.model_missing}",
                               messages.WARNING)
 
     def delete_model(self, request, obj):
         films, outlets = self._touched([obj])
         super().delete_model(request, obj)
-        edits.reviews_changed(films, outlets)
+        editing.reviews_changed(films, outlets)
 
     def delete_queryset(self, request, queryset):
         films, outlets = self._touched(queryset)
         super().delete_queryset(request, queryset)
-        edits.reviews_changed(films, outlets)
+        editing.reviews_changed(films, outlets)
 
 
 class CreditInline(admin.TabularInline):
@@ -112,7 +109,7 @@ class FilmAdmin(FiguresFollow, admin.ModelAdmin):
 
     @admin.action(description="Merge selected films")
     def merge(self, request, queryset):
-        return _merge(self, request, queryset, edits.merge_films, "film")
+        return _merge(self, request, queryset, editing.merge_films, "film")
 
 
 @admin.register(models.Person)
@@ -162,16 +159,16 @@ class OutletAdmin(FiguresFollow, admin.ModelAdmin):
     # Its reviews stay, with no outlet and so no scale for their bare numbers; their films are
     # scored again once it is gone (FiguresFollow).
     def delete_model(self, request, obj):
-        edits.outlets_going([obj.pk])
+        editing.outlets_going([obj.pk])
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        edits.outlets_going(queryset.values_list("pk", flat=True))
+        editing.outlets_going(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
 
     @admin.action(description="Merge selected outlets")
     def merge(self, request, queryset):
-        return _merge(self, request, queryset, edits.merge_outlets, "outlet")
+        return _merge(self, request, queryset, editing.merge_outlets, "outlet")
 
 
 @admin.register(models.Critic)
@@ -184,23 +181,23 @@ class CriticAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge selected critics")
     def merge(self, request, queryset):
-        return _merge(self, request, queryset, edits.merge_critics, "critic")
+        return _merge(self, request, queryset, editing.merge_critics, "critic")
 
 
 def _merge(model_admin, request, queryset, merge, kind):
     """A merge cannot be undone: the editor first sees the selected records and picks the one
-    kept (the rule's pick, `edits.keeper`, to start with), then confirms."""
+    kept (the rule's pick, `editing.keeper`, to start with), then confirms."""
     try:
         if request.POST.get("post") != "yes":
-            keep, rule = edits.keeper(queryset, kind)
+            keep, rule = editing.keeper(queryset, kind)
             return TemplateResponse(request, "admin/merge_confirmation.html", {
                 **model_admin.admin_site.each_context(request), "title": f"Merge {kind}s", "opts": model_admin.opts,
                 "candidates": [{"object": obj, "reviews": obj.review_count}
-                               for obj in edits.with_review_counts(queryset).order_by("pk")],
+                               for obj in editing.with_review_counts(queryset).order_by("pk")],
                 "keep": keep.pk, "rule": rule, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             })
         kept, merged = merge(queryset, keep=request.POST.get("keep"))
-    except edits.EditError as exc:
+    except editing.EditError as exc:
         model_admin.message_user(request, str(exc), level="error")
         return None
     model_admin.message_user(request, f"merged {merged} {kind}{'s' if merged != 1 else ''} into {kept}")
@@ -258,7 +255,7 @@ class SourceFilter(KnownValuesFilter):
 
 
 class ReviewForm(forms.ModelForm):
-    """A review added by hand gets the key an import of it would give (ingest.keys): the same
+    """A review added by hand gets the key an import of it would give (catalog.keys): the same
     review imported later adds nothing, and one already stored is refused here."""
 
     def clean(self):
@@ -266,7 +263,7 @@ class ReviewForm(forms.ModelForm):
         if self.instance.pk is None and not self.errors:
             review = models.Review(**{f: data.get(f) for f in ("film", "critic", "outlet", "published")},
                                    quote=data.get("quote") or "", rating_raw=data.get("rating_raw") or "")
-            self.dedupe_key = edits.key_of(review)
+            self.dedupe_key = review_key(review)
             same = models.Review.objects.filter(dedupe_key=self.dedupe_key).values_list("id", flat=True).first()
             if same is not None:
                 raise forms.ValidationError(f"this review is already stored (review {same})")
@@ -278,9 +275,9 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
     form = ReviewForm
     list_display = [
         "film", "critic", "outlet", "published", "rating_raw", "rating", "rating_flag",
-        "verdict", "verdict_source", "needs_check",
+        "verdict", "decided_by", "needs_check",
     ]
-    list_filter = ["verdict", "verdict_source", "needs_check", "top_critic", RatingFlagFilter, SourceFilter,
+    list_filter = ["verdict", "decided_by", "needs_check", "top_critic", RatingFlagFilter, SourceFilter,
                    DecadeFilter]
     search_fields = ["quote", "film__title", "critic__name", "outlet__name"]
     autocomplete_fields = ["film", "critic", "outlet"]
@@ -290,35 +287,31 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
     ordering = ["-id"]
     show_full_result_count = False
     formfield_overrides = URLS
-    # The normalized rating is read from the rating string (edits.read_again), never typed.
-    readonly_fields = ["dedupe_key", "created_at", "rating", "rating_scale", "rating_flag", "verdict_source",
+    # The normalized rating is read from the rating string (editing.read_again), never typed.
+    readonly_fields = ["dedupe_key", "created_at", "rating", "rating_scale", "rating_flag", "decided_by",
                        "verdict_probability", "verdict_model"]
     actions = ["mark_positive", "mark_negative"]
 
     def save_model(self, request, obj, form, change):
         # A verdict set by hand is the editor's: re-runs of `reception verdicts` keep it.
         if "verdict" in form.changed_data:
-            edits.editor_verdict(obj, obj.verdict)
-        edits.read_again(obj, form.changed_data if change else edits.RULE_INPUTS)
+            decisions.set_by_editor(obj, obj.verdict)
+        editing.read_again(obj, form.changed_data if change else editing.RULE_INPUTS)
         if not change:
             obj.dedupe_key = form.dedupe_key
         super().save_model(request, obj, form, change)
-
-    def awaiting(self, obj) -> list[int]:
-        # With no rating the rules read and no label, only the text model can decide it.
-        return [obj.pk]
 
     def outlets_of(self, obj, form=None) -> set[int]:
         return {obj.outlet_id}
 
     def delete_model(self, request, obj):
-        edits.delete_reviews(models.Review.objects.filter(pk=obj.pk))
+        editing.delete_reviews(models.Review.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        edits.delete_reviews(queryset)
+        editing.delete_reviews(queryset)
 
     def _mark(self, request, queryset, verdict):
-        count = edits.override(queryset.select_related(None), verdict)
+        count = editing.override(queryset.select_related(None), verdict)
         self.message_user(request, f"{count} reviews marked {verdict} by an editor")
 
     @admin.action(description="Mark positive (editor's verdict)")
@@ -366,7 +359,7 @@ class ConsensusAdmin(admin.ModelAdmin):
     @admin.action(description="Approve (re-runs never overwrite it)")
     def approve(self, request, queryset):
         for c in queryset:
-            edits.approve(c, request.user.get_username())
+            editing.approve(c, request.user.get_username())
 
 
 @admin.register(models.PublishedScore)

@@ -25,15 +25,19 @@ then equals one of its own is the same review twice and is dropped.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone
 
-from .identity import title_key
-from .models import (
+from ..catalog.citations import forget_reviews
+from ..catalog.identity import title_key
+from ..catalog.keys import dedupe_keys, normal_texts, stored_keys
+from ..catalog.models import (
     AudienceRating, Consensus, Credit, Film, FilmAlias, FilmCompany, FilmSourceId, PublishedScore, ReleaseEvent,
     Review,
 )
+from .films import FilmDetails
 
 TWINS = """
 SELECT u.id, t.id
@@ -72,15 +76,25 @@ def find_twins(cursor=None) -> list[tuple[int, int]]:
     return [(u, t) for u, t in pairs if untitled[u] == 1 and titled[t] == 1]
 
 
-def merge_films(pairs, cursor=None) -> tuple[set[int], set[int]]:
-    """Merge each (kept film, film merged into it); no film may be in two pairs. Returns the
-    kept films (to score again) and the outlets of the reviews dropped as duplicates (the
-    scales they stated are gone). Set-based: the 473 merges of rt.reviews' films into
-    rotten_tomatoes_movies.csv's took 5 s one film at a time through the ORM."""
+@dataclass
+class Folded:
+    """What a merge of films changed: the films kept (their figures to compute again), and the
+    reviews it dropped as ones a kept film already had, with their outlets (the scales they
+    stated are gone: those outlets' bare numbers are to be read again)."""
+
+    kept: set[int] = field(default_factory=set)
+    dropped: set[int] = field(default_factory=set)
+    outlets: set[int] = field(default_factory=set)
+
+
+def fold_films(pairs, cursor=None) -> Folded:
+    """Merge each (kept film, film folded into it); no film may be in two pairs. No consensus
+    goes on citing a review dropped (catalog.citations). Set-based: the 473 merges of
+    rt.reviews' films into rotten_tomatoes_movies.csv's took 5 s one film at a time through the ORM."""
     cursor = cursor or connection.cursor()
     pairs = dict((drop, keep) for keep, drop in pairs)
     if not pairs:
-        return set(), set()
+        return Folded()
     temp = "temp" if connection.vendor == "sqlite" else "pg_temp"
     cursor.execute(f"DROP TABLE IF EXISTS {temp}.film_merge")
     cursor.execute("CREATE TEMPORARY TABLE film_merge (drop_id bigint PRIMARY KEY, keep_id bigint NOT NULL)")
@@ -91,17 +105,16 @@ def merge_films(pairs, cursor=None) -> tuple[set[int], set[int]]:
     # The kept film's consensus stands (any row of it is "alike"); the other's moves to one with none.
     _move_rows(cursor, Consensus._meta.db_table, [])
     _keep_titles(cursor)
-    outlets = _move_reviews(cursor, pairs)
+    folded = _move_reviews(cursor, pairs)
     # What was not moved goes with the film (its scores and their history are computed again).
     Film.objects.filter(pk__in=list(pairs)).delete()
     cursor.execute("DROP TABLE film_merge")
-    return set(pairs.values()), outlets
+    folded.kept = set(pairs.values())
+    return folded
 
 
 def _details(cursor, pairs: dict[int, int]) -> None:
     """Each kept film's title from the titled record, and the details it lacks from the other."""
-    from ..ingest.films import FilmDetails
-
     details = FilmDetails(cursor, connection.ops.adapt_datetimefield_value(timezone.now()))
     films = details.films([*pairs, *pairs.values()])
     for drop, keep in pairs.items():
@@ -146,26 +159,23 @@ def _move_rows(cursor, table: str, same: list[str] | None) -> None:
                    f"WHERE film_id IN (SELECT drop_id FROM film_merge){unless}")
 
 
-def _move_reviews(cursor, pairs: dict[int, int]) -> set[int]:
+def _move_reviews(cursor, pairs: dict[int, int]) -> Folded:
     """The merged films' reviews moved, their dedupe keys made again with the kept films' ids,
-    those a kept film already has deleted. Returns the outlets of those."""
-    from ..ingest.keys import dedupe_keys, stored_keys
-    from ..ingest.records import normal_texts
-    from .edits import reviews_gone
-
+    those a kept film already has deleted. Returns those, and their outlets."""
     cursor.execute("SELECT r.id, m.keep_id, r.critic_id, r.outlet_id, r.published, r.quote, r.rating_raw "
                    "FROM catalog_review r JOIN film_merge m ON m.drop_id = r.film_id")
     rows = cursor.fetchall()
     if not rows:
-        return set()
+        return Folded()
     ids, films, critics, outlets, days, quotes, raws = map(list, zip(*rows))
     days = ["" if day is None else day if isinstance(day, str) else day.isoformat() for day in days]
     keys = dedupe_keys(films, critics, outlets, days, normal_texts(quotes), raws)
     taken = stored_keys(cursor, keys)
     twice = [at for at, key in enumerate(keys) if key in taken]
-    if twice:
-        Review.objects.filter(pk__in=[ids[at] for at in twice]).delete()
-        reviews_gone(set(films), {ids[at] for at in twice})
+    dropped = {ids[at] for at in twice}
+    if dropped:
+        Review.objects.filter(pk__in=dropped).delete()
+        forget_reviews(set(films), dropped)
     cursor.executemany("UPDATE catalog_review SET film_id = %s, dedupe_key = %s WHERE id = %s",
                        [(film, key, review) for review, film, key in zip(ids, films, keys) if key not in taken])
-    return {outlets[at] for at in twice} - {None}
+    return Folded(dropped=dropped, outlets={outlets[at] for at in twice} - {None})

@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 WATCHED_APPS = {"catalog", "scores"}
 
 
-def version() -> int:
+def current() -> int:
     with connection.cursor() as c:
         c.execute("SELECT number FROM catalog_dataversion WHERE id = 1")
         row = c.fetchone()

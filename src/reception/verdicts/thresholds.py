@@ -1,4 +1,4 @@
-"""Verdicts from the critic's own rating: a threshold per rating scale.
+"""Learning the rating rule's thresholds (reception.rules applies them): one per rating scale.
 
 A 3/5 (60) and a 2.5/4 (62.5) are not the same verdict: critics use each scale differently,
 so each scale has its own threshold on the 0–100 score, learnt from Rotten Tomatoes'
@@ -10,20 +10,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-ANY = "*"
+from ..rules import ANY, rating_verdict
+
 # A scale needs this many labelled ratings before it gets a threshold of its own.
 MIN_EXAMPLES = 50
-# Before any training: the public convention (3/5 = 60 is fresh).
-DEFAULT_THRESHOLDS = {ANY: 60.0}
-
-
-def rating_verdict(score: float | None, scale: str, thresholds: dict[str, float]) -> str:
-    """'positive', 'negative', or '' when there is no score."""
-    if score is None:
-        return ""
-    if scale == "thumbs":
-        return "positive" if score >= 50 else "negative"
-    return "positive" if score >= thresholds.get(scale, thresholds[ANY]) else "negative"
 
 
 def _best_threshold(counts: dict[float, Counter]) -> tuple[float, int]:
@@ -86,10 +76,3 @@ def split_points(rated, low: float = 0.2, high: float = 0.8, min_examples: int =
         if scale != "thumbs" and n >= min_examples and low <= share <= high:
             points[scale][f"{score:g}"] = round(share, 4)
     return dict(points)
-
-
-def split_shares(config: dict) -> dict[tuple[str, float], float]:
-    """The model file's split points as {(scale, score): share positive}: how the importer, the
-    SQL rules and the text step all look them up."""
-    return {(scale, float(score)): share for scale, scores in config.get("split_points", {}).items()
-            for score, share in scores.items()}

@@ -46,7 +46,7 @@ class AmbiguousFilm(RowError):
     pass
 
 
-class Catalogue:
+class Resolver:
     """Films, critics and outlets by name, title or a source's id; what an import adds to them."""
 
     def __init__(self):

@@ -42,8 +42,7 @@ def read_items(read: Callable, path: Path, encoding: str) -> Iterator:
             try:
                 kind, payload = receiver.recv()
             except EOFError:
-                raise IngestError("E108", f"{path}: the reading process ended unexpectedly "
-                                          f"(exit code {reader.exitcode}); nothing was imported") from None
+                raise IngestError.of("E108", path=path, exit_code=reader.exitcode) from None
             if kind == "items":
                 yield from payload
             elif kind == "done":

@@ -28,13 +28,13 @@ def review_from_fields(fields: dict) -> ReviewRecord:
         quote=str(fields.get("quote") or "").strip(),
         url=str(fields.get("url") or "").strip(),
         rating_raw=str(fields.get("rating") or "").strip(),
-        source_verdict=parse_verdict(fields.get("verdict")),
+        label=parse_verdict(fields.get("verdict")),
         top_critic=parse_bool(fields.get("top_critic", ""), "top_critic"),
         source_key=str(fields.get("id") or "").strip(),
     )
     if not (record.critic or record.outlet):
         raise RowError("a review needs a critic or an outlet")
-    if not (record.quote or record.rating_raw or record.source_verdict):
+    if not (record.quote or record.rating_raw or record.label):
         raise RowError("a review needs a quote, a rating or a verdict")
     return record
 

@@ -1,0 +1,99 @@
+"""Every setting in one table: its name (also the environment variable that sets it), its
+default, what it does, and whether it is a secret.
+
+Django's settings (reception.settings) take their values from here, and code reads a setting
+through `setting(name)`: Django's value where Django is set up (so a test can override it),
+else the environment's (`reception train` and the benches' helpers run without Django).
+`/-/settings.json` lists them with secrets masked; docs/settings.md documents each one, which
+tests/test_docs.py checks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+SECRET = "********"
+
+
+def _flag(text: str) -> bool:
+    return text.strip() == "1"
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _without_credentials(url: str) -> str:
+    """A database URL as shown: its user and password masked."""
+    return re.sub(r"^(\w+://)[^@/]+@", rf"\1{SECRET}@", url)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    secret: bool = False
+    parse: Callable[[str], object] = str
+    shown: Callable[[object], object] = lambda value: value  # how /-/settings.json shows the value
+
+    def read(self, environ=os.environ):
+        """This setting's value from `environ`, or its default where it is unset or empty."""
+        return self.parse(environ.get(self.name) or self.default)
+
+
+TABLE = [
+    Setting("RECEPTION_DATABASE_URL", "sqlite:///reception.db",
+            "The database: sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB (the CLI's --db sets it).",
+            shown=_without_credentials),
+    Setting("RECEPTION_SECRET_KEY", "reception-local-development-key-change-me",
+            "Django's secret key: set your own for any deployment.", secret=True),
+    Setting("RECEPTION_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver",
+            "Host names the site answers to, comma-separated.", parse=_names),
+    Setting("RECEPTION_DEBUG", "", "1 shows Django's debug pages (never in a deployment).", parse=_flag),
+    Setting("RECEPTION_STATIC_ROOT", "staticfiles",
+            "Where `reception serve` collects static files (relative to the current folder).",
+            parse=lambda text: str(Path(text).expanduser().absolute())),
+    Setting("RECEPTION_VERDICT_MODEL", "",
+            "A verdict model file written by `reception train` (empty: the model shipped in the package)."),
+    Setting("RECEPTION_RUNTIME", "",
+            "How the text model runs: onnx or torch (empty: onnx where onnxruntime is installed)."),
+    Setting("RECEPTION_CACHE", "",
+            "Where the model's int8 ONNX export is kept (empty: $XDG_CACHE_HOME/reception or ~/.cache/reception)."),
+    Setting("RECEPTION_BADGE_RULES", "",
+            "JSON overriding badge rules, e.g. {\"fresh\": 65} (docs/scores.md; empty: the public RT rules)."),
+    Setting("RECEPTION_API_RATE", "120/m", "Public API requests per client address, per server process."),
+    Setting("RECEPTION_TEST_SQLITE", "",
+            "Tests only: the SQLite file the test run uses as its test database (empty: Django's default)."),
+]
+BY_NAME = {entry.name: entry for entry in TABLE}
+
+
+def setting(name: str):
+    """A setting's value: Django's where its settings are loaded, else the environment's."""
+    entry = BY_NAME[name]  # a KeyError here is a setting missing from the table
+    from django.conf import settings
+
+    if settings.configured:
+        return getattr(settings, name)
+    return entry.read()
+
+
+def django_settings(environ=os.environ) -> dict:
+    """Every setting's value, as reception.settings puts them into Django's."""
+    return {entry.name: entry.read(environ) for entry in TABLE}
+
+
+def public(values: dict) -> list[dict]:
+    """The table with its current values, secrets masked: `/-/settings.json`."""
+    rows = []
+    for entry in TABLE:
+        value = values.get(entry.name)
+        value = (SECRET if value else "") if entry.secret else entry.shown(value)
+        rows.append({"name": entry.name, "value": value, "default": "" if entry.secret else entry.default,
+                     "set": bool(os.environ.get(entry.name)), "help": entry.help})
+    return rows

@@ -1,0 +1,185 @@
+"""What an editor can do, in one place for the admin, the editors' desk and the API. Each change
+is the editor's (an editor's verdict stands through every re-run: catalog.decisions), and what
+follows from it (verdicts, bare numbers, figures, citations) is brought up to date by
+reception.pipeline for the films and outlets it touched."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count
+
+from . import pipeline, ratings
+from .catalog import decisions
+from .catalog.identity import name_key
+from .catalog.keys import review_key
+from .catalog.models import Consensus, Critic, CriticAlias, Film, Outlet, OutletAlias, Review
+from .ingest.film_merge import fold_films
+from .rules import Verdict, VerdictRules
+
+# What the rules decide a verdict from (reception.rules): an editor's change to one decides it again.
+RULE_INPUTS = {"rating_raw", "label", "quote"}
+
+
+class EditError(ValueError):
+    """An edit that cannot be made, with a reason fit to show the editor."""
+
+
+def read_again(review: Review, changed) -> None:
+    """Before an editor's change to `review` (fields `changed`) is saved: a new rating string is
+    read again (its score, scale and flag follow it), and a verdict not an editor's is decided
+    again by the rules when what they read changed. One the rules leave open is the text
+    model's: it is read once the change is saved (reviews_changed)."""
+    if "rating_raw" in changed:
+        review.rating_raw = review.rating_raw[:100]
+        rating = ratings.parse_rating(review.rating_raw)
+        # A bare number takes its outlet's scale after the save (reviews_changed).
+        review.rating, review.rating_scale, review.rating_flag = rating.score, rating.scale, rating.flag
+    if RULE_INPUTS & set(changed):
+        decisions.settle(review, VerdictRules().apply(review.rating, review.rating_scale, review.label,
+                                                      bool(review.quote)))
+
+
+def reviews_changed(film_ids, outlet_ids=(), gone=()) -> pipeline.Refreshed:
+    """After reviews of these films and outlets were edited, added or deleted by hand (`gone`:
+    the ids of those deleted): what follows, by the pipeline."""
+    return pipeline.refresh(film_ids, outlet_ids=outlet_ids, gone=gone)
+
+
+def delete_reviews(reviews) -> int:
+    """Delete these reviews: their outlets' bare numbers are read again, their films scored
+    again, and no consensus cites them. Returns how many."""
+    rows = list(reviews.values_list("pk", "film_id", "outlet_id"))
+    with transaction.atomic():
+        reviews.delete()
+        reviews_changed({film for _, film, _ in rows}, {outlet for _, _, outlet in rows}, {pk for pk, _, _ in rows})
+    return len(rows)
+
+
+def outlets_going(outlet_ids) -> set[int]:
+    """Before outlets are deleted (their reviews keep no outlet): see pipeline.outlets_going.
+    Returns the films whose reviews changed (to refresh once the outlets are gone)."""
+    return pipeline.outlets_going(outlet_ids)
+
+
+def override(reviews, verdict: str) -> int:
+    """Give `reviews` the editor's `verdict`, then refresh their films; returns how many."""
+    if verdict not in Verdict.values:
+        raise EditError(f"verdict must be one of {', '.join(Verdict.values)}, not {verdict!r}")
+    rows = list(Review.objects.filter(pk__in=[review.pk for review in reviews]).values_list("pk", "film_id"))
+    with transaction.atomic():
+        decisions.by_editor([pk for pk, _ in rows], verdict)
+        reviews_changed({film for _, film in rows})
+    return len(rows)
+
+
+def approve(consensus: Consensus, editor: str) -> Consensus:
+    consensus.status = Consensus.Status.APPROVED
+    if consensus.author.startswith(Consensus.MACHINE):
+        consensus.author = editor
+    consensus.save(update_fields=["status", "author", "updated_at"])
+    return consensus
+
+
+def _move(reviews, **target) -> tuple[set[int], set[int], set[int]]:
+    """Point `reviews` at the kept critic or outlet, with their dedupe keys recomputed so a
+    re-import under the merged name adds nothing; a review that now equals one already
+    there is the same review twice, and is dropped. Returns the films touched, the outlets
+    of the reviews dropped (the scales they stated are gone), and those reviews."""
+    films, dropped, outlets = set(), set(), set()
+    for review in list(reviews):
+        for name, value in target.items():
+            setattr(review, name, value)
+        review.dedupe_key = review_key(review)
+        films.add(review.film_id)
+        if Review.objects.filter(dedupe_key=review.dedupe_key).exclude(pk=review.pk).exists():
+            dropped.add(review.pk)
+            outlets.add(review.outlet_id)
+            review.delete()
+        else:
+            review.save(update_fields=[*target, "dedupe_key"])
+    return films, outlets, dropped
+
+
+def with_review_counts(queryset):
+    """The records with their number of reviews (`review_count`)."""
+    return queryset.annotate(review_count=Count("reviews"))
+
+
+def keeper(queryset, kind: str) -> tuple:
+    """The record a merge of these `kind`s keeps unless the editor picks another, and the rule
+    that picked it: a film first stored (its id and its pages' addresses stay); the critic or
+    outlet most reviewed (ties: the first stored). EditError unless two or more are selected."""
+    if queryset.count() < 2:
+        raise EditError(f"select at least two {kind}s to merge")
+    if queryset.model is Film:
+        return queryset.order_by("pk").first(), "first stored"
+    return with_review_counts(queryset).order_by("-review_count", "pk").first(), "most reviewed"
+
+
+def _kept(queryset, keep, kind: str):
+    """The record to keep of those selected: `keep` (an id, as a form posts it), else keeper's."""
+    ruled, _ = keeper(queryset, kind)
+    if keep in (None, ""):
+        return ruled
+    try:
+        return queryset.get(pk=int(keep))
+    except (ValueError, queryset.model.DoesNotExist):
+        raise EditError(f"the {kind} to keep must be one of those selected, not {keep!r}") from None
+
+
+def _names_kept(alias_model, field: str, keep, others) -> None:
+    """The names of the merged ones, and their aliases, become aliases of the one kept, so that
+    later imports under those names land on it."""
+    alias_model.objects.filter(**{f"{field}__in": others}).update(**{field: keep})
+    for other in others:
+        key = name_key(other.name)
+        if key != keep.name_key and not alias_model.objects.filter(alias_key=key).exists():
+            alias_model.objects.create(**{field: keep}, alias=other.name)
+
+
+def merge_critics(queryset, keep=None) -> tuple[Critic, int]:
+    """Fold the selected critics into `keep` (an id; by default the most reviewed); their names
+    become its aliases. Returns it and how many were merged."""
+    keep = _kept(queryset, keep, "critic")
+    others = list(queryset.exclude(pk=keep.pk))
+    with transaction.atomic():
+        films, outlets, dropped = _move(Review.objects.filter(critic__in=others), critic=keep)
+        if any(other.top_critic for other in others) and not keep.top_critic:
+            keep.top_critic = True
+            keep.save(update_fields=["top_critic"])
+        _names_kept(CriticAlias, "critic", keep, others)
+        Critic.objects.filter(pk__in=[other.pk for other in others]).delete()
+        reviews_changed(films, outlets, dropped)
+    return keep, len(others)
+
+
+def merge_films(queryset, keep=None) -> tuple[Film, int]:
+    """Fold the selected films into `keep` (an id; by default the one first stored), whose id
+    and pages' addresses stay: the untitled records of a film ("rt-reviews film 1593", known by
+    a source's id) that the import could not tell were one (ingest.film_merge), or the same film
+    under two titles ("Star Wars" and "Star Wars: Episode IV - A New Hope"). A title replaces a
+    placeholder; a title merged away stays as an alias of the kept film, so that imports
+    naming it find that film; the rest moves as ingest.film_merge moves it, and a review both
+    hold is kept once."""
+    keep = _kept(queryset, keep, "film").pk
+    others = list(queryset.exclude(pk=keep).order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        outlets = set()
+        for other in others:  # one at a time: two merged films may hold the same credit or review
+            outlets |= fold_films([(keep, other)]).outlets  # citations of the reviews it drops go with them
+        reviews_changed({keep}, outlets)
+    return Film.objects.get(pk=keep), len(others)
+
+
+def merge_outlets(queryset, keep=None) -> tuple[Outlet, int]:
+    """Fold the selected outlets into `keep` (an id; by default the most reviewed); their names
+    become its aliases, so later imports under those names land on it too. The bare numbers
+    ("8") of the merged outlet are read again, from the scales all its reviews now state."""
+    keep = _kept(queryset, keep, "outlet")
+    others = list(queryset.exclude(pk=keep.pk))
+    with transaction.atomic():
+        films, _, dropped = _move(Review.objects.filter(outlet__in=others), outlet=keep)  # `keep` is read below
+        _names_kept(OutletAlias, "outlet", keep, others)
+        Outlet.objects.filter(pk__in=[other.pk for other in others]).delete()
+        reviews_changed(films, {keep.pk}, dropped)
+    return keep, len(others)

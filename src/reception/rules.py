@@ -1,0 +1,125 @@
+"""The verdict rules, written once: what a critic's rating or a source's label decides.
+
+    VerdictRules().apply(score, scale, label, has_quote) -> (verdict, decided_by, model)
+
+Order, first that applies (an editor's verdict is never touched: catalog.decisions):
+1. the critic's rating, when it is decisive on its scale (3/4, B+, 8/10 …) → critic-rating;
+2. the source's own label (Rotten Tomatoes' fresh/rotten, a CSV verdict column) → outlet-label;
+3. a rating where critics' verdicts split (2.5/4 is fresh half the time) and no quote: its
+   scale's threshold → critic-rating; with a quote, nothing here: the text model weighs the
+   quote with that rating's share of positives (verdicts.decide);
+4. nothing else decides: ('', '', ''), the text model's to read.
+
+An import applies it to each distinct (rating, label, has a quote) it meets (ingest.store),
+`reception verdicts` to each distinct one of the open reviews (verdicts.decide), an editor's
+save to the one review (editing): one function, never a copy of it in SQL.
+
+Each scale has its own threshold on the 0–100 score, and the split points their share of
+positives, learnt by `reception train` from Rotten Tomatoes' labels and kept in the verdict
+model file's header, which is read here without the model's dependencies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from functools import lru_cache
+from pathlib import Path
+
+from django.db.models import TextChoices  # an enum: needs no settings (`reception train` has none)
+
+from .config import setting
+from .errors import ReceptionError
+
+
+
+class Verdict(TextChoices):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class DecidedBy(TextChoices):
+    """How a review's verdict was decided (Review.decided_by)."""
+
+    CRITIC_RATING = "critic-rating", "critic's rating"
+    OUTLET_LABEL = "outlet-label", "source's label"
+    MODEL = "model", "text model"
+    EDITOR = "editor", "editor"
+
+
+SHIPPED = Path(__file__).parent / "verdicts" / "verdict-model.safetensors"
+ANY = "*"  # the threshold of every scale without its own
+POS, NEG = Verdict.POSITIVE.value, Verdict.NEGATIVE.value
+OPEN = ("", "", "")
+
+
+def model_path() -> Path:
+    return Path(setting("RECEPTION_VERDICT_MODEL") or SHIPPED)
+
+
+@lru_cache(maxsize=8)
+def _config(path: str, mtime: float) -> dict:
+    # safetensors: an 8-byte length, a JSON header whose __metadata__ holds our config, the arrays.
+    try:
+        with open(path, "rb") as handle:
+            (length,) = struct.unpack("<Q", handle.read(8))
+            header = json.loads(handle.read(length))
+        config = json.loads(header["__metadata__"]["reception"])
+    except FileNotFoundError:
+        raise ReceptionError.of("E300", path=path) from None
+    except (struct.error, ValueError, KeyError, TypeError):
+        raise ReceptionError.of("E301", path=path) from None
+    with open(path, "rb") as handle:
+        config["id"] = "minilm-lora-" + hashlib.sha1(handle.read()).hexdigest()[:10]
+    return config
+
+
+def model_config(path: Path | None = None) -> dict:
+    """The model's config: thresholds, split_points, platt, base_rate, figures, id."""
+    path = Path(path or model_path())
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        mtime = 0.0
+    return _config(str(path), mtime)
+
+
+def rating_verdict(score: float | None, scale: str, thresholds: dict[str, float]) -> str:
+    """'positive', 'negative', or '' when there is no score: the scale's threshold (thumbs: up)."""
+    if score is None:
+        return ""
+    if scale == "thumbs":
+        return POS if score >= 50 else NEG
+    return POS if score >= thresholds.get(scale, thresholds[ANY]) else NEG
+
+
+def split_shares(config: dict) -> dict[tuple[str, float], float]:
+    """The model file's split points as {(scale, score): share positive}."""
+    return {(scale, float(score)): share for scale, scores in config.get("split_points", {}).items()
+            for score, share in scores.items()}
+
+
+class VerdictRules:
+    """The rules with one model file's thresholds and split points."""
+
+    def __init__(self, config: dict | None = None):
+        config = config or model_config()
+        self.thresholds = config["thresholds"]
+        self.splits = split_shares(config)
+        self.rule_id = f"{config['id']}:rule"  # stored as the verdict's model: which thresholds decided
+
+    def split_share(self, score: float | None, scale: str) -> float | None:
+        """The share of positives at this rating where verdicts split on it, else None."""
+        return None if score is None else self.splits.get((scale, round(score, 2)))
+
+    def apply(self, score: float | None, scale: str, label: str, has_quote: bool) -> tuple[str, str, str]:
+        """(verdict, decided_by, model), or OPEN for the text model to decide."""
+        split = self.split_share(score, scale) is not None
+        if score is not None and not split:
+            return rating_verdict(score, scale, self.thresholds), DecidedBy.CRITIC_RATING.value, self.rule_id
+        if label:
+            return label, DecidedBy.OUTLET_LABEL.value, ""
+        if split and not has_quote:
+            return rating_verdict(score, scale, self.thresholds), DecidedBy.CRITIC_RATING.value, self.rule_id
+        return OPEN

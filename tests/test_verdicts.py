@@ -15,6 +15,7 @@ from reception.verdicts.decide import decide_verdicts
 from reception.verdicts.thresholds import tune_thresholds
 from reception.verdicts.text import looks_english, prepare
 
+from .conftest import run_cli
 
 PRAISE = [
     "A dazzling, deeply moving masterpiece, and one of the best films of the year.",
@@ -289,3 +290,57 @@ def test_ngram_half_reproduces_sklearn_exactly():
     theirs = LogisticRegression(C=C, max_iter=3000).fit(vectorizer.fit_transform(texts), labels)
     new = ["A superb, moving script.", "Tedious and dull, the ending is lifeless.", "Nothing known here.", ""]
     assert np.allclose(ours.logits(new), theirs.decision_function(vectorizer.transform(new)), atol=1e-9)
+
+
+def test_a_quote_reads_the_same_alone_or_among_others(model):
+    """The int8 runtime scales activations by a whole batch's range: read in batches, one quote
+    scored 0.469 alone and 0.423 among others. Each quote is now read alone."""
+    quotes = [prepare(q) for q in PRAISE + PANS + ["Uneven, but it has its moments.", "Not bad, not good either."]]
+    alone = [float(model.probabilities([q])[0]) for q in quotes]
+    together = model.probabilities(quotes).tolist()
+    assert together == alone
+    assert model.probabilities(quotes[::-1]).tolist() == alone[::-1]
+
+
+@pytest.mark.slow  # a process killed while it reads quotes is the point
+def test_a_killed_reception_verdicts_resumed_decides_as_an_uninterrupted_run(tmp_path):
+    import random
+    import signal
+    import sqlite3
+    import time
+
+    from .conftest import cli_env
+
+    rng = random.Random(11)
+    words = ["gripping", "dull", "tender", "clumsy", "grand", "thin", "sharp", "muddled", "warm", "tedious",
+             "uneven", "moving", "flat", "witty", "lazy", "bold"]
+    rows = [(f"Film {n % 40}", f"Critic {n}", f"It is {rng.choice(words)} and {rng.choice(words)}, then "
+             f"{rng.choice(words)} (take {n}).", "", "") for n in range(2600)]
+    path = write_csv(tmp_path / "quotes.csv", rows)
+    decided = {}
+    for name in ("killed", "whole"):
+        db = tmp_path / f"{name}.db"
+        run_cli("ingest", path, "--no-verdicts", db=f"sqlite:///{db}")
+        if name == "killed":
+            proc = subprocess.Popen([sys.executable, "-m", "reception.cli", "verdicts"], env=cli_env(f"sqlite:///{db}"),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            count = 0
+            for _ in range(600):  # until some batches are committed, and not all
+                time.sleep(0.05)
+                with sqlite3.connect(db) as reading:
+                    count = reading.execute("SELECT count(*) FROM catalog_review WHERE verdict <> ''").fetchone()[0]
+                if count:
+                    break
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            assert 0 < count < len(rows), count
+            # Reviews added meanwhile are read in the resumed run's batches, beside the first file's.
+            run_cli("ingest", write_csv(tmp_path / "more.csv", [("Film X", f"Other {n}", f"Quite {words[n % 16]}.", "",
+                                                                   "") for n in range(100)]),
+                    "--no-verdicts", db=f"sqlite:///{db}")
+        run_cli("verdicts", db=f"sqlite:///{db}")
+        with sqlite3.connect(db) as reading:
+            decided[name] = reading.execute("SELECT quote, verdict, decided_by, verdict_probability, needs_check "
+                                            "FROM catalog_review WHERE quote LIKE 'It is %' ORDER BY quote").fetchall()
+    assert len(decided["whole"]) == len(rows) and all(row[1] for row in decided["whole"])
+    assert decided["killed"] == decided["whole"]

@@ -536,10 +536,11 @@ def test_ingest_rt_table_in_batches_of_any_size_stores_the_same(tmp_path, readin
     assert pieces == whole
     report, stored, listed = pieces
     assert (report["read"], report["imported"], report["duplicates"], report["rejected"]) == (32, 27, 2, 3)
+    # In the file's order.
     assert [(line, reason) for line, reason, _ in listed] == [
         ("7", "unreadable date 'someday'"), ("14", "expected 8+ fields, found 3"),
-        ("29", "unreadable date 'someday'"),
-        ("22", "duplicate of line 4 (skipped, not rejected)"), ("23", "duplicate of line 4 (skipped, not rejected)")]
+        ("22", "duplicate of line 4 (skipped, not rejected)"), ("23", "duplicate of line 4 (skipped, not rejected)"),
+        ("29", "unreadable date 'someday'")]
     assert listed[1][2] == "2\tShort row.\t3/4"
     # Ratings are counted for the rows stored, not for the copies: all but the empty ones.
     assert report["ratings_present"] == sum(1 for n in range(32) if n % 5 != 3 and n not in (5, 12, 20, 21, 27))

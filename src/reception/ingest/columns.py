@@ -34,6 +34,8 @@ class Column:
     repeats: bool = True                       # cells recur (convert per distinct value)
     # A cell-unique column's `convert` over the whole column at once (the same values, faster).
     whole: Callable[[list[str]], list] | None = None
+    # A cell-unique column's values refused, by row: {position: reason} (ingest.checks).
+    refused: Callable[[list], dict[int, str]] | None = None
 
 
 @dataclass
@@ -86,8 +88,9 @@ def review_batches(path: Path, encoding: str, delimiter: str, required: list[str
     memo = [({}, {}) for _ in columns]  # per field: two may read one column, converted apart
     lines, cells, rejects = [], [[] for _ in header], []
     batch = None
-    for chunk_lines, rows in chunks:
-        if set(map(len, rows)) != {width}:
+    for chunk_lines, rows, unreadable in chunks:
+        rejects += unreadable
+        if rows and set(map(len, rows)) != {width}:
             good = [at for at, row in enumerate(rows) if len(row) == width]
             rejects += [(line, f"expected {needed}+ fields, found {len(row)}", delimiter.join(row))
                         for line, row in zip(chunk_lines, rows) if len(row) != width]
@@ -132,6 +135,8 @@ def _convert(lines, cells, rejects, columns, positions, delimiter, memo) -> Revi
         if not column.repeats:
             whole = column.whole or (lambda cells: list(map(column.convert, cells)))
             values[column.field] = whole(column_cells)
+            for at, reason in (column.refused(values[column.field]) if column.refused else {}).items():
+                problems.setdefault(at, reason)
             continue
         if len(known) + len(errors) > MEMO:
             known.clear()  # a column of cells that hardly repeat: memory stays flat

@@ -6,9 +6,10 @@ import csv
 import gzip
 import io
 import sys
-from itertools import islice
+import zlib
+from itertools import chain, islice
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..errors import IngestError
 
@@ -40,8 +41,13 @@ def open_text(path: Path, encoding: str):
 
 
 def first_line(path: Path) -> bytes:
-    with open_bytes(path) as handle:
-        return handle.readline(65536)
+    """The file's first line, ended by a line feed or a carriage return (an old Mac export)."""
+    try:
+        with open_bytes(path) as handle:
+            line = handle.readline(65536)
+    except CORRUPT as exc:
+        raise corrupt_error(path, exc) from None
+    return line.split(b"\r", 1)[0] + b"\n" if b"\r" in line else line
 
 
 def encoding_error(path: Path, line: int, exc: UnicodeDecodeError, encoding: str) -> IngestError:
@@ -59,45 +65,136 @@ def encoding_error(path: Path, line: int, exc: UnicodeDecodeError, encoding: str
                           byte=exc.object[exc.start:exc.start + 1], other=other)
 
 
+class Unreadable(NamedTuple):
+    """A row the csv module could not read: a quote opened on its first line and never closed
+    where a cell ends. Only that line is rejected: the lines after it are read as rows."""
+
+    reason: str
+    raw: str
+
+
 def table_reader(path: Path, encoding: str, delimiter: str, required: list[str],
                  chunk: int = 0) -> tuple[list[str], Iterator]:
-    """(header, an iterator of (line, row list) per non-blank data row); with `chunk`, an
-    iterator of (lines, rows) per `chunk` rows instead (much cheaper per row).
+    """(header, an iterator of (line, row list or Unreadable) per non-blank data row); with
+    `chunk`, an iterator of (lines, rows, unreadable) per `chunk` rows instead (much cheaper per
+    row), `unreadable` being (line, reason, raw) tuples.
 
-    Raises IngestError for an empty file, a missing column, a decoding error or malformed CSV
-    (the last two as the rows are read).
+    Raises IngestError for an empty file, a header that is not one (a missing column, a column
+    named twice), or a decoding error (as the rows are read).
     """
-    handle = open_text(path, encoding)
-    reader = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+    table = _Table(path, encoding, delimiter)
     try:
-        header = next(reader, None)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        handle.close()
+        header = next(table.reader, None)
+    except (UnicodeDecodeError, csv.Error, *CORRUPT) as exc:
+        table.handle.close()
         raise _read_error(path, 1, exc, encoding) from None
     if not header or not any(h.strip() for h in header):
-        handle.close()
+        table.handle.close()
         raise IngestError.of("E101", path=path, what="file")
     header = [h.strip() for h in header]
+    twice = sorted({name for name in header if name and header.count(name) > 1})
     missing = [c for c in required if c not in header]
-    if missing:
-        handle.close()
+    if twice or missing:
+        table.handle.close()
+        if twice:
+            raise IngestError.of("E103", variant="twice", path=path, twice=", ".join(twice))
         raise IngestError.of("E103", path=path, missing=", ".join(missing), found=", ".join(header))
+    table.kept.clear()
+    table.width = len(header)
     if chunk:
-        return header, _data_chunks(path, encoding, handle, reader, chunk)
-    return header, _data_rows(path, encoding, handle, reader)
+        return header, table.chunks(chunk)
+    return header, table.rows()
 
 
-def _data_chunks(path, encoding, handle, reader, size):
-    with handle:
+# What a compressed file that is damaged or cut short raises as it is read.
+CORRUPT = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+class _Table:
+    """The rows of a delimited file with the line each starts on, read by the csv module in
+    strict mode. A row it cannot read (a quote never closed: the non-strict reader would take
+    the rest of the file, or the lines up to the next quote, as one cell) is reported on its
+    first line, and reading starts again on the line after it: each physical line read since
+    the current group of rows began is kept (`kept`) to be read again."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str):
+        self.path, self.encoding, self.delimiter = path, encoding, delimiter
+        self.handle = open_text(path, encoding)
+        self.kept: list[str] = []
+        self.offset = 0  # lines of the file before the current reader's first
+        self.width = 0  # the header's cells, once read
+        self.reader = self._reader(iter(()))
+
+    def _reader(self, again):
+        """A strict csv reader over the lines `again`, then the file's next ones."""
+        def recorded(kept=self.kept):
+            for line in chain(again, self.handle):
+                kept.append(line)
+                yield line
+
+        return csv.reader(recorded(), delimiter=self.delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+
+    def _recover(self, first: int) -> tuple[list, list, list]:
+        """After the reader failed: the lines kept since line `first` read again one row at a
+        time up to the row that fails, which is reported on its first line; reading then goes
+        on from the line after that one. Returns (lines, rows, unreadable) of what was read."""
+        kept = self.kept[:]
+        lines, rows = [], []
+        reader = csv.reader(iter(kept), delimiter=self.delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+        at = 0  # the index in `kept` of the row being read
         try:
+            for row in reader:
+                if self.swallows(row):
+                    raise csv.Error("a quoted cell holds lines that read as rows")
+                if row:
+                    lines.append(first + at)
+                    rows.append(row)
+                at = reader.line_num
+            unreadable, at = [], len(kept) - 1  # read whole this time: go on after them
+        except csv.Error as exc:
+            reason = (f"malformed CSV ({exc}): a quote opened on this line is not closed where a cell ends; "
+                      "only this line is rejected, the lines after it are read as rows")
+            unreadable = [(first + at, reason, kept[at].rstrip("\r\n"))]
+        self.offset = first + at
+        self.kept.clear()
+        self.reader = self._reader(iter(kept[at + 1:]))
+        return lines, rows, unreadable
+
+    def swallows(self, row: list[str]) -> bool:
+        """Does a cell of this row hold lines that read as rows of the file (as many delimiters
+        as a row has)? Then a quote was left open and closed by chance further down, by another
+        cell's opening quote followed by a delimiter: the lines between are rows, not a quote."""
+        if self.width < 3:
+            return False
+        for cell in row:
+            if "\n" in cell or "\r" in cell:
+                later = cell.splitlines()[1:]
+                if any(line.count(self.delimiter) >= self.width - 1 for line in later):
+                    return True
+        return False
+
+    def chunks(self, size: int):
+        with self.handle:
             while True:
-                start = reader.line_num
-                rows = list(islice(reader, size))
+                start = self.offset + self.reader.line_num
+                self.kept.clear()
+                try:
+                    rows = list(islice(self.reader, size))
+                except csv.Error:
+                    lines, rows, unreadable = self._recover(start + 1)
+                    yield lines, rows, unreadable
+                    continue
+                except (UnicodeDecodeError, *CORRUPT) as exc:
+                    raise _read_error(self.path, self.offset + self.reader.line_num, exc, self.encoding) from None
                 if not rows:
                     return
-                if reader.line_num - start == len(rows):
+                end = self.offset + self.reader.line_num
+                if end - start == len(rows):
                     # One line a row (no blank lines, no line breaks in cells): lines in order.
-                    yield range(start + 1, start + 1 + len(rows)), rows
+                    yield range(start + 1, end + 1), rows, ()
+                    continue
+                if any(map(self.swallows, rows)):
+                    yield self._recover(start + 1)
                     continue
                 lines, kept, line = [], [], start + 1
                 for row in rows:
@@ -105,9 +202,34 @@ def _data_chunks(path, encoding, handle, reader, size):
                         lines.append(line)
                         kept.append(row)
                     line += 1 + sum(_breaks(cell) for cell in row)
-                yield lines, kept
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise _read_error(path, reader.line_num, exc, encoding) from None
+                yield lines, kept, ()
+
+    def rows(self):
+        with self.handle:
+            while True:
+                # A row starts on the line after the one the previous row ended on.
+                line = self.offset + self.reader.line_num + 1
+                self.kept.clear()
+                try:
+                    row = next(self.reader, None)
+                except csv.Error:
+                    yield from _in_order(*self._recover(line))
+                    continue
+                except (UnicodeDecodeError, *CORRUPT) as exc:
+                    raise _read_error(self.path, line, exc, self.encoding) from None
+                if row is None:
+                    return
+                if self.swallows(row):
+                    yield from _in_order(*self._recover(line))
+                    continue
+                if row:
+                    yield line, row
+
+
+def _in_order(lines, rows, unreadable) -> list:
+    """What _Table._recover read, as (line, row or Unreadable) in the file's order."""
+    return sorted([*zip(lines, rows), *((at, Unreadable(why, raw)) for at, why, raw in unreadable)],
+                  key=lambda item: item[0])
 
 
 def _breaks(cell: str) -> int:
@@ -115,31 +237,26 @@ def _breaks(cell: str) -> int:
     return cell.count("\n") + cell.count("\r") - cell.count("\r\n") if "\n" in cell or "\r" in cell else 0
 
 
-def _data_rows(path, encoding, handle, reader):
-    with handle:
-        # A row starts on the line after the one the previous row ended on.
-        line = reader.line_num + 1
-        try:
-            for row in reader:
-                if row:
-                    yield line, row
-                line = reader.line_num + 1
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise _read_error(path, line, exc, encoding) from None
-
-
 def _read_error(path, line, exc, encoding) -> IngestError:
     if isinstance(exc, UnicodeDecodeError):
         return encoding_error(path, line, exc, encoding)
+    if isinstance(exc, CORRUPT):
+        return corrupt_error(path, exc)
     return IngestError.of("E105", path=path, line=line, reason=exc)
 
 
+def corrupt_error(path: Path, exc: Exception) -> IngestError:
+    """The error for a compressed file that is damaged or cut short."""
+    return IngestError.of("E109", path=path, reason=str(exc) or type(exc).__name__)
+
+
 def table_rows(path: Path, encoding: str, delimiter: str, required: list[str]) -> Iterator[tuple[int, dict | list]]:
-    """Yield (line, row dict) per data row; a row with the wrong field count comes as a list.
+    """Yield (line, row dict) per data row; a row with the wrong field count comes as a list, one
+    the csv module cannot read as Unreadable.
 
     Raises IngestError for an empty file, a missing column or a decoding error.
     """
     header, rows = table_reader(path, encoding, delimiter, required)
     width = len(header)
     for line, row in rows:
-        yield line, (dict(zip(header, row, strict=True)) if len(row) == width else row)
+        yield line, (dict(zip(header, row, strict=True)) if len(row) == width and isinstance(row, list) else row)

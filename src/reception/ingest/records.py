@@ -87,13 +87,17 @@ def page_texts(cells: list[str]) -> list[str]:
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S")
 
 
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
 @lru_cache(maxsize=100_000)
 def parse_date(text: str) -> dt.date | None:
     """A date in any of the forms the sources use; '' is None; nonsense raises RowError."""
     text = (text or "").strip()
     if not text:
         return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", text):
+    # A moment in ISO form ("2020-01-01T12:30:00Z"): its day; anything else after the day is not a date.
+    if _MOMENT.fullmatch(text):
         text = text[:10]
     for fmt in _DATE_FORMATS:
         try:

@@ -8,11 +8,15 @@ import re
 from pathlib import Path
 
 from ..catalog.identity import clean_name
+from ..catalog.models import Critic, FilmSourceId, Outlet, Review
+from . import checks
 from .columns import Column, review_batches
-from .files import table_rows
+from .files import Unreadable, table_rows
 from .records import (
     FilmRecord, FilmRef, RowError, page_text, page_texts, parse_bool, parse_date, parse_int, parse_verdict, split_list,
 )
+
+FILM_ID = checks.length(FilmSourceId, "key")
 
 # Each file's columns in the order its header has them.
 RT_REVIEWS_COLUMNS = ["id", "review", "rating", "fresh", "critic", "top_critic", "publisher", "date"]
@@ -29,13 +33,17 @@ RT2025_MOVIES_COLUMNS = ["movieId", "movieTitle", "movieYear", "movieURL", "crit
 
 
 def _rows(path, encoding, delimiter, columns, build):
-    """Run `build` on each row; bad rows come back as RowError with the raw text."""
+    """Run `build` on each row, and check the film it gives (ingest.checks); bad rows come back
+    as RowError with the raw text."""
     for line, row in table_rows(path, encoding, delimiter, columns):
+        if isinstance(row, Unreadable):
+            yield line, RowError(row.reason), row.raw
+            continue
         if isinstance(row, list):
             yield line, RowError(f"expected {len(columns)}+ fields, found {len(row)}"), delimiter.join(row)
             continue
         try:
-            yield line, build(row), delimiter.join(row.values())
+            yield line, checks.film(build(row)), delimiter.join(row.values())
         except RowError as exc:
             yield line, exc, delimiter.join(row.values())
 
@@ -75,9 +83,38 @@ def _rt_link(url: str) -> str:
 
 def _rt_film(cell: str) -> FilmRef:
     film_id = cell.strip()
-    if not film_id.isdigit():
-        raise RowError(f"film id must be a number, not {film_id!r}")
+    if not film_id.isdigit() or len(film_id) > FILM_ID:
+        raise RowError(f"film id must be a number, not {film_id[:40]!r}")
     return FilmRef(source="rt-reviews", key=film_id)
+
+
+def _named(what: str, model):
+    """A critic's or an outlet's cell: its name as pages show it, checked (ingest.checks)."""
+    limit = checks.length(model, "name")
+
+    def convert(cell: str) -> str:
+        return checks.name(clean_name(cell), what, limit)
+    return convert
+
+
+def _rating(cell: str) -> str:
+    return checks.text(cell, "rating", checks.length(Review, "rating_raw"))
+
+
+def _refused(what: str, limit: int | None = None):
+    """The rows of a cell-unique column whose text no column takes (ingest.checks), with the
+    reason: a NUL, or more than `limit` characters. Looked for in the whole column at once."""
+    def refused(values: list[str]) -> dict[int, str]:
+        if "\x00" not in "".join(values) and (limit is None or max(map(len, values), default=0) <= limit):
+            return {}
+        out = {}
+        for at, value in enumerate(values):
+            try:
+                checks.text(value, what, limit)
+            except RowError as exc:
+                out[at] = str(exc)
+        return out
+    return refused
 
 
 def _flag(name: str):
@@ -92,12 +129,12 @@ def _review_table(film: Column, critic: str, outlet: str, date: str, quote: str,
     first unreadable cell."""
     return [
         film,
-        Column("critic", critic, clean_name),
-        Column("outlet", outlet, clean_name),
+        Column("critic", critic, _named("critic", Critic)),
+        Column("outlet", outlet, _named("outlet", Outlet)),
         Column("published", date, parse_date),
-        Column("quote", quote, page_text, repeats=False, whole=page_texts),
+        Column("quote", quote, page_text, repeats=False, whole=page_texts, refused=_refused(quote)),
         *[c for c in more if c.field == "url"],
-        Column("rating_raw", rating),
+        Column("rating_raw", rating, _rating),
         Column("label", label, parse_verdict),
         Column("top_critic", top, _flag(top)),
         *[c for c in more if c.field != "url"],
@@ -172,7 +209,7 @@ def read_rt_movies(path: Path, encoding: str):
 # The Kaggle dump --------------------------------------------------------------------------
 
 def _rt_link_ref(cell: str) -> FilmRef:
-    link = cell.strip()
+    link = checks.text(cell, "rotten_tomatoes_link", FILM_ID)
     if not link:
         raise RowError("no rotten_tomatoes_link")
     return FilmRef(source="rt-link", key=link)
@@ -227,7 +264,7 @@ def read_kaggle_movies(path: Path, encoding: str):
 # The newer export ---------------------------------------------------------------------------
 
 def _movie_id(cell: str) -> FilmRef:
-    movie = cell.strip()
+    movie = checks.text(cell, "movieId", FILM_ID)
     if not movie:
         raise RowError("no movieId")
     return FilmRef(source="rt-2025", key=movie)
@@ -235,8 +272,10 @@ def _movie_id(cell: str) -> FilmRef:
 
 RT2025_REVIEWS = _review_table(Column("film", "movieId", _movie_id), "criticName", "publicationName",
                                "creationDate", "quote", "originalScore", "reviewState", "isTopCritic",
-                               Column("url", "reviewUrl", repeats=False),
-                               Column("source_key", "reviewId", repeats=False))
+                               Column("url", "reviewUrl", repeats=False,
+                                      refused=_refused("reviewUrl", checks.length(Review, "url"))),
+                               Column("source_key", "reviewId", repeats=False,
+                                      refused=_refused("reviewId", checks.length(Review, "source_key"))))
 
 
 def read_rt2025_reviews(path: Path, encoding: str):

@@ -19,6 +19,7 @@ from .. import ratings
 from ..catalog.decisions import marked
 from ..catalog.keys import dedupe_key, dedupe_keys, stored_keys
 from ..rules import DecidedBy, VerdictRules
+from . import checks
 from .columns import ReviewBatch
 from .film_merge import find_twins, fold_films
 from .records import ReviewRecord
@@ -96,6 +97,8 @@ class Store(Resolver):
         # dedupe key -> the line that brought it, to name the first of in-file duplicates.
         self.seen: dict[int, int] = {}
         self.duplicates: list[tuple[int, int]] = []  # (line, line of the first copy)
+        # Rows kept with a value changed, and why (a date out of range dropped): (line, note, raw).
+        self.notes: list[tuple[int, str, str]] = []
         self.bare: Counter = Counter()  # this import's bare numbers: (outlet id, rating) -> rows
         # Dedupe keys already stored, while a large load has set the unique index aside.
         self.existing: set[int] | None = None
@@ -129,6 +132,10 @@ class Store(Resolver):
 
     def add_review(self, record: ReviewRecord, line: int, film_id: int | None = None):
         """`film_id` when the caller already knows the film (the API's POST to a film)."""
+        problem = checks.review_date_problem(record.published)
+        if problem:
+            record.published, record.published_precision = None, "day"
+            self.notes.append((line, problem, ""))
         film_id = film_id or self.film_for_review(record.film)
         critic_id = self.critic_id(record.critic, record.top_critic)
         outlet_id = self.outlet_id(record.outlet)
@@ -192,7 +199,13 @@ class Store(Resolver):
         self.outlets_used.update(outlets)
         published = v["published"]
         for day in set(published).difference(self.day_of):
-            self.day_of[day] = (day.isoformat() if day else "", self.adapt_date(day))
+            # A date no review can have is dropped: the row is stored undated, with a note.
+            kept = day is not None and not checks.review_date_problem(day)
+            self.day_of[day] = (day.isoformat(), self.adapt_date(day)) if kept else ("", None)
+        dropped = {day for day in set(published) if day is not None and not self.day_of[day][0]}
+        if dropped:
+            self.notes += [(batch.lines[at], checks.review_date_problem(day), batch.raw(at) if batch.cells else "")
+                           for at, day in enumerate(published) if day in dropped]
         isos, days = zip(*map(self.day_of.__getitem__, published)) if n else ((), ())
         quotes, raws = v["quote"], v.get("rating_raw") or [""] * n
         kinds = self._kinds(list(zip(raws, v.get("label") or [""] * n, map(bool, quotes))))

@@ -42,13 +42,45 @@ def postgres_url():
 
 # Tests that need these are the slow tier's (`pytest -m "not slow"` leaves them out; `make test`
 # runs everything): a PostgreSQL server started for the run, the public data sets, a browser.
-SLOW_FIXTURES = {"postgres_url", "shared_data", "served"}
+SLOW_FIXTURES = {"postgres_url", "shared_data", "served", "redis_url"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis server of Debian's redis-server package on a free port of 127.0.0.1, for the run."""
+    import shutil
+    import socket
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        reason = "no redis-server (apt-get install redis-server)"
+        if os.environ.get("RECEPTION_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis required but could not start: {reason}")
+        pytest.skip(reason)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=20)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
@@ -157,6 +189,54 @@ def reception(request, db):
     if request.param == "sqlite":
         return InProcess()
     return OwnProcesses(request.getfixturevalue("postgres_url").new_database())
+
+
+class Served:
+    """`reception serve` in a process of its own on a free port of 127.0.0.1, its output in `log`."""
+
+    def __init__(self, env: dict, log: Path, workers: int = 1):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.output = open(log, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "reception.cli", "serve", "--port", str(self.port), "--workers", str(workers),
+             "--no-access-log"], env=env, stdout=self.output, stderr=subprocess.STDOUT)
+
+    def __enter__(self):
+        import time
+        import urllib.error
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/-/versions.json", timeout=5):
+                    return self
+            except (urllib.error.URLError, ConnectionError):
+                assert self.process.poll() is None and time.monotonic() < deadline, self.log.read_text()
+                time.sleep(0.2)
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.output.close()
+
+    def request(self, path: str, data=None, headers=None, method=None) -> tuple[int, dict, bytes]:
+        """(status, headers, body) of one request; an HTTP error's status is returned, not raised."""
+        import urllib.error
+        import urllib.request
+
+        sent = urllib.request.Request(self.base + path, data=data, headers=headers or {}, method=method)
+        try:
+            with urllib.request.urlopen(sent, timeout=60) as answer:
+                return answer.status, dict(answer.headers), answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
 
 
 def cli_env(db: str) -> dict:

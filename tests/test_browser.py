@@ -70,6 +70,9 @@ def test_browser_search_filter_sign_in_and_override(served):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), headless=True)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
+        refused = []  # what the Content-Security-Policy blocked, as the browser reports it
+        page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+                else None)
         page.goto(served + "/")
         expect(page.get_by_role("heading", name="Best reviewed")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
@@ -109,4 +112,12 @@ def test_browser_search_filter_sign_in_and_override(served):
         visitor = browser.new_context().new_page()
         visitor.goto(film_url)
         expect(visitor.locator('[data-figure="positive"]')).to_have_text("3 positive")
+
+        # The admin's scripts and the API's docs (Swagger UI) run under the site's policy.
+        page.goto(served + "/admin/catalog/review/")
+        page.locator("#action-toggle").check()
+        expect(page.locator(".action-counter")).to_contain_text("selected")
+        page.goto(served + "/api/v1/docs")
+        expect(page.locator("#swagger-ui .info")).to_contain_text("Reception API")
+        assert refused == [], refused
         browser.close()

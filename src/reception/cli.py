@@ -348,9 +348,18 @@ def serve(host, port, workers, access_log):
     _serve(host, port, workers, access_log)
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
 def _serve(host: str, port: int, workers: int, access_log: bool = True):
+    from django.conf import settings
     from django.core.management import call_command
 
+    from .config import BY_NAME
+
+    if host not in LOOPBACK and settings.SECRET_KEY == BY_NAME["RECEPTION_SECRET_KEY"].default:
+        # Sessions and CSRF tokens signed with a key anyone can read could be forged.
+        raise ReceptionError.of("E005", variant="serve", host=host)
     migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)")
@@ -378,19 +387,36 @@ def editor(username, password_stdin):
 
 @main.command()
 @click.argument("username")
-@click.option("--label", default="", help="What the token is for, shown in the admin.")
+@click.option("--label", default="", help="What the token is for, shown with it.")
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="Days the token stays valid (default: RECEPTION_TOKEN_DAYS).")
+@click.option("--list", "listing", is_flag=True, help="List the editor's tokens instead of issuing one.")
+@click.option("--revoke", type=int, default=None, metavar="ID", help="Revoke (delete) the editor's token ID.")
 @with_db
-def token(username, label):
-    """Issue an API token for an editor (printed once; only its hash is stored)."""
+def token(username, label, days, listing, revoke):
+    """Issue an API token for an editor (printed once; only its hash is stored), or list or
+    revoke the editor's tokens."""
     from django.contrib.auth import get_user_model
 
+    from .web.editors import is_editor
     from .web.models import ApiToken
 
     migrate()
-    user = get_user_model().objects.filter(username=username, is_staff=True).first()
-    if user is None:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None or not is_editor(user):
         raise ReceptionError.of("E003", username=username)
-    click.echo(ApiToken.issue(user, label))
+    if revoke is not None:
+        deleted, _ = ApiToken.objects.filter(user=user, pk=revoke).delete()
+        if not deleted:
+            raise click.UsageError(f"{username} has no token {revoke}; `reception token {username} --list` lists them")
+        click.echo(f"token {revoke} of {username} revoked")
+    elif listing:
+        for t in ApiToken.objects.filter(user=user).order_by("created_at"):
+            used = t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "never used"
+            click.echo(f"{t.pk}\t{t.name or '-'}\tissued {t.created_at.isoformat(timespec='seconds')}\t{used}\t"
+                       f"expires {t.expires_at.isoformat(timespec='seconds')}")
+    else:
+        click.echo(ApiToken.issue(user, label, days))
 
 
 @main.command()

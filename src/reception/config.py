@@ -27,6 +27,14 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
+def _number(text: str) -> float:
+    return float(text)
+
+
+def _whole(text: str) -> int:
+    return int(text)
+
+
 def _without_credentials(url: str) -> str:
     """A database URL as shown: its user and password masked."""
     return re.sub(r"^(\w+://)[^@/]+@", rf"\1{SECRET}@", url)
@@ -66,7 +74,27 @@ TABLE = [
             "Where the model's int8 ONNX export is kept (empty: $XDG_CACHE_HOME/reception or ~/.cache/reception)."),
     Setting("RECEPTION_BADGE_RULES", "",
             "JSON overriding badge rules, e.g. {\"fresh\": 65} (docs/scores.md; empty: the public RT rules)."),
-    Setting("RECEPTION_API_RATE", "120/m", "Public API requests per client address, per server process."),
+    Setting("RECEPTION_API_RATE", "120/m",
+            "Public API reads per client address (N/s, N/m, N/h or N/d), across every server process that "
+            "shares the cache (RECEPTION_CACHE_URL, or this machine's cache folder)."),
+    Setting("RECEPTION_SEARCH_RATE", "60/m", "Searches of the site (/search, its JSON) per client address."),
+    Setting("RECEPTION_WRITE_RATE", "120/m", "Writes per editor (the API's, the desk's)."),
+    Setting("RECEPTION_DEPLOYED", "",
+            "1 when served to the public behind HTTPS: secure cookies, HSTS (with preload), redirects to HTTPS "
+            "(the proxy sets X-Forwarded-Proto), and a secret key of your own required.", parse=_flag),
+    Setting("RECEPTION_TRUSTED_PROXIES", "",
+            "Addresses or networks of the reverse proxies in front of the site, comma-separated: only a request "
+            "through one of them is known by the client address X-Forwarded-For gives.", parse=_names),
+    Setting("RECEPTION_CACHE_URL", "",
+            "A shared cache for page caching, rate limits and sign-in throttles, e.g. redis://127.0.0.1:6379/0 "
+            "(empty: a folder on this machine, shared by its server processes).", shown=_without_credentials),
+    Setting("RECEPTION_TOKEN_DAYS", "90", "Days an API token stays valid after it is issued.", parse=_whole),
+    Setting("RECEPTION_SIGNIN_ATTEMPTS", "10",
+            "Failed sign-ins allowed per account, and per client address, in 15 minutes.", parse=_whole),
+    Setting("RECEPTION_PAGE_CACHE_MB", "64", "Megabytes of pages each server process keeps cached.",
+            parse=_number),
+    Setting("RECEPTION_SQLITE_TIMEOUT", "20",
+            "Seconds a SQLite writer waits for another (an import) to finish before it gives up.", parse=_number),
     Setting("RECEPTION_TEST_SQLITE", "",
             "Tests only: the SQLite file the test run uses as its test database (empty: Django's default)."),
 ]
@@ -81,6 +109,13 @@ def setting(name: str):
     if settings.configured:
         return getattr(settings, name)
     return entry.read()
+
+
+def cache_root(configured: str = "") -> Path:
+    """The folder of what Reception can make again (the model's int8 export, this machine's
+    shared cache): RECEPTION_CACHE's value, else $XDG_CACHE_HOME/reception or ~/.cache/reception."""
+    return Path(configured or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+                                           "reception"))
 
 
 def django_settings(environ=os.environ) -> dict:

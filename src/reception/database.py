@@ -25,8 +25,11 @@ def django_database(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(Path(path).expanduser().absolute()),
-            # WAL lets the site read while an import writes.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            # WAL lets the site read while an import writes. A transaction takes the write lock as it
+            # begins (IMMEDIATE), waiting up to the timeout for another writer: one that took it
+            # only at its first write could not wait, as another's commit makes what it read stale.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                        "transaction_mode": "IMMEDIATE", "timeout": BY_NAME["RECEPTION_SQLITE_TIMEOUT"].read()},
             "TEST": {"NAME": BY_NAME["RECEPTION_TEST_SQLITE"].read() or None},
             **KEEP_CONNECTIONS,
         }

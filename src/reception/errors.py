@@ -31,6 +31,13 @@ CATALOGUE = {entry.code: entry for entry in [
          "no editor {username!r}; create one with `reception editor {username}`"),
     Code("E004", "the text model is not installed",
          "the text model is not installed ({part} is missing): {install}"),
+    Code("E005", "the public development key, where a key of your own is needed",
+         "RECEPTION_DEPLOYED is set but RECEPTION_SECRET_KEY is the development key, which anyone can read: "
+         "set RECEPTION_SECRET_KEY to a long random text of your own", {
+             "serve": "serving on {host}, beyond this machine, with the development key, which anyone can read: "
+                      "set RECEPTION_SECRET_KEY to a long random text of your own, or serve on 127.0.0.1",
+         }),
+    Code("E006", "a password Django's validators refuse", "password refused: {reasons}"),
     Code("E100", "no such path", "{path}: no such file or folder"),
     Code("E101", "an empty file", "{path}: the {what} is empty; nothing was imported"),
     Code("E102", "a format Reception does not read, or cannot tell",

@@ -24,7 +24,7 @@ from ..catalog import version
 from ..errors import IngestError
 from .readahead import read_items
 from .columns import ReviewBatch
-from .files import data_size
+from .files import data_size, inert
 from .films import GROUP as FILM_GROUP
 from .formats import NAMES, Format, detect
 from .records import FilmRecord, FilmRef, RowError
@@ -285,5 +285,5 @@ def write_rejects(rejects: list[Reject], target: str | Path) -> Path:
         writer = csv.writer(handle, delimiter="\t")
         writer.writerow(["file", "line", "reason", "row"])
         for r in rejects:
-            writer.writerow([r.path, r.line, r.reason, r.raw])
+            writer.writerow([inert(r.path), r.line, inert(r.reason), inert(r.raw)])
     return target

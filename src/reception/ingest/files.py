@@ -260,3 +260,15 @@ def table_rows(path: Path, encoding: str, delimiter: str, required: list[str]) -
     width = len(header)
     for line, row in rows:
         yield line, (dict(zip(header, row, strict=True)) if len(row) == width and isinstance(row, list) else row)
+
+
+# What a spreadsheet reads as the start of a formula ("=HYPERLINK(…)", "@SUM(…)", "-2/5").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell):
+    """A text cell of a table we write (an export, a rejects file) as a spreadsheet will show it,
+    not run it: one that starts like a formula gets a leading apostrophe. Numbers are left as they are."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell

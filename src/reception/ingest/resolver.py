@@ -42,6 +42,9 @@ def _builtin_alias(name: str) -> str | None:
     return BUILTIN_OUTLET_ALIASES.get(name) or BUILTIN_OUTLET_ALIASES.get(name.strip())
 
 
+IMPORT_LOCK = 0x5245434550  # PostgreSQL's advisory lock of an import's transaction ("RECEP")
+
+
 class AmbiguousFilm(RowError):
     pass
 
@@ -52,6 +55,11 @@ class Resolver:
     def __init__(self):
         self.touched: set[int] = set()  # films whose figures this import may change
         self.cursor = connection.cursor()
+        if connection.vendor == "postgresql":
+            # One import at a time writes the catalogue, as on SQLite: a second one waits here, then
+            # reads the names the first added, rather than adding them again (a unique key refused
+            # one of two imports bringing the same new critic).
+            self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.sqlite = connection.vendor == "sqlite"
         self.films_added = 0

@@ -15,13 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import setting
+from ..config import cache_root, setting
 
 
 def cache_dir() -> Path:
-    root = setting("RECEPTION_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reception")
-    return Path(root)
+    return cache_root(setting("RECEPTION_CACHE"))
 
 
 def export(net, path: Path) -> None:

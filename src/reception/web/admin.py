@@ -14,6 +14,7 @@ from .. import editing, ratings
 from ..catalog import decisions, models
 from ..catalog.keys import review_key
 from ..ingest.formats import NAMES
+from .models import ApiToken
 
 
 # A URL typed without its scheme is taken as https:// (Django 6's default, asked for now).
@@ -374,3 +375,15 @@ class PublishedScoreAdmin(admin.ModelAdmin):
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["path", "format", "started_at", "read", "imported", "updated", "duplicates", "rejected"]
     list_filter = ["format"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Editors' API tokens: listed, and revoked by deleting them (`reception token` issues them)."""
+
+    list_display = ["user", "name", "created_at", "last_used_at", "expires_at"]
+    search_fields = ["user__username", "name"]
+    readonly_fields = ["user", "name", "created_at", "last_used_at", "expires_at"]
+
+    def has_add_permission(self, request):
+        return False  # the token's text is shown once, by `reception token`

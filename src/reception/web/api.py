@@ -13,13 +13,13 @@ import io
 import json
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.openapi.docs import Swagger
 from ninja.responses import Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, SessionAuthIsStaff
-from ninja.throttling import AnonRateThrottle
+from ninja.security import HttpBearer, SessionAuth
 
 from .. import editing
 from ..catalog.dates import as_said
@@ -27,14 +27,18 @@ from ..config import setting
 from ..catalog.models import Film, Review
 from ..catalog.serialize import review_json
 from ..errors import ReceptionError
+from ..ingest.files import inert
 from ..scores.models import FilmScore
 from ..scores.serialize import score_json
 from . import charts, pages
 from .errors import json_error
+from .limits import ByAddress, ByEditor
+from .security import busy, busy_response
 from .listing import SHOWS, SORTS, listing
+from .editors import is_editor
 from .models import ApiToken
 
-READ_RATE = setting("RECEPTION_API_RATE")
+READ_RATE, WRITE_RATE = setting("RECEPTION_API_RATE"), setting("RECEPTION_WRITE_RATE")
 
 
 class EditorToken(HttpBearer):
@@ -45,7 +49,15 @@ class EditorToken(HttpBearer):
         return user
 
 
-EDITOR = [EditorToken(), SessionAuthIsStaff()]
+class EditorSession(SessionAuth):
+    """A signed-in editor's session (its CSRF token checked), not any staff account's."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if is_editor(user) else None
+
+
+EDITOR = [EditorToken(), EditorSession()]
 
 # ninja renders its bundled Swagger page only when listed as an app (settings say why it is
 # not); otherwise it renders a page loading Swagger from a CDN. Its "CDN" page is pointed at
@@ -56,7 +68,7 @@ DOCS.template_cdn = str(settings.NINJA_FILES / "templates" / Swagger.template)
 api = NinjaAPI(
     title="Reception API", version="1", urls_namespace="api-v1", docs=DOCS,
     description="Film reviews aggregated in the open. Reads are public; writes need an editor.",
-    throttle=[AnonRateThrottle(READ_RATE)],
+    throttle=[ByAddress("api", READ_RATE)],
 )
 
 
@@ -82,6 +94,13 @@ def _http_error(request, exc):
     if exc.status_code == 429:
         headers["Retry_After"] = str(getattr(exc, "wait", None) or 60)
     return json_error(exc.status_code, str(exc), **headers)
+
+
+@api.exception_handler(OperationalError)
+def _busy(request, exc):
+    if busy(exc):
+        return busy_response(json=True)
+    raise exc
 
 
 @api.exception_handler(editing.EditError)
@@ -142,20 +161,15 @@ def export(request, film_id: int, format: str = "csv"):
         writer.writerow(EXPORT_COLUMNS)
         for r in reviews:
             d = review_json(r)
-            writer.writerow([r.pk, d["critic"] or "", d["outlet"] or "", as_said(r.published, r.published_precision),
-                             r.top_critic, r.rating_raw, "" if r.rating is None else r.rating, r.verdict, r.decided_by,
-                             "" if r.verdict_probability is None else r.verdict_probability,
-                             _inert(r.quote), r.url])
+            writer.writerow(map(inert, [
+                r.pk, d["critic"] or "", d["outlet"] or "", as_said(r.published, r.published_precision),
+                r.top_critic, r.rating_raw, "" if r.rating is None else r.rating, r.verdict, r.decided_by,
+                "" if r.verdict_probability is None else r.verdict_probability, r.quote, r.url]))
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         return json_error(400, f"format must be csv or json, not {format!r}")
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response
-
-
-def _inert(text: str) -> str:
-    """A cell a spreadsheet would run as a formula ("=HYPERLINK(…)") is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @api.get("/films/{film_id}/badge.svg", summary="An embeddable SVG badge with the film's % positive")
@@ -198,7 +212,7 @@ class VerdictIn(Schema):
     verdict: str
 
 
-@api.post("/films/{film_id}/reviews", auth=EDITOR, throttle=[], response={201: dict},
+@api.post("/films/{film_id}/reviews", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)], response={201: dict},
           summary="Add reviews to a film (one object or a list); all are stored or none")
 def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
     from ..ingest import add_reviews as store_reviews
@@ -215,7 +229,7 @@ def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
                         "waiting_for_text_model": verdicts.waiting})
 
 
-@api.post("/reviews/{review_id}/verdict", auth=EDITOR, throttle=[],
+@api.post("/reviews/{review_id}/verdict", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
           summary="Override a review's verdict; kept through every re-run")
 def override(request, review_id: int, payload: VerdictIn):
     review = pages.get(Review, review_id)
@@ -224,7 +238,7 @@ def override(request, review_id: int, payload: VerdictIn):
     return {"ok": True, "review": review_json(review), "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
 
 
-@api.post("/films/{film_id}/consensus/approve", auth=EDITOR, throttle=[],
+@api.post("/films/{film_id}/consensus/approve", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
           summary="Approve the film's current consensus")
 def approve(request, film_id: int):
     from ..consensus.serialize import consensus_json

@@ -5,7 +5,6 @@ critics and outlets is an action in their admin lists."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -14,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from .. import editing
 from ..catalog.models import Consensus, Review
+from .editors import editor_required
+from .limits import ByEditor, limited
 from .listing import listing
 
 QUEUE_LIMIT = 50
 
 
-@staff_member_required
+@editor_required
 def queue(request):
     waiting = Review.objects.filter(needs_check=True)
     drafts = (Consensus.objects.filter(status=Consensus.Status.DRAFT).select_related("film")
@@ -38,7 +39,8 @@ def _back(request, default: str):
 
 
 @require_POST
-@staff_member_required
+@editor_required
+@limited("write", "RECEPTION_WRITE_RATE", by=ByEditor)
 def override(request, review_id: int):
     review = get_object_or_404(Review, pk=review_id)
     verdict = request.POST.get("verdict", "")
@@ -51,7 +53,8 @@ def override(request, review_id: int):
 
 
 @require_POST
-@staff_member_required
+@editor_required
+@limited("write", "RECEPTION_WRITE_RATE", by=ByEditor)
 def approve(request, consensus_id: int):
     consensus = get_object_or_404(Consensus, pk=consensus_id)
     editing.approve(consensus, request.user.get_username())

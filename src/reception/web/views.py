@@ -12,13 +12,18 @@ from ..catalog.models import Film
 from . import charts, pages
 from .cache import cached_page
 from .errors import json_error
+from .limits import limited
 from .listing import SHOWS, SORTS, page_count, page_of
 
 FILMS_PER_PAGE = 100
 
 
-def twin(template: str):
-    """Serve `build(request, ...)`'s dict as JSON when the URL ends in .json, else render it."""
+LISTING = ("show", "sort", "page", "per_page")  # what a page with a review list reads (web.listing)
+
+
+def twin(template: str, params: tuple[str, ...] = ()):
+    """Serve `build(request, ...)`'s dict as JSON when the URL ends in .json, else render it;
+    `params`: the query parameters it reads (its cached copies differ by them only)."""
     def decorate(build):
         @functools.wraps(build)
         def view(request, *args, as_json: bool = False, **kwargs):
@@ -31,7 +36,7 @@ def twin(template: str):
             if as_json:
                 return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
             return render(request, template, {"data": data, **_extras(template, data)})
-        return cached_page(view)
+        return cached_page(view, params)
     return decorate
 
 
@@ -50,7 +55,7 @@ def home(request):
     return pages.home()
 
 
-@twin("web/films.html")
+@twin("web/films.html", ("page",))
 def films(request):
     everything = Film.objects.annotate(review_count=Count("reviews")).order_by("title", "year")
     count = everything.count()
@@ -60,21 +65,22 @@ def films(request):
     ]}
 
 
-@twin("web/film.html")
+@twin("web/film.html", LISTING)
 def film(request, film_id: int, slug: str = ""):
     return pages.film(film_id, request.GET)
 
 
-@twin("web/critic.html")
+@twin("web/critic.html", LISTING)
 def critic(request, critic_id: int, slug: str = ""):
     return pages.critic(critic_id, request.GET)
 
 
-@twin("web/outlet.html")
+@twin("web/outlet.html", LISTING)
 def outlet(request, outlet_id: int, slug: str = ""):
     return pages.outlet(outlet_id, request.GET)
 
 
-@twin("web/search.html")
+@limited("search", "RECEPTION_SEARCH_RATE")
+@twin("web/search.html", ("q",))
 def search(request):
     return pages.search(request.GET.get("q", ""))

@@ -10,7 +10,7 @@ from reception.ratings import infer_scale, parse_rating, resolve_bare_number
 
 @pytest.mark.parametrize("raw, score", [
     ("3/5", 60), ("2.5/4", 62.5), ("8/10", 80), ("72/100", 72), ("0/4", 0), ("5/5", 100),
-    ("4 out of 5", 80), ("3 out of 4 stars", 75), ("2½/4", 62.5), ("3 1/2/4", 87.5), ("3 1/2 out of 5", 70),
+    ("4 out of 5", 80), ("3 out of 4 stars", 75), ("three stars out of four", 75), ("2.5 stars out of 5", 50), ("2½/4", 62.5), ("3 1/2/4", 87.5), ("3 1/2 out of 5", 70),
     ("A+", 100), ("A", 100), ("A-", 91.67), ("B+", 83.33), ("B", 75), ("B-", 66.67), ("C", 50), ("F", 0),
     ("b+", 83.33), ("thumbs up", 100), ("Thumbs Down", 0), ("two thumbs up", 100), ("85%", 85),
     ("★★★☆☆", 60), ("★★★½☆", 70), ("3.5/4 stars", 87.5),

@@ -118,7 +118,7 @@ def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
 
         verdicts = refresh(result.touched_films).verdicts
     if report:
-        from .ingest.article import write_report
+        from .ingest.articles import write_report
 
         write_report(path, report, encoding or "utf-8")
     if as_json:

@@ -68,6 +68,13 @@ CATALOGUE = {entry.code: entry for entry in [
          "Compress it again from the original, or import the original"),
     Code("E110", "reviews refused by the API's add-reviews endpoint (each row's reason listed)",
          "{refused} of {sent} reviews refused"),
+    Code("E111", "an article's markup that cannot be read (wikitext, a saved page, a dump)",
+         "{path}: cannot read this {form} ({reason}); nothing was imported", {
+             "dump": "{path}: the dump is damaged or cut short after {pages} page(s) ({reason}); nothing was "
+                     "imported. Download or decompress it again",
+             "no films": "{path}: none of the dump's {pages} article(s) is a film's (no film infobox); "
+                         "nothing was imported",
+         }),
     Code("E200", "no such film",
          "no film matches {ref!r}; try `reception reviews` with an id or check the title"),
     Code("E201", "several films match", "{ref!r} matches several films: {candidates}; give the year or the id"),

@@ -6,7 +6,8 @@ The table (also in docs/ratings.md):
 form                   examples                                    maps to
 =====================  ==========================================  =============
 fraction               ``3/4``, ``2.5/4``, ``8/10``, ``72/100``     value / scale
-"out of"               ``4 out of 5``, ``3 out of 4 stars``         value / scale
+"out of"               ``4 out of 5``, ``3 out of 4 stars``,        value / scale
+                       ``3 stars out of 4``
 fraction with ½        ``2½/4``, ``3 1/2/4``, ``3 1/2 out of 5``    value / scale
 star glyphs            ``★★★½`` (4-star scale), ``★★★☆☆`` (5)       stars / scale
 stars in words         ``3.5 stars``, ``four stars``                stars / scale
@@ -69,7 +70,8 @@ _NUM = r"(\d+(?:[.,]\d+)?)"
 _HALF = r"(?:\s*½|\s*-?\s*1/2|\s+and\s+a\s+half)?"
 _VALUE = _NUM + r"(" + _HALF + r")"
 
-_FRACTION = re.compile(r"^" + _VALUE + r"\s*(?:/|out\s+of|of)\s*" + _NUM + r"(?:\s*stars?)?$")
+# "3 out of 4 stars", and the order critics' write-ups also use: "3 stars out of 4".
+_FRACTION = re.compile(r"^" + _VALUE + r"\s*(?:stars?\s+)?(?:/|out\s+of|of)\s*" + _NUM + r"(?:\s*stars?)?$")
 _STARS_WORDS = re.compile(r"^" + _VALUE + r"\s*stars?$")
 _PERCENT = re.compile(r"^" + _NUM + r"\s*%$")
 _BARE = re.compile(r"^" + _VALUE + r"$")

@@ -58,7 +58,8 @@ class ImportReport:
     ratings_flagged: dict = field(default_factory=dict)
     rejects_path: str = ""
     duplicate_lines: list[tuple[str, int, int]] = field(default_factory=list)  # (file, line, first line)
-    # Rows stored with a value dropped, and why ("kept undated: review date 1800-01-01 …").
+    # Rows stored with a value dropped, and why ("kept undated: review date 1800-01-01 …"); an
+    # article's markup the reader could not read ("a template opened here is never closed").
     notes: list[Reject] = field(default_factory=list)
     verdicts_from_ratings: int = 0
     verdicts_from_labels: int = 0
@@ -90,7 +91,7 @@ class ImportReport:
         if self.awaiting_text_verdict:
             text += f", {self.awaiting_text_verdict} await `reception verdicts`"
         if self.notes:
-            text += f"; {len(self.notes)} stored with a value dropped (listed with the rejects)"
+            text += f"; {len(self.notes)} stored with a note (a value dropped, markup not read; listed with the rejects)"
         if self.rejects_path:
             text += f"; rejects in {self.rejects_path}"
         return text
@@ -233,6 +234,8 @@ def _store_films(store: Store, films: list, path: Path, report: ImportReport) ->
     refused = store.add_films(films)
     report.films += len(films) - len(refused)
     report.rejects += [Reject(str(path), line, reason, text) for line, reason, text in refused]
+    report.notes += [Reject(str(path), at, note, "") for _, film, _ in films if isinstance(film, FilmRecord)
+                     for at, note in film.notes]
     films.clear()
 
 

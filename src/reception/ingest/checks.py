@@ -195,5 +195,8 @@ def film(record: FilmRecord) -> FilmRecord:
         release_date(release.get("date"))
         for field in ("region", "place", "title", "format", "note"):
             text(release.get(field), f"release {field}", length(ReleaseEvent, field))
-    record.published = published(record.published)
+    if isinstance(record.published, list):  # an article's: each aggregator's figures
+        record.published = [published(figures) for figures in record.published] or None
+    else:
+        record.published = published(record.published)
     return record

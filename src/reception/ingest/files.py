@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bz2
 import csv
 import gzip
 import io
@@ -17,9 +18,14 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def open_bytes(path: Path):
+    """The file's bytes, decompressed where it is gzip or bzip2 (a Wikipedia dump's .xml.bz2)."""
     with open(path, "rb") as probe:
-        magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+        magic = probe.read(3)
+    if magic[:2] == b"\x1f\x8b":
+        return gzip.open(path, "rb")
+    if magic == b"BZh":
+        return bz2.open(path, "rb")
+    return open(path, "rb")
 
 
 def data_size(path: Path) -> int:

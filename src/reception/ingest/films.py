@@ -34,10 +34,17 @@ RELEASE_COLUMNS = ("film_id", *(f.column for f in RELEASE_FIELDS))
 PUBLISHED = [f for f in PublishedScore._meta.concrete_fields if f.name not in ("id", "film", "source")]
 
 
+def published_sets(record: FilmRecord) -> list[dict]:
+    """The published figures a film row brings: one set (a table's), or one per source (an article's)."""
+    if not record.published:
+        return []
+    return list(record.published) if isinstance(record.published, list) else [record.published]
+
+
 def check_published(record: FilmRecord) -> None:
     """Refuse a row whose published figures name a field we do not keep, before it changes
     anything."""
-    unknown = set(record.published or {}) - {f.name for f in PUBLISHED} - {"source"}
+    unknown = set().union(*map(set, published_sets(record))) - {f.name for f in PUBLISHED} - {"source"}
     if unknown:
         raise RowError(f"unknown published field(s): {', '.join(sorted(unknown))}")
 
@@ -204,22 +211,21 @@ class FilmDetails:
             stored.setdefault(score.pop("film_id"), {})[score.pop("source")] = score
         new, changed = [], {}
         for film_id, record in rows:
-            if not record.published:
-                continue
-            published = dict(record.published)
-            source = str(published.pop("source", "") or "published")
-            scores = stored.setdefault(film_id, {})
-            # The same consensus quoted again (an article citing the aggregator) is not news.
-            text = published.get("consensus")
-            if text and any(s != source and score["consensus"] == text for s, score in scores.items()):
-                continue
-            score = scores.get(source)
-            if score is None:
-                score = scores[source] = {"id": None, **{f.name: f.get_default() for f in PUBLISHED}}
-                new.append((film_id, source, score))
-            elif score["id"] is not None:
-                changed[score["id"]] = score
-            score.update(published)
+            for figures in published_sets(record):
+                published = dict(figures)
+                source = str(published.pop("source", "") or "published")
+                scores = stored.setdefault(film_id, {})
+                # The same consensus quoted again (an article citing the aggregator) is not news.
+                text = published.get("consensus")
+                if text and any(s != source and score["consensus"] == text for s, score in scores.items()):
+                    continue
+                score = scores.get(source)
+                if score is None:
+                    score = scores[source] = {"id": None, **{f.name: f.get_default() for f in PUBLISHED}}
+                    new.append((film_id, source, score))
+                elif score["id"] is not None:
+                    changed[score["id"]] = score
+                score.update(published)
         self._insert("catalog_publishedscore", ("film_id", "source", *(f.column for f in PUBLISHED)),
                      [(film_id, source, *_prepared(PUBLISHED, score)) for film_id, source, score in new])
         if changed:

@@ -1,4 +1,5 @@
-"""The formats `reception ingest` reads, and how `--format auto` tells them apart by header."""
+"""The formats `reception ingest` reads, and how `--format auto` tells them apart: a table by
+its header, an article by its first bytes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import IngestError
-from . import article, native, rt
+from . import articles, native, rt
 from .files import first_line
 
 
@@ -37,8 +38,8 @@ FORMATS = [
     Format("csv", "reviews", "utf-8", ",", ["film"], native.read_csv, False),
     Format("csv", "reviews (;)", "utf-8", ";", ["film"], native.read_csv_semicolons, False),
     Format("jsonl", "lines", "utf-8", "", [], native.read_jsonl, False),
-    # Plain text has no header to tell it by: only ever chosen by --format article.
-    Format("article", "article", "utf-8", "", [], article.read_article, True, merge_by_critic=True),
+    # No header to tell it by: `--format auto` reads the file's first bytes (articles.sniff).
+    Format("article", "article", "utf-8", "", [], articles.read_article, True, merge_by_critic=True),
 ]
 NAMES = ["auto"] + sorted({f.name for f in FORMATS})
 
@@ -57,7 +58,8 @@ def detect(path: Path, wanted: str = "auto") -> Format:
         raise IngestError.of("E102", name=wanted, names=", ".join(NAMES))
     if wanted == "article":
         return candidates[0]
-    if line.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
+    start = line.lstrip(b"\xef\xbb\xbf \t")
+    if start.startswith(b"{") and not start.startswith(b"{{"):  # "{{" opens wikitext's templates
         if wanted in ("auto", "jsonl"):
             return next(f for f in FORMATS if f.name == "jsonl")
     # Decoded once; latin-1 reads any bytes, and a UTF-8 byte-order mark reads as "ï»¿".
@@ -71,5 +73,7 @@ def detect(path: Path, wanted: str = "auto") -> Format:
     if wanted != "auto":
         # The user named the format: let its reader report exactly which columns are missing.
         return candidates[0]
+    if articles.sniff_file(path):  # a film article: plain text, wikitext, a saved page or a dump
+        return next(f for f in FORMATS if f.name == "article")
     shown = line[:120].decode("latin-1").rstrip()
     raise IngestError.of("E102", variant="header", path=path, shown=shown, names=", ".join(NAMES[1:]))

@@ -51,6 +51,9 @@ class FilmRecord:
     companies: list[dict] = field(default_factory=list)  # {name, role, region?, note?}
     releases: list[dict] = field(default_factory=list)   # {kind, date, date_precision?, ...}
     published: dict | None = None                        # PublishedScore fields + source
+    # What the reader noticed but could not read, each with its line: (line, reason). The film
+    # is stored; the notes are listed with the rejects ("a template opened here is not closed").
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass

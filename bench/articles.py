@@ -108,6 +108,20 @@ def _stated_date(text: str) -> str:
     return ""
 
 
+def _same_date(stated: str, found: str) -> bool:
+    """Is a release's date (as stored: 2018, 2018-09, 2018-09-10) the one the annotation states?
+    A date stated without its year ("10 September", the year the sentence's) matches by day."""
+    if not stated:
+        return True
+    date = _stated_date(stated)
+    if date:
+        return date == found
+    from reception.ingest.articles.dates import parse_article_date
+
+    day = parse_article_date(f"{stated} 2000")
+    return bool(day and found and found[4:] == day[0].strftime("-%m-%d"))
+
+
 def _article_date(text: str):
     from reception.ingest.articles.dates import parse_article_date
 
@@ -152,10 +166,9 @@ def score_article(film, reviews, wanted: dict, verdicts) -> dict:
     releases = [(r["kind"], _date_as_stated(r)) for r in (film.releases if film else [])]
     for w in wanted["releases"]:
         total_facts += 1
-        date = _stated_date(w["date"]) if w["date"] else ""
         # A festival's premiere is a "festival" event here, a premiere in the annotation.
         kinds = {w["kind"], "festival"} if w["kind"] == "premiere" else {w["kind"]}
-        found_facts += any(kind in kinds and (not w["date"] or date == day) for kind, day in releases)
+        found_facts += any(kind in kinds and _same_date(w["date"], day) for kind, day in releases)
     return {"matched": len(matched), "found": len(reviews), "expected": len(wanted["reviews"]),
             "outlet_right": outlet_right, "polarity_right": polarity, "facts_found": found_facts,
             "facts_expected": total_facts}

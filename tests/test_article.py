@@ -149,8 +149,8 @@ def test_an_article_in_the_wrong_encoding_names_its_line(cli, tmp_path):
 
 def test_real_articles_are_read_as_the_bench_last_measured(shared_data):
     """The annotated real articles (wikipedia-films/expected): what `python -m bench.articles`
-    reports, held a little below its last figures (0.89 recall, 0.90 precision, 0.87 polarity,
-    0.78 facts), so a change that reads real articles worse fails here."""
+    reports, held a little below its last figures (0.905 recall, 0.90 precision, 0.87 polarity,
+    0.87 facts), so a change that reads real articles worse fails here."""
     from bench.articles import evaluate
     from reception.rules import VerdictRules
     from reception.verdicts.model import shared_text_model
@@ -164,9 +164,9 @@ def test_real_articles_are_read_as_the_bench_last_measured(shared_data):
         return article.film, [review for _, review in article.reviews]
 
     figures = evaluate(read, pairs, shared_text_model(), VerdictRules())
-    assert figures["review_recall"] >= 0.86 and figures["review_precision"] >= 0.87, figures
+    assert figures["review_recall"] >= 0.88 and figures["review_precision"] >= 0.87, figures
     assert figures["polarity"] >= 0.84 and figures["outlet_right"] >= 0.9, figures
-    assert figures["facts_recall"] >= 0.76, figures
+    assert figures["facts_recall"] >= 0.84, figures
 
 
 def test_bench_matches_a_review_by_surname_and_an_outlet_only_review_by_outlet():

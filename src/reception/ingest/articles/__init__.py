@@ -26,6 +26,7 @@ from .. import checks
 from ..files import CORRUPT, corrupt_error, encoding_error, open_bytes, open_text
 from ..records import FilmRecord, FilmRef, ReviewRecord, RowError
 from . import facts as F
+from .dates import DATE_TEXT, parse_article_date
 from .names import PERSON_RE, fold, is_outlet, looks_like_person
 from .reviews import aggregates, article_reviews, mentions_aggregator
 from .sources import Source, plain_text, saved_page, sources_of_dump, wikitext
@@ -138,6 +139,7 @@ class _Reader:
         self.film = FilmRecord(ref=FilmRef())
         self.credits: list[dict] = []
         self.named: list[str] = []  # people the lead names in full, for the surnames it uses later
+        self.last_year: int | None = None
 
     def fact(self, paragraph, start: int, end: int, kind: str, value, inferred: bool = False):
         begin, finish = paragraph.span(start, end)
@@ -186,7 +188,8 @@ class _Reader:
         source = self.source
         if not source.paragraphs:
             raise IngestError.of("E101", path=source.path, what="article")
-        title = re.sub(r"\s+\((?:\d{4}\s+)?(?:[\w ]+\s+)?film\)$", "", source.title).strip()
+        title = _full_title(re.sub(r"\s+\((?:\d{4}\s+)?(?:[\w ]+\s+)?film\)$", "", source.title).strip(),
+                            source.paragraphs[0].text if not source.paragraphs[0].section else "")
         self.article.title = self.film.title = title
         docs = list(_nlp().pipe(p.text for p in source.paragraphs))
         boxed = F.infobox_facts(source.infobox)
@@ -259,8 +262,11 @@ class _Reader:
     def _releases(self, paragraph, sent):
         ents = [(e.label_, e.text) for e in sent.ents]
         review_like = bool(re.search(r"\b(?:review\w*|critic\w*|praised|panned|wrote|called it)\b", sent.text))
-        for event in F.releases_in(sent.text, ents, review_like):
+        for event in F.releases_in(sent.text, ents, review_like, self.last_year or self.film.year):
             self._add_release(paragraph, sent, event)
+        stated = [m for m in DATE_TEXT.finditer(sent.text) if parse_article_date(m.group())]
+        if stated:  # a day without its year further on takes the year the text last gave
+            self.last_year = parse_article_date(stated[-1].group())[0].year
 
     def _add_release(self, paragraph, sent, event: dict):
         event = dict(event)
@@ -307,6 +313,18 @@ class _Reader:
                       {"critic": critic or None, "outlet": outlet or None, "rating": review.rating or None,
                        "year": year, "quote": quote or None, "framing": review.label or None,
                        "mixed": review.mixed}, inferred=inferred)
+
+
+def _full_title(title: str, lead: str) -> str:
+    """The title as the lead gives it in full, where the page's is its short form ("Dr.
+    Strangelove or: How I Learned to Stop Worrying and Love the Bomb, more commonly known
+    simply as Dr. Strangelove, is a 1964 … film"); else the page's."""
+    opening = re.match(r"(.+?)(?:\s*\(|,\s|\s+(?:is|was|are|were)\s+(?:an?|the)\s)", lead)
+    full = opening.group(1).strip() if opening else ""
+    if len(full) > len(title) and full.startswith(title) and re.match(r"\s*(?:or\b|:|—|-)", full[len(title):]) \
+            and len(full) < 120:
+        return full
+    return title
 
 
 def _citation(paragraph, at: int) -> dict:

@@ -11,14 +11,14 @@ from ..records import MONTHS
 
 _MONTH_OF = {name.lower(): n for n, name in enumerate(MONTHS, 1)} | {
     name[:3].lower(): n for n, name in enumerate(MONTHS, 1)} | {"sept": 9}
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+MONTH_NAME = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 # A date in the text, longest form first.
 DATE_TEXT = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
-    rf"{_MONTH},?\s+\d{{4}}|(?<![\d,.$£€])(?:1[89]|20)\d\d(?![\d%]|,\d))\b")
+    rf"\b(?:{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME},?\s+\d{{4}}|"
+    rf"{MONTH_NAME},?\s+\d{{4}}|(?<![\d,.$£€])(?:1[89]|20)\d\d(?![\d%]|,\d))\b")
 # A day and month without a year ("on 10 September", "September 22"): its year is the sentence's.
-DAY_MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)(?![\d,]*\s*\d{{4}})\b")
+DAY_MONTH = re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}|{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?)(?![\d,]*\s*\d{{4}})\b")
 
 
 def _month(word: str) -> int | None:

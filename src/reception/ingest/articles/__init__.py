@@ -110,7 +110,7 @@ def _head(path: Path) -> bytes:
 
 def sources_of(path: Path, encoding: str = "utf-8"):
     """The article sources a file holds: one, or a dump's films one at a time."""
-    form = sniff(_head(path)) or "plain text"
+    form = sniff_file(path) or "plain text"
     if form == "dump":
         with open_bytes(path) as handle:
             yield from sources_of_dump(str(path), handle)
@@ -221,7 +221,7 @@ class _Reader:
                     if not any(fold(c["name"]) == fold(name) for c in self.credits):
                         self.company(paragraph, sent, name, "financier", note=note)
                 if lead_or_release:
-                    self._releases(paragraph, sent)
+                    self._releases(paragraph, sent, ents)
             for entry in aggregates(paragraph.text):
                 published.append(entry)
                 self.fact(paragraph, 0, len(paragraph.text), "published score", entry)
@@ -259,8 +259,7 @@ class _Reader:
                 self.credit(paragraph, sent, name, role, character)
         self.characters(text)
 
-    def _releases(self, paragraph, sent):
-        ents = [(e.label_, e.text) for e in sent.ents]
+    def _releases(self, paragraph, sent, ents):
         review_like = bool(re.search(r"\b(?:review\w*|critic\w*|praised|panned|wrote|called it)\b", sent.text))
         for event in F.releases_in(sent.text, ents, review_like, self.last_year or self.film.year):
             self._add_release(paragraph, sent, event)
@@ -362,10 +361,15 @@ def _read_article(path: str, mtime_ns: int, size: int, encoding: str) -> Article
     raise IngestError.of("E107", path=path)
 
 
+def _articles(path: Path, encoding: str):
+    """The articles of a file: a dump's streamed, a single article's read once for both the
+    import and its `--report`."""
+    return articles_of(path, encoding) if sniff_file(path) == "dump" else [read_article_file(path, encoding)]
+
+
 def read_article(path: Path, encoding: str):
     """The ingest reader: each article's film, then its reviews, each with its line."""
-    articles = [read_article_file(path, encoding)] if sniff(_head(Path(path))) != "dump" else articles_of(path, encoding)
-    for article in articles:
+    for article in _articles(path, encoding):
         yield 1, _checked(checks.film, article.film), article.title
         for line, review in article.reviews:
             yield line, _checked(checks.review, review), review.quote
@@ -380,7 +384,7 @@ def _checked(check, record):
 
 
 def write_report(path: Path, out: Path, encoding: str = "utf-8") -> Path:
-    reports = [article.report() for article in articles_of(Path(path), encoding)]
+    reports = [article.report() for article in _articles(path, encoding)]
     out = Path(out)
     body = reports[0] if len(reports) == 1 else {"articles": reports}
     out.write_text(json.dumps(body, indent=2, default=str), encoding="utf-8")

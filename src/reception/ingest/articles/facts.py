@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .dates import DATE_TEXT, DAY_MONTH, MONTH_NAME, parse_article_date
-from .names import PARTICLE, PERSON, fold, is_outlet, looks_like_person
+from .names import PERSON, is_outlet, looks_like_person
 
 # A company's name: title-case words, with "Bros.", digits ("20th Century Fox"), "&" and joiners.
 COMPANY = r"(?:[A-Z0-9][\w&.'’-]*)(?:\s+(?:of|and|the|de|&|[A-Z0-9][\w&.'’-]*))*(?:\s+Bros\.)?"
@@ -385,17 +385,3 @@ def _person(text: str) -> str:
     text = re.sub(r"^(?:Screenplay|Story|Written|Based on|Novel)\s+by\s+", "", text, flags=re.I)
     match = re.match(PERSON, text)
     return match.group().strip() if match and len(match.group()) > 2 else ""
-
-
-def is_credited(name: str, credits: list[dict]) -> bool:
-    """Is this name one of the film's own people (a name of theirs, or a surname)?"""
-    key = fold(name)
-    for credit in credits:
-        other = fold(credit["name"])
-        if key == other or (len(key.split()) == 1 and other.split() and key == other.split()[-1]):
-            return True
-    return False
-
-
-__all__ = ["people", "lead_year", "genre_of", "credits_in", "companies_in", "financiers_in", "releases_in", "infobox_facts",
-           "is_credited", "PARTICLE"]

@@ -65,7 +65,6 @@ AGGREGATORS = {
     "rotten tomatoes": "rotten-tomatoes", "metacritic": "metacritic", "cinemascore": "cinemascore",
     "posttrak": "posttrak", "imdb": "imdb", "allocine": "allocine",
 }
-PRONOUNS = {"he", "she", "they", "his", "her", "their", "it"}
 
 
 def fold(name: str) -> str:

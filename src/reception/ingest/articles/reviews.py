@@ -102,7 +102,6 @@ class Review:
     mixed: bool = False
     quotes: list[str] = field(default_factory=list)
     ranking: bool = False
-    extent: int = 0  # where the text this review owns ends in its paragraph
 
     @property
     def quote(self) -> str:
@@ -228,10 +227,6 @@ def _titled(name: str) -> bool:
         and not is_aggregator(name) and name not in GENERIC
 
 
-def _span_text(tokens) -> tuple[int, int]:
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-
-
 def _subject(verb):
     """The subject of a verb of reviewing: its own, or that of the verb it depends on
     ("…, saying" takes the subject of "gave"; "and wrote" that of the first verb)."""
@@ -282,12 +277,12 @@ def reviewers(sent, excluded: set[str], offset: int) -> list[Mention]:
             if mention is None and before and is_known_outlet(_trim_outlet(before.group(1))):
                 mention = Mention("", clean_outlet(_trim_outlet(before.group(1))), before.start(1))
         if mention is None and word in RANKING | {"added"}:
-            mention = _ranked_by(_clause_of(text, at), ents)
+            mention = _ranked_by(_clause_of(text, at))
         if mention is not None:
             mention.at += offset
             if not any(m.critic == mention.critic and m.outlet == mention.outlet for m in found):
                 found.append(mention)
-    found += _possessive_reviews(text, ents, excluded, offset, found)
+    found += _possessive_reviews(text, excluded, offset, found)
     return found
 
 
@@ -392,7 +387,7 @@ def _who_before(text: str, verb_at: int, ents, excluded) -> Mention | None:
     return None
 
 
-def _ranked_by(text: str, ents) -> Mention | None:
+def _ranked_by(text: str) -> Mention | None:
     """A list or a poll that ranks the film: the publication whose list it is."""
     own = _unquoted(text)
     for pattern in (rf"\bby\s+(?:the\s+)?({_OUTLET_NAME})", rf"({_OUTLET_NAME})['’]s?\s+(?:\d{{4}}\s+)?(?:[\w\"“”' -]+\s+)?"
@@ -408,7 +403,7 @@ def _ranked_by(text: str, ents) -> Mention | None:
     return None
 
 
-def _possessive_reviews(text: str, ents, excluded, offset: int, found) -> list[Mention]:
+def _possessive_reviews(text: str, excluded, offset: int, found) -> list[Mention]:
     """Reviews a sentence names without a verb of reviewing: "Ebert's review", "on Roger
     Ebert's list of The Great Movies", "a review by X in Y"."""
     out = []
@@ -530,20 +525,15 @@ def article_reviews(docs, paragraphs, excluded: set[str], film_year: int | None)
     return [r for r in reviews if r.outlet or (r.critic and (r.quotes or r.rating or r.label or r.mixed))]
 
 
-def _clause_of(sentence: str, at: int) -> str:
-    """The clause of a sentence that holds position `at`: between semicolons and ", and"."""
-    bounds = [0] + [m.end() for m in re.finditer(r";|,\s+and\s+(?=in\s|it\s|the\s|on\s)", sentence)] + [len(sentence)]
+def _clause_of(sentence: str, at: int, at_and: bool = True) -> str:
+    """The clause of a sentence that holds position `at`: between semicolons and (`at_and`)
+    ", and" before a new clause."""
+    ends = r";|,\s+and\s+(?=in\s|it\s|the\s|on\s)" if at_and else ";"
+    bounds = [0] + [m.end() for m in re.finditer(ends, sentence)] + [len(sentence)]
     for start, end in zip(bounds, bounds[1:]):
         if start <= at < end:
             return " " * start + sentence[start:end]  # positions kept
     return sentence
-
-
-def _clause(sentence: str, at: int) -> str:
-    """The part of a sentence between semicolons that holds position `at`."""
-    start = sentence.rfind(";", 0, max(at, 0)) + 1
-    end = sentence.find(";", max(at, 0))
-    return sentence[start:end if end >= 0 else len(sentence)]
 
 
 def _continues(sentence: str) -> bool:
@@ -563,7 +553,7 @@ def _review_of(mention: Mention, sent, reviews: list[Review], current, number: i
                         fold(mention.outlet) and r.paragraph == number and not _ranks(text)), None)
     if earlier is None and len(mention.critic.split()) == 1 and not mention.outlet:
         return None  # a lone capitalised word ("Set construction included …") names no critic yet
-    clause = _clause(text, mention.at - sent.start_char)
+    clause = _clause_of(text, mention.at - sent.start_char, at_and=False)
     if earlier is None and not mention.outlet and NOT_A_REVIEW.search(_unquoted(clause)) and not rating_in(clause):
         return None  # a filmmaker's influence, someone's favourite film: no critic's verdict
     changed = CHANGED.search(text)

@@ -212,11 +212,9 @@ def _split(chars, cites, headings) -> list[Paragraph]:
         section = next((name for at, name in reversed(section_at) if at <= start), "")
         paragraph = _collapsed(raw[lead:].replace("\n", " "), offsets[start + lead] if start + lead < len(offsets)
                                else 0, section, offsets[start + lead:end] + [offsets[end - 1] + 1])
-        positions = {at: n for n, at in enumerate(offsets[start + lead:end])}
         paragraph.citations = [(_nearest(paragraph, offsets[at - 1] if at else 0), fields) for at, fields in cites
                                if start < at <= end]
         paragraphs.append(paragraph)
-        del positions
     return paragraphs
 
 

@@ -132,3 +132,16 @@ def test_hostile_a_review_dated_where_no_review_can_be_is_kept_undated_and_said_
     assert listed == [(2, listed[0][1])] and listed[0][1].startswith("kept undated: review date 0001-01-01")
     dates = dict(reception.sql("SELECT quote, published FROM catalog_review"))
     assert dates["Taut and grand."] is None and str(dates["Long but gripping."]) == "1995-12-16"
+
+
+@pytest.mark.parametrize("cell", ["9" * 5000, "9" * 13, "twelve"])
+def test_hostile_a_whole_number_no_column_takes_is_a_reject(cell):
+    # Every reader's whole numbers (RT's counts and runtimes, our years) are read by one parser;
+    # thousands of digits are more than Python converts, which was a traceback in RT's tables.
+    from reception.ingest.checks import integer
+    from reception.ingest.records import RowError, parse_int
+
+    for read in (parse_int, integer):
+        with pytest.raises(RowError, match="runtime must be a whole number"):
+            read(cell, "runtime")
+    assert parse_int("104 minutes", "runtime") == integer("104.0", "runtime") == 104

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 from ..catalog.identity import name_key, title_key
 from ..catalog.models import (
     Company, Credit, Critic, Film, FilmCompany, FilmSourceId, Outlet, Person, PublishedScore, ReleaseEvent, Review,
 )
-from .records import FilmRecord, ReviewRecord, RowError
+from .records import FilmRecord, ReviewRecord, RowError, parse_int
 
 FIRST_YEAR = 1870  # before any film: Roundhay Garden Scene is of 1888
 YEARS_AHEAD = 10  # a film may be listed for a year to come, not for a century to come
@@ -110,13 +109,7 @@ def integer(value, what: str) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    cell = text(value, what)
-    if not cell:
-        return None
-    match = re.fullmatch(r"(\d{1,12})(?:\.0+)?(?:\s*min(?:utes)?)?", cell)
-    if not match:
-        raise RowError(f"{what} must be a whole number, not {cell[:40]!r}")
-    return int(match.group(1))
+    return parse_int(text(value, what), what)
 
 
 def _figure(name: str, value):

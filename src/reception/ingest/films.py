@@ -18,7 +18,7 @@ from django.db import connection
 
 from ..catalog.identity import name_key, title_key
 from ..catalog.models import Company, Credit, Film, Person, PublishedScore, ReleaseEvent
-from .records import FilmRecord, RowError
+from .records import FilmRecord
 
 GROUP = 500  # film rows stored together
 
@@ -39,14 +39,6 @@ def published_sets(record: FilmRecord) -> list[dict]:
     if not record.published:
         return []
     return list(record.published) if isinstance(record.published, list) else [record.published]
-
-
-def check_published(record: FilmRecord) -> None:
-    """Refuse a row whose published figures name a field we do not keep, before it changes
-    anything."""
-    unknown = set().union(*map(set, published_sets(record))) - {f.name for f in PUBLISHED} - {"source"}
-    if unknown:
-        raise RowError(f"unknown published field(s): {', '.join(sorted(unknown))}")
 
 
 def _prepared(fields: list, values: dict) -> list:

@@ -169,12 +169,15 @@ def parse_bool(text, what: str) -> bool:
 
 
 def parse_int(text, what: str) -> int | None:
+    """A whole number written as text ("104", "104.0", "104 minutes"), or None for an empty cell.
+    Twelve digits at most: more is no count or year of ours, and thousands of them are more than
+    Python converts (a ValueError, not a reject)."""
     text = str(text if text is not None else "").strip()
     if not text:
         return None
-    match = re.match(r"^(\d+)(?:\.0+)?(?:\s*min(?:utes)?)?$", text)
+    match = re.fullmatch(r"(\d{1,12})(?:\.0+)?(?:\s*min(?:utes)?)?", text)
     if not match:
-        raise RowError(f"{what} must be a whole number, not {text!r}")
+        raise RowError(f"{what} must be a whole number, not {text[:40]!r}")
     return int(match.group(1))
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..catalog.identity import BUILTIN_OUTLET_ALIASES, name_key, placeholder_title_key, title_key
 from .columns import ReviewBatch
-from .films import NEW_FILM, FilmDetails, check_published, fill, new_film
+from .films import NEW_FILM, FilmDetails, fill, new_film
 from .records import FilmRecord, FilmRef, RowError
 
 
@@ -182,7 +182,6 @@ class Resolver:
         refused, placed, source_ids = [], [], []
         for line, record, raw in rows:
             try:
-                check_published(record)
                 film_id, film = self._place_film(record, source_ids)
             except RowError as exc:
                 refused.append((line, str(exc), raw))

@@ -70,12 +70,17 @@ def test_deployment_an_error_is_logged_with_its_cause(site, tmp_path):
     assert f"Internal Server Error: /films/{film['id']}-x.json" in log and "Traceback" in log and "AttributeError" in log
 
 
-@pytest.mark.slow
-def test_deployment_an_api_write_during_an_import_waits_and_succeeds(site, tmp_path):
+def _editor_token_and_film(site):
+    """An editor's API token, and the id of a film of the site to write to."""
     subprocess.run([sys.executable, "-m", "reception.cli", "editor", "ed", "--password-stdin"],
                    input="a-long-and-rare-phrase\n", env=cli_env(site), check=True, capture_output=True, text=True)
     token = run_cli("token", "ed", db=site).stdout.strip()
-    film = json.loads(run_cli("reviews", "Salt and Thunder", "--json", db=site).stdout)["id"]
+    return token, json.loads(run_cli("reviews", "Salt and Thunder", "--json", db=site).stdout)["id"]
+
+
+@pytest.mark.slow
+def test_deployment_an_api_write_during_an_import_waits_and_succeeds(site, tmp_path):
+    token, film = _editor_token_and_film(site)
     big = tmp_path / "big.csv"
     big.write_text("film,critic,outlet,quote,verdict\n" + "".join(
         f"Film {n % 900},Critic {n},Outlet {n % 40},Quote {n},positive\n" for n in range(100_000)))
@@ -129,10 +134,7 @@ def test_deployment_postgres_imports_racing_on_new_names_both_succeed(postgres_u
 def test_deployment_a_write_that_waits_too_long_is_a_503_to_retry(site, tmp_path):
     import sqlite3
 
-    subprocess.run([sys.executable, "-m", "reception.cli", "editor", "ed", "--password-stdin"],
-                   input="a-long-and-rare-phrase\n", env=cli_env(site), check=True, capture_output=True, text=True)
-    token = run_cli("token", "ed", db=site).stdout.strip()
-    film = json.loads(run_cli("reviews", "Salt and Thunder", "--json", db=site).stdout)["id"]
+    token, film = _editor_token_and_film(site)
     with Served({**cli_env(site), "RECEPTION_SQLITE_TIMEOUT": "1"}, tmp_path / "server.log") as served:
         holder = sqlite3.connect(site[len("sqlite:///"):], isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # as a long import holds it

@@ -131,6 +131,10 @@ class _Table:
         self.width = 0  # the header's cells, once read
         self.reader = self._reader(iter(()))
 
+    def _strict(self, lines):
+        """The csv module's strict reader over `lines`: a quote never closed is an error, not a cell."""
+        return csv.reader(lines, delimiter=self.delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+
     def _reader(self, again):
         """A strict csv reader over the lines `again`, then the file's next ones."""
         def recorded(kept=self.kept):
@@ -138,7 +142,7 @@ class _Table:
                 kept.append(line)
                 yield line
 
-        return csv.reader(recorded(), delimiter=self.delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+        return self._strict(recorded())
 
     def _recover(self, first: int) -> tuple[list, list, list]:
         """After the reader failed: the lines kept since line `first` read again one row at a
@@ -146,7 +150,7 @@ class _Table:
         on from the line after that one. Returns (lines, rows, unreadable) of what was read."""
         kept = self.kept[:]
         lines, rows = [], []
-        reader = csv.reader(iter(kept), delimiter=self.delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+        reader = self._strict(iter(kept))
         at = 0  # the index in `kept` of the row being read
         try:
             for row in reader:

@@ -14,12 +14,16 @@ from .clients import client_address
 from .errors import json_error
 
 
-class ByAddress(SimpleRateThrottle):
-    """So many requests per client address; signed-in editors are not counted."""
+class _Scoped(SimpleRateThrottle):
+    """A limit of its own name (`scope`) in the shared cache."""
 
     def __init__(self, scope: str, rate: str):
         self.scope = scope
         super().__init__(rate)
+
+
+class ByAddress(_Scoped):
+    """So many requests per client address; signed-in editors are not counted."""
 
     def get_cache_key(self, request):
         user = getattr(request, "user", None)
@@ -28,12 +32,8 @@ class ByAddress(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
-class ByEditor(SimpleRateThrottle):
+class ByEditor(_Scoped):
     """So many writes per editor (per address before one is known)."""
-
-    def __init__(self, scope: str, rate: str):
-        self.scope = scope
-        super().__init__(rate)
 
     def get_cache_key(self, request):
         user = getattr(request, "user", None)

@@ -119,8 +119,12 @@ def credits_in(sentence: str) -> list[tuple]:
     # "with Michael Keaton reprising the role of …", "Andie MacDowell stars as …",
     # "The supporting cast includes Slim Pickens, Alex Karras and …"
     for match in re.finditer(rf"\bwith\s+({PERSON})\s+(?:reprising|playing|portraying|voicing)\b|"
-                             rf"({PERSON})\s+(?:also\s+)?(?:co-?)?stars?\s+as\b", sentence):
-        out.append(((match.group(1) or match.group(2)).strip(), "actor", ""))
+                             rf"({PERSON})\s+(?:also\s+)?(?:(?:co-?)?stars?\s+as|plays\s+the\s+(?:title\s+)?role\s+of)\b"
+                             rf"|\bto\s+(?:star|feature|co-?star)\s+({PERSON})", sentence):
+        out.append(((match.group(1) or match.group(2) or match.group(3)).strip(), "actor", ""))
+    # "the first of several films by screenwriter Richard Curtis"
+    for match in re.finditer(rf"\b(?:films?|movies?|pictures?)\s+by\s+(?:the\s+)?screenwriters?\s+({PERSON})", sentence):
+        out.append((match.group(1), "writer", ""))
     for match in re.finditer(rf"\b(?:supporting\s+|main\s+|principal\s+)?cast\s+(?:also\s+)?(?:includes|included|"
                              rf"features|featured|comprises|consists of)\s+{_LIST}", sentence):
         out += [(name, "actor", "") for name in people(match.group(1))]

@@ -21,7 +21,7 @@ loading = time.perf_counter()
 # ingest.store.BATCH_COLUMNS, then the columns a review_kind row gives (RATING_COLUMNS).
 OWN = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", "dedupe_key")
 KINDS = ("rating_raw", "rating", "rating_scale", "rating_flag", "label", "verdict", "decided_by",
-         "verdict_model")
+         "verdict_model", "conflict")
 # What every row of one rt.reviews import shares, written into the statement once.
 SHARED = {"url": "''", "source_key": "''", "published_precision": "'day'", "needs_check": "0",
           "source": "'rt-reviews'", "created_at": "'2026-01-01 00:00:00'", "verdict_probability": "NULL"}

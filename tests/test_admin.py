@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 
 from reception.catalog.models import Film, Review
+from reception.scores.models import FilmScore
 from reception.ingest import ingest
 from reception.scores.compute import score
 
@@ -71,9 +72,10 @@ def test_admin_review_list_newest_first_with_its_filters(editor_client):
     assert {r.film.title for r in Review.objects.filter(id__in=eighties)} == {"One from the Heart"}
     undated = _listed_ids(editor_client.get(url, {"decade": "none"}))
     assert sorted(undated) == sorted(Review.objects.filter(published=None).values_list("id", flat=True))
-    assumed = _listed_ids(editor_client.get(url, {"rating_flag": "scale-assumed"}))
-    assert len(assumed) == 6 and set(Review.objects.filter(id__in=assumed).values_list("rating_flag", flat=True)) == {
-        "scale-assumed"}
+    # Star counts with no stated scale ("★★★½") are flagged, not read on an assumed scale.
+    unscaled = _listed_ids(editor_client.get(url, {"rating_flag": "no-scale"}))
+    assert sorted(unscaled) == sorted(Review.objects.filter(rating_flag="no-scale").values_list("id", flat=True))
+    assert Review.objects.filter(id__in=unscaled, rating_scale="stars").count() == 6
     read = _listed_ids(editor_client.get(url, {"rating_flag": "", "source": "jsonl"}))
     assert set(read) == set(Review.objects.filter(rating_flag="", source="jsonl").values_list("id", flat=True))
     assert _listed_ids(editor_client.get(url, {"source": "api"})) == []
@@ -91,21 +93,27 @@ def _change(client, obj, inlines=(), **changes):
 
 
 def _figures(film):
-    from reception.scores.models import FilmScore
-
     return FilmScore.objects.values("reviews", "positive", "negative", "average", "weighted").get(film=film)
 
 
 def test_admin_review_edits_read_the_rating_again_and_the_figures_follow(editor_client):
     heart = Review.objects.get(critic__name="Gene Siskel").film
     siskel = Review.objects.get(critic__name="Gene Siskel")
-    assert (siskel.rating, siskel.verdict, siskel.decided_by) == (100, "positive", "critic-rating")
+    # The critic's own thumbs (the file's verdict column) decide.
+    assert (siskel.rating, siskel.verdict, siskel.decided_by, siskel.conflict) == (100, "positive", "outlet-label", "")
     assert _figures(heart)["positive"] == 2
-    # A rating string corrected by hand is read again, and its verdict decided again.
+    # A rating string corrected by hand is read again, and its verdict decided again: the label
+    # still stands over a rating that reads the other way, which is marked for an editor.
     _change(editor_client, siskel, rating_raw="1/4")
     siskel.refresh_from_db()
     assert (siskel.rating, siskel.rating_scale, siskel.verdict, siskel.decided_by) == \
-        (25, "/4", "negative", "critic-rating")
+        (25, "/4", "positive", "outlet-label")
+    assert siskel.conflict == "the rating reads negative on /4; the label says positive"
+    assert (_figures(heart)["positive"], _figures(heart)["negative"]) == (2, 2)
+    # With no label, the rating decides.
+    _change(editor_client, siskel, label="")
+    siskel.refresh_from_db()
+    assert (siskel.verdict, siskel.decided_by, siskel.conflict) == ("negative", "critic-rating", "")
     assert (_figures(heart)["positive"], _figures(heart)["negative"]) == (1, 3)
     # An editor's verdict stays whatever the rating says.
     _change(editor_client, siskel, verdict="positive")
@@ -114,9 +122,13 @@ def test_admin_review_edits_read_the_rating_again_and_the_figures_follow(editor_
     assert (siskel.rating, siskel.verdict, siskel.decided_by) == (0, "positive", "editor")
     # Moved to another film: both films' figures follow.
     other = Review.objects.exclude(film=heart).first().film
-    before = _figures(other)["reviews"]
+    before = other.reviews.count()
+
+    def counted(film):
+        return FilmScore.objects.get(film=film).detail["counted"]["reviews"]
+
     _change(editor_client, siskel, film=other.pk)
-    assert (_figures(heart)["reviews"], _figures(other)["reviews"]) == (3, before + 1)
+    assert (_figures(heart)["reviews"], counted(heart), counted(other)) == (3, 3, before + 1)
 
 
 def test_admin_deleting_reviews_scores_their_films_again(editor_client):

@@ -101,7 +101,7 @@ def test_own_article_with_other_phrasings():
     reviews = {r.critic: r for _, r in article.reviews}
     assert {(c, r.outlet, r.rating_raw) for c, r in reviews.items()} == {
         ("Roger Hale", "The Daily Courier", ""),       # "writing for", "called it"
-        ("Nina Patel", "Screen Weekly", "three stars"),  # "of", "gave it three stars"
+        ("Nina Patel", "Screen Weekly", "three stars out of four"),  # "of", "gave it three stars out of four"
         ("Paul Grant", "The Morning Ledger", ""),      # "In <outlet>, <critic> wrote"
     }
     assert film.published is None  # no consensus quoted

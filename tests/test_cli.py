@@ -78,12 +78,14 @@ def test_cli_a_rating_read_later_decides_its_review_again(reception, tmp_path):
         return json.loads(reception("reviews", "Old", "--json").stdout)["reviews"][0]
 
     assert (old_review()["verdict"], old_review()["verdict_source"]) == ("positive", "outlet-label")
-    # The Bugle states its scale: the earlier "2" reads as 2/10, which outranks the label.
+    # The Bugle states its scale: the earlier "2" reads as 2/10, which disagrees with the label.
+    # The label, the critic's own call, stands; the review waits for an editor.
     done = reception("ingest", tmp_path / "b.csv")
     assert "verdicts: 2 from ratings, 0 from labels" in done.stdout  # this import's own reviews
     old = old_review()
     assert old["rating"] == {"raw": "2", "score": 20.0, "scale": "/10", "flag": "scale-inferred"}
-    assert (old["verdict"], old["verdict_source"]) == ("negative", "critic-rating")
+    assert (old["verdict"], old["verdict_source"]) == ("positive", "outlet-label")
+    assert old["conflict"] == "the rating reads negative on /10; the label says positive"
 
 
 def test_cli_reviews_read_back_the_same_from_either_database(tmp_path, postgres_url):

@@ -172,11 +172,15 @@ def test_merging_outlets_reads_their_bare_numbers_again(tmp_path):
     kept, _ = merge_outlets(Outlet.objects.filter(name__in=["Weekly Bugle", "The Bugle"]))
     assert kept.name == "The Bugle"
     ann.refresh_from_db()
-    # The merged outlet states /10: Ann's "2" reads as 2/10, which outranks the label.
+    # The merged outlet states /10: Ann's "2" reads as 2/10, against her label, which stands.
+    # A rating read on an inferred scale that disagrees is left out of the average.
     assert (ann.rating, ann.rating_flag, ann.verdict, ann.decided_by) == \
-        (20, "scale-inferred", "negative", "critic-rating")
+        (20, "scale-inferred", "positive", "outlet-label")
+    assert ann.conflict
     figures = FilmScore.objects.get(film=ann.film)
-    assert (figures.positive, figures.negative, figures.average) == (0, 1, 20)
+    assert (figures.positive, figures.negative, figures.rated, figures.average) == (1, 0, 0, None)
+    assert figures.detail["counted"] | {} == {"reviews": 1, "with_verdict": 1, "awaiting_verdict": 0, "rated": 0,
+                                              "held_ratings": 1, "unrated": 0, "conflicts": 1}
 
 
 RT2025_HEADER = "creationDate,criticName,isTopCritic,publicationName,reviewUrl,quote,reviewId,reviewState,originalScore,movieId\n"

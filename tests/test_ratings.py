@@ -22,12 +22,50 @@ def test_ratings_read_stated_scales(raw, score):
 
 
 @pytest.mark.parametrize("raw, score, scale", [
-    ("★★★½", 87.5, "stars/4"), ("3.5 stars", 87.5, "stars/4"), ("four stars", 100, "stars/4"),
-    ("three and a half stars", 87.5, "stars/4"), ("4.5 stars", 90, "stars/5"), ("****", 100, "stars/4"),
+    # Star glyphs or words with the scale after them, in the forms critics use.
+    ("★★★½/4", 87.5, "stars/4"), ("★★★ out of 5", 60, "stars/5"), ("★★★ of 4", 75, "stars/4"),
+    ("*** out of 4", 75, "stars/4"), ("⭐⭐⭐⭐ / 5", 80, "stars/5"), ("★★½ stars out of 4", 62.5, "stars/4"),
+    ("3 stars/5", 60, "stars/5"), ("3 stars out of 4", 75, "stars/4"), ("3.5/5 stars", 70, "stars/5"),
+    ("three and a half stars out of four", 87.5, "stars/4"), ("two and a half stars out of five", 50, "stars/5"),
+    ("2 1/2 stars out of 4", 62.5, "stars/4"), ("2½ stars out of 4", 62.5, "stars/4"),
+    ("Three and a half out of five", 70, "/5"), ("seven out of ten", 70, "/10"), ("3.5 of 5", 70, "/5"),
 ])
-def test_ratings_stars_without_scale_are_read_and_flagged_as_assumed(raw, score, scale):
+def test_ratings_stars_and_words_with_a_stated_scale(raw, score, scale):
     rating = parse_rating(raw)
-    assert (rating.score, rating.scale, rating.flag) == (pytest.approx(score), scale, ratings.SCALE_ASSUMED)
+    assert (rating.score, rating.scale, rating.flag) == (pytest.approx(score), scale, ratings.OK)
+
+
+@pytest.mark.parametrize("raw, count", [
+    ("★★★½", 3.5), ("3.5 stars", 3.5), ("four stars", 4), ("three and a half stars", 3.5), ("4.5 stars", 4.5),
+    ("****", 4), ("half a star", 0.5), ("2½ stars", 2.5), ("★★★★★", 5),
+])
+def test_ratings_stars_without_a_scale_are_flagged_never_assumed(raw, count):
+    """Four stars are a rave on a 4-star scale and merely good on a 5-star one: not guessed."""
+    rating = parse_rating(raw)
+    assert (rating.score, rating.scale, rating.flag, rating.value) == (None, ratings.STARS, ratings.NO_SCALE, count)
+    # Read once a scale is learnt for their outlet or critic, and flagged as inferred.
+    resolved = resolve_bare_number(rating, 5)
+    assert (resolved.score, resolved.scale, resolved.flag) == (pytest.approx(20 * count), "stars/5",
+                                                               ratings.SCALE_INFERRED)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 5), st.booleans(), st.sampled_from([4, 5, 10]), st.sampled_from(["glyphs", "digits", "words"]),
+       st.sampled_from(["/{}", " out of {}", " of {}", " stars/{}", " stars out of {}"]))
+def test_ratings_star_counts_with_any_scale_form(whole, half, scale, written, form):
+    count = whole + 0.5 * half
+    if count > scale or count == 0:
+        return
+    words = ["zero", "one", "two", "three", "four", "five"]
+    if written == "glyphs":
+        stars = "★" * whole + ("½" if half else "")
+        form = form.replace(" stars", "")
+    elif written == "digits":
+        stars = f"{count:g}"
+    else:
+        stars = words[whole] + (" and a half" if half else "")
+    rating = parse_rating(stars + form.format(scale))
+    assert rating.score == pytest.approx(100 * count / scale) and rating.flag == ratings.OK
 
 
 @pytest.mark.parametrize("raw, flag", [
@@ -47,7 +85,7 @@ def test_ratings_empty_is_no_rating_not_a_flag():
     assert parse_rating("").flag == ratings.OK and parse_rating("").score is None
 
 
-def test_ratings_bare_numbers_use_the_outlets_stated_scale():
+def test_ratings_bare_numbers_use_the_outlets_stated_scale_without_labels():
     assert infer_scale({10.0: 120, 5.0: 3}, [8, 7, 1]) == 10
     # An outlet whose bare numbers exceed its stated scale is on another scale.
     assert infer_scale({5.0: 15}, [7, 8, 9, 6]) == 10

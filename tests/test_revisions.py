@@ -142,7 +142,7 @@ def test_the_newer_rt_export_revises_reviews_by_review_id(tmp_path, load, monkey
     reviews = by_source_id()
     assert reviews["101"].quote == "Sharp and warm, and wise."
     assert (reviews["102"].rating, reviews["102"].verdict, reviews["102"].decided_by) == \
-        (50.0, "negative", "critic-rating")
+        (50.0, "negative", "outlet-label")
     assert all(review.dedupe_key == key_of(review) for review in reviews.values())
     assert Review.objects.count() == 4
 

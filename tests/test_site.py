@@ -191,7 +191,8 @@ def test_api_export_and_badge(client, heart):
 
 def test_api_added_reviews_score_every_film_they_change(client, heart, editor, tmp_path):
     """Reviews posted to one film can teach their outlet its scale: another film's review with a
-    bare number is then read, decided again, and that film's figures follow."""
+    bare number is then read, decided again, and that film's figures follow: its label stands,
+    and its rating, read on an inferred scale against that label, waits for an editor."""
     old = tmp_path / "old.csv"
     old.write_text("film,year,critic,outlet,date,quote,url,rating,verdict,top_critic\n"
                    "Old,2000,Ann,Weekly Bugle,,Fine.,,2,positive,\n")
@@ -205,7 +206,8 @@ def test_api_added_reviews_score_every_film_they_change(client, heart, editor, t
         content_type="application/json", **auth)
     assert added.status_code == 201 and added.json()["imported"] == 2
     figures = client.get(f"/api/v1/films/{old_film.pk}").json()["score"]
-    assert (figures["positive"], figures["negative"], figures["average_rating"]) == (0, 1, 20)
+    assert (figures["positive"], figures["negative"], figures["average_rating"]) == (1, 0, None)
+    assert (figures["counted"]["held_ratings"], figures["counted"]["conflicts"]) == (1, 1)
 
 
 def test_api_token_writes_override_add_and_approve(client, heart, editor):

@@ -72,6 +72,24 @@ def override(reviews, verdict: str) -> int:
     return len(rows)
 
 
+def settle_conflicts(reviews, rating_counts: bool) -> int:
+    """An editor settles reviews whose rating and label disagree: the label stands as the
+    editor's verdict, and the rating either counts in the averages (`rating_counts`: its
+    reading is right, the critic's call differs from the threshold) or is set aside as misread
+    (an inferred scale that does not fit: the number stays, flagged, and no later scale reads
+    it again). Reviews without a conflict are left alone. Returns how many were settled."""
+    rows = list(Review.objects.filter(pk__in=[review.pk for review in reviews]).exclude(conflict="")
+                .exclude(label="").values_list("pk", "film_id", "label"))
+    with transaction.atomic():
+        if not rating_counts:
+            Review.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+                rating=None, rating_scale="", rating_flag=ratings.SCALE_REJECTED)
+        for verdict in Verdict.values:
+            decisions.by_editor([pk for pk, _, label in rows if label == verdict], verdict)
+        reviews_changed({film for _, film, _ in rows})
+    return len(rows)
+
+
 def approve(consensus: Consensus, editor: str) -> Consensus:
     consensus.status = Consensus.Status.APPROVED
     if consensus.author.startswith(Consensus.MACHINE):

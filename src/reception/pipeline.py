@@ -83,4 +83,4 @@ def outlets_going(outlet_ids) -> set[int]:
     films whose reviews changed, to refresh once the outlets are gone."""
     with transaction.atomic(), connection.cursor() as cursor:
         return reread_bare_numbers(cursor, set(outlet_ids) - {None}, VerdictRules(),
-                                   infer=lambda stated, values: None)[1]
+                                   infer=lambda *evidence: None)[1]

@@ -9,8 +9,11 @@ fraction               ``3/4``, ``2.5/4``, ``8/10``, ``72/100``     value / scal
 "out of"               ``4 out of 5``, ``3 out of 4 stars``,        value / scale
                        ``3 stars out of 4``
 fraction with ½        ``2½/4``, ``3 1/2/4``, ``3 1/2 out of 5``    value / scale
-star glyphs            ``★★★½`` (4-star scale), ``★★★☆☆`` (5)       stars / scale
-stars in words         ``3.5 stars``, ``four stars``                stars / scale
+stars with a scale     ``★★★½/4``, ``★★★ out of 5``, ``3 stars/5``, stars / scale
+                       ``three and a half stars out of four``,
+                       ``★★★☆☆`` (the empty stars state it)
+stars, no scale        ``★★★½``, ``3.5 stars``, ``four stars``      only via the
+                                                                    outlet's scale
 letter grade           ``A+`` ``A`` … ``F``                         A=100 … F=0 in
                                                                     steps of 1/12
 percent                ``85%``                                      85
@@ -23,12 +26,15 @@ Letter grades follow the usual aggregator convention: twelve equal steps from
 F (0) to A (100), so B+ ≈ 83, B- ≈ 67, C = 50; A+ is capped at 100 and E counts
 as F.
 
-Stars with no stated scale ("3.5 stars", "★★★½") use a 4-star scale when every
-star fits in 4 (the North American newspaper convention), a 5-star scale when
-the count is above 4; the result carries the flag ``scale-assumed`` so an
-editor can see it was not stated. A bare number has no scale at all: it is
-returned with the flag ``no-scale`` and no score, and
-:func:`resolve_bare_number` later maps it using the outlet's own scale.
+Numbers may be written as words ("three", "ten") and halves as "½", ".5", "1/2"
+or "and a half".
+
+Stars with no stated scale ("3.5 stars", "★★★½") are not read on an assumed 4-
+or 5-star scale: four stars are a rave on one and merely good on the other. Like
+a bare number ("8"), they are returned with the flag ``no-scale`` and no score
+(their ``scale`` says ``stars``), and :func:`resolve_bare_number` later reads
+them on the scale learnt for their outlet or critic (ingest.scales), flagged
+``scale-inferred``.
 
 Anything else is returned unread with the flag ``unknown-format``: never guessed.
 """
@@ -43,8 +49,9 @@ from functools import lru_cache
 # Flags stored with a review's rating; '' means read cleanly.
 OK = ""
 NO_SCALE = "no-scale"
-SCALE_ASSUMED = "scale-assumed"
+SCALE_ASSUMED = "scale-assumed"  # stars read on an assumed scale by earlier versions: read again
 SCALE_INFERRED = "scale-inferred"
+SCALE_REJECTED = "scale-rejected"  # an editor found the inferred scale wrong: not read again
 UNKNOWN = "unknown-format"
 OUT_OF_RANGE = "out-of-range"
 
@@ -64,19 +71,22 @@ NUMBER_WORDS = {
     "zero": 0, "no": 0, "half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }
+STARS = "stars"  # the scale of a star count whose scale is not stated
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 # A value may carry a half: "2½", "2 ½", "3 1/2", "2-1/2", "two and a half".
 _HALF = r"(?:\s*½|\s*-?\s*1/2|\s+and\s+a\s+half)?"
 _VALUE = _NUM + r"(" + _HALF + r")"
 
-# "3 out of 4 stars", and the order critics' write-ups also use: "3 stars out of 4".
-_FRACTION = re.compile(r"^" + _VALUE + r"\s*(?:stars?\s+)?(?:/|out\s+of|of)\s*" + _NUM + r"(?:\s*stars?)?$")
+# "3 out of 4 stars", and the orders critics' write-ups also use: "3 stars out of 4", "3 stars/4".
+_FRACTION = re.compile(r"^" + _VALUE + r"\s*(?:stars?\s*)?(?:/|out\s+of|of)\s*" + _NUM + r"(?:\s*stars?)?$")
 _STARS_WORDS = re.compile(r"^" + _VALUE + r"\s*stars?$")
 _PERCENT = re.compile(r"^" + _NUM + r"\s*%$")
 _BARE = re.compile(r"^" + _VALUE + r"$")
 _LETTER = re.compile(r"^([A-F])\s*([+-]?)$")
-_GLYPHS = re.compile(r"^([★*]*)\s*(½|1/2)?\s*([☆]*)$")
+# Star glyphs, maybe with a half and empty stars, maybe followed by their scale ("★★★½/4").
+_GLYPHS = re.compile(r"^([★*✭✮⭐]*)\s*(½|1/2)?\s*(☆*)\s*(?:(?:stars?\s*)?(?:/|out\s*of|of)\s*(\d+)(?:\s*stars?)?)?$")
+_HALF_STAR = re.compile(r"^(?:a\s+)?half(?:\s+an?)?\s+stars?$")
 
 
 @dataclass(frozen=True)
@@ -110,8 +120,9 @@ def _scaled(raw: str, value: float, scale: float, label: str, flag: str = OK) ->
 def _stars(raw: str, count: float, stated_scale: float | None = None) -> Rating:
     if stated_scale:
         return _scaled(raw, count, stated_scale, f"stars/{stated_scale:g}")
-    scale = 4 if count <= 4 else 5
-    return _scaled(raw, count, scale, f"stars/{scale}", SCALE_ASSUMED)
+    if count < 0 or not math.isfinite(count):
+        return Rating(raw, None, flag=UNKNOWN)
+    return Rating(raw, None, scale=STARS, flag=NO_SCALE, value=count)
 
 
 def _words_to_digits(text: str) -> str:
@@ -143,6 +154,8 @@ def parse_rating(raw: str | None) -> Rating:
         steps = LETTER_STEPS[letter.group(1) + letter.group(2)]
         return Rating(text, round(100.0 * steps / 12, 2), scale="letter")
 
+    if _HALF_STAR.match(low):
+        return _stars(text, 0.5)
     low = _words_to_digits(low.replace("½", " ½").replace("&frac12;", " ½"))
     low = " ".join(low.split())
 
@@ -162,10 +175,12 @@ def parse_rating(raw: str | None) -> Rating:
     if match:
         return _scaled(text, _number(match.group(1)), 100, "/100")
 
-    match = _GLYPHS.match(text.replace(" ", ""))
+    match = _GLYPHS.match(low.replace(" ", ""))
     if match and (match.group(1) or match.group(2)):
         filled = len(match.group(1)) + (0.5 if match.group(2) else 0.0)
         empty = len(match.group(3))
+        if match.group(4):
+            return _stars(text, filled, _number(match.group(4)))
         if empty:
             # "★★★☆☆": the empty stars state the scale (a half counts as one slot).
             return _stars(text, filled, math.ceil(filled) + empty)
@@ -179,14 +194,17 @@ def parse_rating(raw: str | None) -> Rating:
     return Rating(text, None, flag=UNKNOWN)
 
 
-def infer_scale(stated_scales: dict[float, int], bare_values: list[float]) -> float | None:
-    """The scale an outlet's bare numbers are on, or None when it cannot be told.
+def infer_scale(stated_scales: dict[float, int], bare_values: list[float], stars: bool = False) -> float | None:
+    """The scale an outlet's bare numbers (or, with `stars`, its star counts with no scale)
+    are on, judged without labels, or None when it cannot be told. (With labels to learn
+    from, ingest.scales chooses instead.)
 
-    Rule 1: the outlet's most used stated scale (``x/10`` ...), when every bare
-    number it published fits in it. Rule 2: with no such scale, at least three
-    bare numbers of which some exceed 5: the smallest of 10 or 100 that holds
-    them all (values above 5 rule out star scales; a 100-point outlet whose
-    every score is under 10 is not credible). Otherwise None: flagged, not guessed.
+    Rule 1: the outlet's most used stated scale (``x/10`` ..., or ``stars/4`` ... for
+    stars), when every bare number it published fits in it. Rule 2, for numbers only:
+    with no such scale, at least three bare numbers of which some exceed 5: the smallest
+    of 10 or 100 that holds them all (values above 5 rule out star scales; a 100-point
+    outlet whose every score is under 10 is not credible). Otherwise None: flagged, not
+    guessed.
     """
     if not bare_values:
         return None
@@ -195,7 +213,7 @@ def infer_scale(stated_scales: dict[float, int], bare_values: list[float]) -> fl
         scale = max(stated_scales.items(), key=lambda kv: (kv[1], -kv[0]))[0]
         if top <= scale:
             return scale
-    if len(bare_values) >= 3 and top > 5:
+    if not stars and len(bare_values) >= 3 and top > 5:
         for scale in (10, 100):
             if top <= scale:
                 return scale
@@ -203,7 +221,8 @@ def infer_scale(stated_scales: dict[float, int], bare_values: list[float]) -> fl
 
 
 def resolve_bare_number(rating: Rating, scale: float) -> Rating:
-    """A bare number read on its outlet's scale; flagged as inferred."""
+    """A bare number (or star count) read on its outlet's or critic's scale; flagged as inferred."""
     if rating.flag != NO_SCALE or rating.value is None:
         return rating
-    return _scaled(rating.raw, rating.value, scale, f"/{scale:g}", SCALE_INFERRED)
+    label = f"stars/{scale:g}" if rating.scale == STARS else f"/{scale:g}"
+    return _scaled(rating.raw, rating.value, scale, label, SCALE_INFERRED)

@@ -1,14 +1,19 @@
-"""The verdict rules, written once: what a critic's rating or a source's label decides.
+"""The verdict rules, written once: what a source's label or a critic's rating decides.
 
-    VerdictRules().apply(score, scale, label, has_quote) -> (verdict, decided_by, model)
+    VerdictRules().apply(score, scale, label, has_quote) -> Decision(verdict, decided_by, model, conflict)
 
-Order, first that applies (an editor's verdict is never touched: catalog.decisions):
-1. the critic's rating, when it is decisive on its scale (3/4, B+, 8/10 …) → critic-rating;
-2. the source's own label (Rotten Tomatoes' fresh/rotten, a CSV verdict column) → outlet-label;
+The critic's own call comes first. Order, first that applies (an editor's verdict is never
+touched: catalog.decisions):
+1. the source's own label (Rotten Tomatoes' fresh/rotten, a CSV verdict column, thumbs in a
+   feed): the critic's call as published → outlet-label. Where the rating read on its scale's
+   threshold says the other thing, the label still stands and the review carries a `conflict`
+   (the reason) for an editor; a rating whose scale was only inferred is then left out of the
+   averages until an editor settles it (HELD);
+2. the critic's rating, when it is decisive on its scale (3/4, B+, 8/10 …) → critic-rating;
 3. a rating where critics' verdicts split (2.5/4 is fresh half the time) and no quote: its
    scale's threshold → critic-rating; with a quote, nothing here: the text model weighs the
    quote with that rating's share of positives (verdicts.decide);
-4. nothing else decides: ('', '', ''), the text model's to read.
+4. nothing else decides: OPEN, the text model's to read.
 
 An import applies it to each distinct (rating, label, has a quote) it meets (ingest.store),
 `reception verdicts` to each distinct one of the open reviews (verdicts.decide), an editor's
@@ -26,6 +31,7 @@ import json
 import struct
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db.models import TextChoices  # an enum: needs no settings (`reception train` has none)
 
@@ -51,7 +57,30 @@ class DecidedBy(TextChoices):
 SHIPPED = Path(__file__).parent / "verdicts" / "verdict-model.safetensors"
 ANY = "*"  # the threshold of every scale without its own
 POS, NEG = Verdict.POSITIVE.value, Verdict.NEGATIVE.value
-OPEN = ("", "", "")
+
+
+class Decision(NamedTuple):
+    """What the rules decide for a review: its verdict, how it was decided, the rule's id
+    (rating rules), and why its rating and its label disagree ('' when they do not)."""
+
+    verdict: str
+    decided_by: str
+    model: str
+    conflict: str = ""
+
+
+OPEN = Decision("", "", "")
+
+
+def held(alias: str = "") -> str:
+    """SQL true for a review whose rating counts in no average until an editor settles it: read
+    on an inferred scale (ratings.SCALE_INFERRED) and reading the other way from its label."""
+    return f"({alias}conflict <> '' AND {alias}rating_flag = 'scale-inferred')"
+
+
+def counted_rating(alias: str = "") -> str:
+    """SQL for the rating a review brings to averages: none while it is held."""
+    return f"(CASE WHEN {held(alias)} THEN NULL ELSE {alias}rating END)"
 
 
 def model_path() -> Path:
@@ -113,13 +142,15 @@ class VerdictRules:
         """The share of positives at this rating where verdicts split on it, else None."""
         return None if score is None else self.splits.get((scale, round(score, 2)))
 
-    def apply(self, score: float | None, scale: str, label: str, has_quote: bool) -> tuple[str, str, str]:
-        """(verdict, decided_by, model), or OPEN for the text model to decide."""
+    def apply(self, score: float | None, scale: str, label: str, has_quote: bool) -> Decision:
+        """The Decision for a review with this rating (0–100 on `scale`, or None), label and quote."""
         split = self.split_share(score, scale) is not None
-        if score is not None and not split:
-            return rating_verdict(score, scale, self.thresholds), DecidedBy.CRITIC_RATING.value, self.rule_id
+        rated = rating_verdict(score, scale, self.thresholds) if score is not None and not split else ""
         if label:
-            return label, DecidedBy.OUTLET_LABEL.value, ""
+            conflict = f"the rating reads {rated} on {scale}; the label says {label}" if rated and rated != label else ""
+            return Decision(label, DecidedBy.OUTLET_LABEL.value, "", conflict)
+        if rated:
+            return Decision(rated, DecidedBy.CRITIC_RATING.value, self.rule_id)
         if split and not has_quote:
-            return rating_verdict(score, scale, self.thresholds), DecidedBy.CRITIC_RATING.value, self.rule_id
+            return Decision(rating_verdict(score, scale, self.thresholds), DecidedBy.CRITIC_RATING.value, self.rule_id)
         return OPEN

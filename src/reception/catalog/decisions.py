@@ -4,6 +4,8 @@ text model, an editor):
 
 - an editor's verdict stands: nothing but an editor's own call changes it (`by_editor`,
   `set_by_editor`), and forgetting verdicts to decide them again (`forget`) leaves it;
+- a conflict between a rating and a label (`conflict`, the reason) is the rules' to set and
+  an editor's to settle: any editor's verdict clears it;
 - the mark for an editor to check (`needs_check`) follows `marked`: a rating, a label or an
   editor settles it (cleared); a verdict the text model is unsure of, or a quote it cannot
   read, sets it; while nothing decides a review, its mark stays as it was (an article's
@@ -40,20 +42,20 @@ _STANDS = "decided_by <> %s"  # with EDITOR: an editor's verdict stands
 
 
 def write(cursor, rows, only_open: bool = False) -> None:
-    """Write decisions: rows of (verdict, decided_by, model, probability, unsure, review id);
-    ('', '', …) leaves the review open. `only_open`: only reviews still without a verdict (the
+    """Write decisions: rows of (verdict, decided_by, model, conflict, probability, unsure,
+    review id); ('', '', …) leaves the review open. `only_open`: only reviews still without a verdict (the
     text model's, which an import may have decided in the meantime)."""
     open_only = " AND verdict = ''" if only_open else ""
     cursor.executemany(
-        f"UPDATE catalog_review SET verdict = %s, decided_by = %s, verdict_model = %s, verdict_probability = %s, "
-        f"{_MARK} WHERE id = %s AND {_STANDS}{open_only}",
-        [(verdict, by, model, probability, by in SETTLING, unsure, review_id, EDITOR)
-         for verdict, by, model, probability, unsure, review_id in rows])
+        f"UPDATE catalog_review SET verdict = %s, decided_by = %s, verdict_model = %s, conflict = %s, "
+        f"verdict_probability = %s, {_MARK} WHERE id = %s AND {_STANDS}{open_only}",
+        [(verdict, by, model, conflict, probability, by in SETTLING, unsure, review_id, EDITOR)
+         for verdict, by, model, conflict, probability, unsure, review_id in rows])
 
 
 def decide_kinds(cursor, decide, film_ids=None) -> Counter:
     """Every review without a verdict (of `film_ids` only, if given) decided by
-    `decide(score, scale, label, has_quote)` -> (verdict, decided_by, model), where it decides:
+    `decide(score, scale, label, has_quote)` -> rules.Decision, where it decides:
     one call per distinct (rating, scale, label, has a quote), and one set-based UPDATE through
     a temporary table of those decisions. Returns how many reviews each decided_by decided."""
     scope, params = films_clause(film_ids)
@@ -62,23 +64,23 @@ def decide_kinds(cursor, decide, film_ids=None) -> Counter:
         f"FROM catalog_review WHERE verdict = ''{scope} GROUP BY 1, 2, 3, 4", params)
     decisions, counts = [], Counter()
     for score, scale, label, has_quote, count in cursor.fetchall():
-        verdict, by, model = decide(score, scale, label, bool(has_quote))
+        verdict, by, model, conflict = decide(score, scale, label, bool(has_quote))
         if verdict:
             # A rating is 0–100: -1 stands for none, which SQL's = cannot match.
-            decisions.append((-1.0 if score is None else score, scale, label, has_quote, verdict, by, model))
+            decisions.append((-1.0 if score is None else score, scale, label, has_quote, verdict, by, model, conflict))
             counts[by] += count
     if not decisions:
         return counts
     temp = "temp" if connection.vendor == "sqlite" else "pg_temp"
     cursor.execute(f"DROP TABLE IF EXISTS {temp}.review_rule")
     cursor.execute("CREATE TEMPORARY TABLE review_rule (rating DOUBLE PRECISION, rating_scale TEXT, label TEXT, "
-                   "has_quote INTEGER, verdict TEXT, decided_by TEXT, verdict_model TEXT)")
-    cursor.executemany("INSERT INTO review_rule VALUES (%s, %s, %s, %s, %s, %s, %s)", decisions)
+                   "has_quote INTEGER, verdict TEXT, decided_by TEXT, verdict_model TEXT, conflict TEXT)")
+    cursor.executemany("INSERT INTO review_rule VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", decisions)
     # SQLite's UPDATE … FROM does not take an alias for the table updated: it is named in full.
     r = "catalog_review"
     cursor.execute(
         f"UPDATE {r} SET verdict = k.verdict, decided_by = k.decided_by, verdict_model = k.verdict_model, "
-        f"verdict_probability = NULL, {_MARK} FROM review_rule AS k WHERE {r}.verdict = '' AND {r}.{_STANDS}"
+        f"conflict = k.conflict, verdict_probability = NULL, {_MARK} FROM review_rule AS k WHERE {r}.verdict = '' AND {r}.{_STANDS}"
         f"{films_clause(film_ids, f'{r}.film_id')[0]} AND coalesce({r}.rating, -1) = k.rating "
         f"AND {r}.rating_scale = k.rating_scale AND {r}.label = k.label "
         f"AND (CASE WHEN coalesce({r}.quote, '') <> '' THEN 1 ELSE 0 END) = k.has_quote",
@@ -92,7 +94,7 @@ def forget(cursor, film_ids=None) -> None:
     Marks stay: a rating or a label clears them as it decides, or an editor."""
     scope, params = films_clause(film_ids)
     cursor.execute("UPDATE catalog_review SET verdict = '', decided_by = '', verdict_probability = NULL, "
-                   f"verdict_model = '' WHERE {_STANDS}{scope}", [EDITOR, *params])
+                   f"verdict_model = '', conflict = '' WHERE {_STANDS}{scope}", [EDITOR, *params])
 
 
 def by_editor(review_ids, verdict: str) -> None:
@@ -100,7 +102,7 @@ def by_editor(review_ids, verdict: str) -> None:
     with connection.cursor() as cursor:
         for chunk in id_chunks(set(review_ids)):
             cursor.execute(
-                "UPDATE catalog_review SET verdict = %s, decided_by = %s, verdict_model = '', "
+                "UPDATE catalog_review SET verdict = %s, decided_by = %s, verdict_model = '', conflict = '', "
                 f"verdict_probability = NULL, {_MARK} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
                 [verdict, EDITOR, True, False, *chunk])
     version.bump()
@@ -112,15 +114,16 @@ def set_by_editor(review, verdict: str) -> None:
     review.decided_by = EDITOR if verdict else ""
     review.verdict_probability = None
     review.verdict_model = ""
+    review.conflict = ""
     review.needs_check = marked(EDITOR, review.needs_check)
 
 
-def settle(review, decision: tuple[str, str, str]) -> None:
-    """A decision (verdict, decided_by, model) of the rules for one review, before the admin's
-    form saves it: none if an editor decided it."""
+def settle(review, decision) -> None:
+    """A decision (rules.Decision) of the rules for one review, before the admin's form saves
+    it: none if an editor decided it."""
     if review.decided_by == EDITOR:
         return
-    review.verdict, review.decided_by, review.verdict_model = decision
+    review.verdict, review.decided_by, review.verdict_model, review.conflict = decision
     review.verdict_probability = None
     review.needs_check = marked(review.decided_by, review.needs_check)
 

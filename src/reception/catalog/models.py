@@ -274,6 +274,9 @@ class Review(models.Model):
     verdict_probability = models.FloatField(null=True, blank=True)
     verdict_model = models.CharField(max_length=60, blank=True)
     needs_check = models.BooleanField(default=False)
+    # Why the critic's rating and the source's label disagree (reception.rules): the label stands,
+    # an editor settles it; '' when they agree or an editor has.
+    conflict = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=40, blank=True, help_text="The import format this review came from.")
     source_key = models.CharField(max_length=100, blank=True, help_text="The review's id in its source.")
     # 63 bits of a SHA-1 of the identifying fields: re-imports add nothing. An integer
@@ -294,6 +297,7 @@ class Review(models.Model):
             # Partial indexes: the editors' queue and flagged ratings are a small share of rows.
             models.Index(fields=["needs_check"], condition=models.Q(needs_check=True), name="review_needs_check"),
             models.Index(fields=["rating_flag"], condition=~models.Q(rating_flag=""), name="review_rating_flagged"),
+            models.Index(fields=["film"], condition=~models.Q(conflict=""), name="review_conflict"),
             # The reviews awaiting a verdict: counted after every import and read by the text
             # model's runs, without a pass over the whole table.
             models.Index(fields=["id"], condition=models.Q(verdict=""), name="review_awaiting_verdict"),

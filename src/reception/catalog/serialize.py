@@ -63,4 +63,8 @@ def review_json(review: Review) -> dict:
         "verdict_model": review.verdict_model or None,
         "source_verdict": review.label or None,
         "needs_check": review.needs_check,
+        # Why the rating and the label disagree (the label stands until an editor settles it).
+        "conflict": review.conflict or None,
+        # Left out of the averages until then: a rating read on an inferred scale.
+        "rating_held": bool(review.conflict) and review.rating_flag == "scale-inferred",
     }

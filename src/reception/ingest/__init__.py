@@ -274,7 +274,7 @@ def _count_ratings(report: ImportReport, store: Store):
     from .. import ratings
 
     counts = store.rating_counts
-    readable = (ratings.SCALE_ASSUMED, ratings.SCALE_INFERRED)
+    readable = (ratings.SCALE_INFERRED,)
     report.ratings_present = counts["present"]
     report.ratings_read = counts["read"] + sum(counts[f] for f in readable)
     report.ratings_flagged = {

@@ -26,7 +26,7 @@ from ..database import id_chunks
 # decided it; the source's mark for an editor to check, if it sets one).
 REVISED = ("critic_id", "outlet_id", "published", "published_precision", "quote", "url", "rating_raw", "rating",
            "rating_scale", "rating_flag", "top_critic", "label", "dedupe_key")
-DECIDED = ("verdict", "decided_by", "verdict_model", "needs_check")
+DECIDED = ("verdict", "decided_by", "verdict_model", "conflict", "needs_check")
 
 
 class Revisions:
@@ -100,9 +100,9 @@ class Revisions:
                                 [(*row[:revised], row[-1]) for row in rows])
         decided = []
         for row in rows:
-            verdict, by, model, mark = row[revised:-1]
+            verdict, by, model, conflict, mark = row[revised:-1]
             # A verdict decided again has no probability until the text model gives it one.
-            decided.append((verdict, by, model, None, mark, row[-1]))
+            decided.append((verdict, by, model, conflict, None, mark, row[-1]))
         decisions.write(self.cursor, decided)
         self.updated += len(rows)
         self.films.update(films)

@@ -37,7 +37,7 @@ CRITIC_RATING = DecidedBy.CRITIC_RATING.value
 # What a review row of one import sends per row; the rest is the same for every row of it.
 RECORD_COLUMNS = (
     "film_id", "critic_id", "outlet_id", "published", "quote", "url", "rating_raw", "rating", "rating_scale",
-    "rating_flag", "top_critic", "label", "verdict", "decided_by", "verdict_model", "needs_check",
+    "rating_flag", "top_critic", "label", "verdict", "decided_by", "verdict_model", "conflict", "needs_check",
     "source_key", "dedupe_key", "published_precision",
 )
 RECORD_AT = {column: at for at, column in enumerate(RECORD_COLUMNS)}
@@ -46,7 +46,7 @@ RECORD_AT = {column: at for at, column in enumerate(RECORD_COLUMNS)}
 # columns (RATING_COLUMNS), one per distinct (rating, label, has a quote) of the import.
 BATCH_COLUMNS = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", "dedupe_key")
 RATING_COLUMNS = ("rating_raw", "rating", "rating_scale", "rating_flag", "label", "verdict",
-                  "decided_by", "verdict_model")
+                  "decided_by", "verdict_model", "conflict")
 
 
 def _iso(date):
@@ -99,7 +99,7 @@ class Store(Resolver):
         self.duplicates: list[tuple[int, int]] = []  # (line, line of the first copy)
         # Rows kept with a value changed, and why (a date out of range dropped): (line, note, raw).
         self.notes: list[tuple[int, str, str]] = []
-        self.bare: Counter = Counter()  # this import's bare numbers: (outlet id, rating) -> rows
+        self.bare: Counter = Counter()  # this import's bare numbers: (outlet id, critic id, rating) -> rows
         # Dedupe keys already stored, while a large load has set the unique index aside.
         self.existing: set[int] | None = None
         self.deferred: list[str] = []  # statements putting back what defer_indexes set aside
@@ -152,26 +152,27 @@ class Store(Resolver):
             return
         if self.merge_by_critic and self._critic_reviewed(film_id, critic_id, outlet_id, record.published):
             return  # counted as a duplicate: imported rows are counted in the table
-        rating = self._count_rating(record.rating_raw, outlet_id)
+        rating = self._count_rating(record.rating_raw, outlet_id, critic_id)
         if self.existing is not None and key in self.existing:
             return  # stored by an earlier import: counted as a duplicate by the table's count
-        verdict, decided_by, verdict_model = self.rules.apply(
+        verdict, decided_by, verdict_model, conflict = self.rules.apply(
             rating.score, rating.scale, record.label, bool(record.quote))
         self.batch.append((
             film_id, critic_id, outlet_id, self.adapt_date(record.published), record.quote, record.url,
             record.rating_raw[:100], rating.score, rating.scale, rating.flag, record.top_critic,
-            record.label, verdict, decided_by, verdict_model, marked(decided_by, record.needs_check),
+            record.label, verdict, decided_by, verdict_model, conflict, marked(decided_by, record.needs_check),
             record.source_key, key, record.published_precision,
         ))
         if len(self.batch) >= BATCH:
             self.flush()
 
-    def _count_rating(self, raw: str, outlet_id: int | None, rows: int = 1) -> ratings.Rating:
+    def _count_rating(self, raw: str, outlet_id: int | None, critic_id: int | None, rows: int = 1) -> ratings.Rating:
         rating = ratings.parse_rating(raw)
         if raw:
             self.rating_counts["present"] += rows
             if rating.flag == ratings.NO_SCALE:
-                self.bare[(outlet_id, raw)] += rows  # read or flagged once the outlet's scale is known
+                # Read or flagged once the scale of its outlet and critic is known.
+                self.bare[(outlet_id, critic_id, raw)] += rows
             else:
                 self.rating_counts[rating.flag or "read"] += rows
         return rating
@@ -232,7 +233,7 @@ class Store(Resolver):
         width = len(columns)
         for at in sorted(copies | already | revised.keys(), reverse=True):  # a few rows, if any
             del values[at * width:(at + 1) * width]
-        self._tally_ratings(raws, outlets, copies)
+        self._tally_ratings(raws, outlets, critics, copies)
         self._insert_reviews(BATCH_COLUMNS + extra, values, same, kinds=True)
         return refused
 
@@ -261,8 +262,8 @@ class Store(Resolver):
     def _kinds(self, kinds: list[tuple]) -> list[int]:
         """The review_kind row of each (rating, label, has a quote): its rating read and its
         verdict decided once per import, not once a row. A row then sends one value for the
-        eight columns, and the database copies them from that table (a fifth of the insert's
-        time, and the work of making eight columns in Python)."""
+        rating columns, and the database copies them from that table (a fifth of the insert's
+        time, and the work of making them in Python)."""
         new = list(dict.fromkeys(kinds).keys() - self.kind_of.keys())
         if new:
             if not self.kind_of:
@@ -279,7 +280,8 @@ class Store(Resolver):
                 kind_id = self.kind_of[kind] = len(self.kind_of) + 1
                 self.kind_rows[kind_id] = self._rating_columns(*kind)
                 rows.append((kind_id, *self.kind_rows[kind_id]))
-            self.cursor.executemany(f"INSERT INTO review_kind VALUES ({', '.join(['%s'] * 9)})", rows)
+            self.cursor.executemany(f"INSERT INTO review_kind VALUES ({', '.join(['%s'] * (1 + len(RATING_COLUMNS)))})",
+                                    rows)
         return list(map(self.kind_of.__getitem__, kinds))
 
     def _first_copies(self, keys: list[int], lines: list[int]) -> tuple[set[int], set[int]]:
@@ -310,25 +312,27 @@ class Store(Resolver):
         seen.update(firsts)
         return copies, already
 
-    def _tally_ratings(self, raws: list[str], outlets: list, left_out: set[int]) -> None:
+    def _tally_ratings(self, raws: list[str], outlets: list, critics: list, left_out: set[int]) -> None:
         """Count a batch's ratings as read or flagged, but for the rows `left_out`; a bare number
-        waits for its outlet's scale (resolve_bare_numbers), so those are counted by outlet."""
+        waits for its outlet's or critic's scale (resolve_bare_numbers), so those are counted by
+        outlet and critic."""
         by_raw = Counter(raws)
         by_raw.subtract(raws[at] for at in left_out)
         bare = {raw for raw in by_raw if raw and ratings.parse_rating(raw).flag == ratings.NO_SCALE}
         for raw, count in by_raw.items():
             if raw not in bare and count:
-                self._count_rating(raw, None, count)
+                self._count_rating(raw, None, None, count)
         if bare:
             rows = compress(range(len(raws)), map(bare.__contains__, raws))
-            for (outlet, raw), count in Counter((outlets[at], raws[at]) for at in rows if at not in left_out).items():
-                self._count_rating(raw, outlet, count)
+            for (outlet, critic, raw), count in Counter((outlets[at], critics[at], raws[at])
+                                                        for at in rows if at not in left_out).items():
+                self._count_rating(raw, outlet, critic, count)
 
     def _rating_columns(self, raw: str, label: str, has_quote: bool) -> tuple:
         """RATING_COLUMNS for one (rating, label, has a quote)."""
         rating = ratings.parse_rating(raw)
-        verdict, source, model = self.rules.apply(rating.score, rating.scale, label, has_quote)
-        return (raw[:100], rating.score, rating.scale, rating.flag, label, verdict, source, model)
+        return (raw[:100], rating.score, rating.scale, rating.flag, label,
+                *self.rules.apply(rating.score, rating.scale, label, has_quote))
 
     def _insert_reviews(self, columns: tuple[str, ...], values: list, same: dict, kinds: bool = False) -> None:
         """Insert review rows, given as one list of their values, row after row; `same` holds the
@@ -574,8 +578,8 @@ class Store(Resolver):
         outlets = (self.outlets_used | self.revisions.outlets) - {None}
         scales, films = reread_bare_numbers(self.cursor, outlets, self.rules)
         self.touched |= films
-        for (outlet_id, raw), count in self.bare.items():
-            scale = scales.get(outlet_id)
+        for (outlet_id, critic_id, raw), count in self.bare.items():
             rating = ratings.parse_rating(raw)
+            scale = scales.get((outlet_id, critic_id, rating.scale == ratings.STARS))
             flag = ratings.resolve_bare_number(rating, scale).flag if scale else ratings.NO_SCALE
             self.rating_counts[flag or "read"] += count

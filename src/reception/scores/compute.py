@@ -40,7 +40,7 @@ from .periods import FIRST_SHOWING, build_periods, month_label, month_span
 STORED = ("reviews", "positive", "negative", "percent", "low", "high", "top_reviews", "top_positive",
           "top_percent", "rated", "average", "weighted", "badge", "certified_since", "audience_percent",
           "audience_mean", "audience_count", "detail", "inputs")
-DETAIL = ("audience", "over_time", "top_critics", "interval_method", "note", "rules")
+DETAIL = ("audience", "over_time", "top_critics", "interval_method", "note", "rules", "counted")
 SNAPSHOT_FIELDS = ("reviews", "positive", "percent", "top_percent", "average", "weighted", "badge",
                    "audience_percent", "audience_count")
 # Checking first pays when most films already have a stored score to compare with.
@@ -58,10 +58,24 @@ def _round(value, digits=1):
     return None if value is None else round(float(value), digits)
 
 
+def counts(stored: int, with_verdict: int, rated: int, held: int, conflicts: int) -> dict:
+    """What the figures count, and what they leave out and why: the film page and its JSON say it."""
+    return {
+        "reviews": stored,
+        # % positive: the reviews with a verdict; the rest await the text model or an editor.
+        "with_verdict": with_verdict, "awaiting_verdict": stored - with_verdict,
+        # Averages: the ratings read on a scale, but those held for an editor.
+        "rated": rated, "held_ratings": held, "unrated": stored - rated - held,
+        # The label stood over a rating reading the other way: counted, waiting for an editor.
+        "conflicts": conflicts,
+    }
+
+
 def figures(limited: bool, totals, months, events, audience, previous: dict | None,
-            rules: BadgeRules, now, rules_dict: dict | None = None) -> dict:
+            rules: BadgeRules, now, rules_dict: dict | None = None, counted: dict | None = None) -> dict:
     """One film's figures from its aggregates (see module docstring). `months`: (month, positive,
-    negative, rating sum, rated) per month, month as months since year 0 or 'YYYY-MM'."""
+    negative, rating sum, rated) per month, month as months since year 0 or 'YYYY-MM'. `counted`:
+    counts(), what the figures are made of."""
     pos, neg, top_pos, top_neg, rated, average, weighted = totals
     total, top_total = pos + neg, top_pos + top_neg
     pct = percent_positive(pos, total, rules)
@@ -88,6 +102,7 @@ def figures(limited: bool, totals, months, events, audience, previous: dict | No
         "audience": audience.as_dict() if audience else None,
         "over_time": [p.as_dict(rules) for p in periods],
         "rules": rules_dict if rules_dict is not None else rules.as_dict(),
+        "counted": counted or counts(total, total, rated, 0, 0),
     }
 
 
@@ -242,18 +257,20 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
 def _film_figures(film_id, months, limited, events, audience, old, rules, now, rules_dict):
     """(figures, review check) of one film from its rows of tallies.monthly."""
     if months:
-        _, month, pos, neg, top_pos, top_neg, rating_sum, rated, w_sum, w_total, count, check = zip(*months)
+        _, month, pos, neg, top_pos, top_neg, rating_sum, rated, w_sum, w_total, count, check, held, conflicts = \
+            zip(*months)
         periods = list(zip(month, pos, neg, rating_sum, rated))
-        pos, neg, top_pos, top_neg, rated, count, check = map(sum, (pos, neg, top_pos, top_neg, rated, count, check))
+        pos, neg, top_pos, top_neg, rated, count, check, held, conflicts = \
+            map(sum, (pos, neg, top_pos, top_neg, rated, count, check, held, conflicts))
         # A month with no rating sums to NULL.
         rating_sum, w_sum, w_total = (sum(filter(None, column)) for column in (rating_sum, w_sum, w_total))
     else:
-        pos = neg = top_pos = top_neg = rated = count = check = rating_sum = w_sum = w_total = 0
+        pos = neg = top_pos = top_neg = rated = count = check = rating_sum = w_sum = w_total = held = conflicts = 0
         periods = []
     totals = (pos, neg, top_pos, top_neg, rated, rating_sum / rated if rated else None,
               w_sum / w_total if w_total else None)
     result = figures(limited.get(film_id, False), totals, periods, events.get(film_id, []), audience, old, rules,
-                     now, rules_dict)
+                     now, rules_dict, counts(count, pos + neg, rated, held, conflicts))
     return result, (count, check)
 
 

@@ -24,5 +24,7 @@ def score_json(stored) -> dict | None:
         "over_time": detail.get("over_time", []),
         "timeline": timeline(stored.film_id),
         "rules": detail.get("rules"),
+        # What each figure counts, and what it leaves out and why (scores.compute.counts).
+        "counted": detail.get("counted"),
         "computed_at": stored.computed_at.isoformat(),
     }

@@ -1,8 +1,8 @@
 """The reviews' side of scoring, in set-based SQL: sums per film and month, and a check-sum per
 film that tells in one cheap pass whether anything its figures are made of has changed.
 
-Every review contributes an integer mix of its id with its verdict, top-critic flag, rating,
-day and outlet; a film's check is (number of reviews, sum of the mixes). Integer sums are exact, so the
+Every review contributes an integer mix of its id with its verdict, top-critic flag, conflict,
+rating (as averages count it: reception.rules.counted_rating), day and outlet; a film's check is (number of reviews, sum of the mixes). Integer sums are exact, so the
 check is the same whether summed per film or per month and then per film, and any change to a
 review (verdict flipped, rating re-read, date or outlet moved, review added or removed) changes
 it. The mix is arithmetic SQLite and PostgreSQL both do in 64-bit integers without overflow.
@@ -13,12 +13,15 @@ from __future__ import annotations
 from django.db import connection
 
 from ..database import id_chunks
+from ..rules import counted_rating, held
 
 # Two primes below 2**31 and a multiplier: products stay below 2**62.
 _P1, _P2, _MULT = 2147483629, 2147483587, 1597334677
 
 MONTHLY_COLUMNS = ("film_id", "month", "positive", "negative", "top_positive", "top_negative", "rating_sum",
-                   "rated", "weighted_sum", "weight_total", "count", "check")
+                   "rated", "weighted_sum", "weight_total", "count", "check", "held", "conflicts")
+# The rating a review brings to averages: none while an editor has yet to settle it.
+RATING = counted_rating("r.")
 
 
 def _vendor_sql() -> dict:
@@ -41,8 +44,8 @@ def _vendor_sql() -> dict:
 def _mix() -> str:
     day = _vendor_sql()["day"]
     code = ("(CASE r.verdict WHEN 'positive' THEN 1 WHEN 'negative' THEN 2 ELSE 0 END"
-            " + CASE WHEN r.top_critic THEN 4 ELSE 0 END)")
-    rating = "COALESCE(CAST(r.rating * 100 AS INTEGER), -1)"
+            " + CASE WHEN r.top_critic THEN 4 ELSE 0 END + CASE WHEN r.conflict <> '' THEN 8 ELSE 0 END)")
+    rating = f"COALESCE(CAST({RATING} * 100 AS INTEGER), -1)"
     # A product of a part from the review's id and a part from what it says: two reviews that
     # trade verdicts, ratings or dates change the sum (a sum of linear mixes would not see it).
     # '%%': the queries go with parameters (maybe none), so '%' is written doubled.
@@ -78,9 +81,10 @@ def monthly(cursor, film_ids=None, weights: bool = False) -> list[tuple]:
                SUM(CASE WHEN r.verdict = 'negative' THEN 1 ELSE 0 END),
                SUM(CASE WHEN r.top_critic AND r.verdict = 'positive' THEN 1 ELSE 0 END),
                SUM(CASE WHEN r.top_critic AND r.verdict = 'negative' THEN 1 ELSE 0 END),
-               SUM(r.rating), COUNT(r.rating),
-               SUM(r.rating * {weight}), SUM(CASE WHEN r.rating IS NOT NULL THEN {weight} END),
-               COUNT(*), SUM({_mix()})
+               SUM({RATING}), COUNT({RATING}),
+               SUM({RATING} * {weight}), SUM(CASE WHEN {RATING} IS NOT NULL THEN {weight} END),
+               COUNT(*), SUM({_mix()}),
+               SUM(CASE WHEN {held("r.")} THEN 1 ELSE 0 END), SUM(CASE WHEN r.conflict <> '' THEN 1 ELSE 0 END)
         FROM catalog_review r {join} {{where}}
         GROUP BY 1, 2"""
     rows = []
@@ -91,7 +95,7 @@ def monthly(cursor, film_ids=None, weights: bool = False) -> list[tuple]:
     if connection.vendor == "postgresql":
         # Its sums of integers and of numeric literals come back as Decimal.
         rows = [(f, m, *map(int, row[:4]), _float(row[4]), int(row[5]), _float(row[6]), _float(row[7]),
-                 int(row[8]), int(row[9])) for f, m, *row in rows]
+                 *map(int, row[8:])) for f, m, *row in rows]
     return rows
 
 

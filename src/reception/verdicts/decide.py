@@ -116,7 +116,7 @@ def _read_quotes(rows, model, rules: VerdictRules, config: dict, report: Verdict
             # The model reads English only: an editor decides.
             report.not_english += 1
             report.to_check += 1
-            updates.append(("", "", model.id, None, True, review_id))
+            updates.append(("", "", model.id, "", None, True, review_id))
         else:
             texts.append(text)
             readable.append((review_id, rules.split_share(rating, scale), marked))
@@ -127,5 +127,5 @@ def _read_quotes(rows, model, rules: VerdictRules, config: dict, report: Verdict
         unsure = CHECK_LOW <= p <= CHECK_HIGH
         report.by_model += 1
         report.to_check += decisions.marked(DecidedBy.MODEL.value, bool(marked), unsure)
-        updates.append((POS if p >= 0.5 else NEG, DecidedBy.MODEL.value, model.id, round(p, 4), unsure, review_id))
+        updates.append((POS if p >= 0.5 else NEG, DecidedBy.MODEL.value, model.id, "", round(p, 4), unsure, review_id))
     return updates

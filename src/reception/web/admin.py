@@ -246,7 +246,7 @@ class RatingFlagFilter(KnownValuesFilter):
     title = "rating flag"
     parameter_name = "rating_flag"
     values = [(ratings.OK, "read"), *((flag, flag) for flag in (
-        ratings.NO_SCALE, ratings.SCALE_ASSUMED, ratings.SCALE_INFERRED, ratings.UNKNOWN, ratings.OUT_OF_RANGE))]
+        ratings.NO_SCALE, ratings.SCALE_INFERRED, ratings.SCALE_REJECTED, ratings.UNKNOWN, ratings.OUT_OF_RANGE))]
 
 
 class SourceFilter(KnownValuesFilter):

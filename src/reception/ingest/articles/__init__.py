@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...errors import IngestError
+from ...ratings import parse_rating
 from .. import checks
 from ..files import CORRUPT, corrupt_error, encoding_error, open_bytes, open_text
 from ..records import FilmRecord, FilmRef, ReviewRecord, RowError
@@ -301,8 +302,9 @@ class _Reader:
                 film=FilmRef(title=self.article.title, year=self.film.year), critic=critic, outlet=outlet,
                 published=dt.date(year, 1, 1) if year else None, published_precision="year",
                 quote=quote[:4000], url=cite.get("url", ""), rating_raw=review.rating,
-                # The article's framing decides only where the critic's own words are not quoted.
-                label="" if quote else review.label,
+                # The article's framing ("praised") is not the critic's own call: it decides only
+                # where neither the critic's quoted words nor a rating it can read are given.
+                label="" if quote or parse_rating(review.rating).readable else review.label,
                 needs_check=review.for_an_editor,
             )
             line = source.line_of(paragraph.offsets[review.start]) if source.text else \

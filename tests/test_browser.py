@@ -121,3 +121,56 @@ def test_browser_search_filter_sign_in_and_override(served):
         expect(page.locator("#swagger-ui .info")).to_contain_text("Reception API")
         assert refused == [], refused
         browser.close()
+
+
+def _long_reviewed_film(path: Path) -> None:
+    """One film with 300 reviews of our own writing: what critics say of its acting, visuals
+    and story, spread over six pages of its review list."""
+    praise = ["The performances are superb and the cast is wonderful.", "Gorgeous cinematography and stunning visuals.",
+              "A clever script with a gripping story.", "The acting is terrific throughout."]
+    fault = ["The plot is muddled and the story is dull.", "A tedious script, and the pacing is sluggish."]
+    rows = ["film,year,critic,outlet,date,quote,url,rating,verdict,top_critic"]
+    for i in range(300):
+        good = i % 3 != 2
+        quote = (praise if good else fault)[i % (4 if good else 2)]
+        rows.append(f"Long Reviewed,2019,Critic {i},Outlet {i % 40},2019-{1 + i % 12:02d}-{1 + i % 28:02d},"
+                    f"\"{quote}\",,{'4/5' if good else '2/5'},,{'true' if i % 10 == 0 else 'false'}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_browser_every_citation_opens_its_review_on_a_300_review_film(served, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    _long_reviewed_film(tmp_path / "long.csv")
+    run_cli("ingest", tmp_path / "long.csv", db=db, cwd=tmp_path)
+    run_cli("consensus", "Long Reviewed", db=db, cwd=tmp_path)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True)
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        page.goto(served + "/search?q=Long+Reviewed")
+        page.get_by_role("link", name="Long Reviewed").first.click()
+        film_url = page.url.split("?")[0].split("#")[0]
+        expect(page.locator(".listing-count")).to_contain_text("300 reviews, page 1 of 6")
+        marks = page.locator(".consensus a.cite")
+        numbers = [int(text.strip("[]")) for text in marks.all_inner_texts()]
+        assert numbers and sorted(set(numbers)) == list(range(1, max(numbers) + 1))  # [1], [2] … per film
+        targets = {}
+        for n in sorted(set(numbers)):
+            page.goto(film_url)
+            page.locator(".consensus a.cite", has_text=f"[{n}]").first.click()
+            cited = page.locator(f"#cite-{n}")
+            expect(cited).to_be_in_viewport()
+            targets[n] = cited.locator("a.to-review").get_attribute("href")
+        pages = set()
+        for n, href in targets.items():
+            review_id = href.rsplit("#review-", 1)[1]
+            pages.add(href.split("page=")[1].split("#")[0])
+            page.goto(served + href)
+            row = page.locator(f"#review-{review_id}")
+            expect(row).to_be_in_viewport()
+            critic = page.locator(f"#cite-{n}").inner_text().split(":")[0]
+            expect(row).to_contain_text(critic.split(" ", 1)[1].split(",")[0])
+        assert len(pages) > 1, "the cited reviews lie on several pages of the list"
+        page.screenshot(path=str(ARTIFACTS / "film-citations-phone.png"), full_page=False)
+        browser.close()

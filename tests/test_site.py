@@ -257,16 +257,52 @@ def test_desk_queue_and_one_click_override(client, heart, editor):
     Review.objects.filter(pk=review.pk).update(needs_check=True)
     assert client.get("/desk/").status_code == 302  # to the login page
     client.force_login(editor)
-    queue = client.get("/desk/").content.decode()
+    queue = client.get("/desk/?queue=check").content.decode()
     assert f'id="review-{review.pk}"' in queue and "Warren Clements" in queue
     done = client.post(f"/desk/reviews/{review.pk}/verdict", {"verdict": "positive", "next": f"/films/{heart.slug}"})
     assert done.status_code == 302 and done["Location"] == f"/films/{heart.slug}"
     review.refresh_from_db()
     assert (review.verdict, review.decided_by, review.needs_check) == ("positive", "editor", False)
-    assert f'id="review-{review.pk}"' not in client.get("/desk/").content.decode()
+    assert f'id="review-{review.pk}"' not in client.get("/desk/?queue=check").content.decode()
     # Elsewhere is never a place the desk sends an editor back to.
     away = client.post(f"/desk/reviews/{review.pk}/verdict", {"verdict": "negative", "next": "https://evil.example/"})
     assert away["Location"] == "/desk/"
+
+
+def test_desk_queues_are_counted_paged_most_read_first_with_bulk_actions(client, editor, tmp_path, monkeypatch):
+    from reception import pipeline
+    from reception.web import desk
+
+    # Ratings that read the other way from their labels: 3/5 marked rotten. "Big" has more reviews.
+    rows = [f"Big,2001,Critic {i},Daily {i},,Quote {i}.,,3/5,negative,\n" for i in range(6)]
+    rows += [f"Small,2001,Critic {i},Daily {i},,Quote {i}.,,3/5,negative,\n" for i in range(3)]
+    path = tmp_path / "conflicts.csv"
+    path.write_text("film,year,critic,outlet,date,quote,url,rating,verdict,top_critic\n" + "".join(rows))
+    pipeline.refresh(ingest(path, rejects_path=tmp_path / "r.tsv").touched_films, read_text=False)
+    monkeypatch.setattr(desk, "PER_PAGE", 4)
+    client.force_login(editor)
+    first = client.get("/desk/").content.decode()  # the conflicts queue comes first
+    assert "9 waiting, page 1 of 3." in first and 'data-queue="conflicts"' in first
+    assert re.search(r'data-queue="conflicts"[^>]*>Ratings against labels <span class="n">9</span>', first)
+    listed = [int(pk) for pk in re.findall(r'id="review-(\d+)"', first)]
+    assert {Review.objects.get(pk=pk).film.title for pk in listed} == {"Big"}  # the most-read film first
+    last = client.get("/desk/?queue=conflicts&page=3").content.decode()
+    assert {Review.objects.get(pk=int(pk)).film.title for pk in re.findall(r'id="review-(\d+)"', last)} == {"Small"}
+    # Two checked on page 2: the label stands as the editor's, and the editor is back on page 2.
+    second = [int(pk) for pk in re.findall(r'id="review-(\d+)"', client.get("/desk/?queue=conflicts&page=2")
+                                           .content.decode())]
+    done = client.post("/desk/act", {"queue": "conflicts", "action": "label-rating-counts", "ids": second[:2],
+                                     "next": "/desk/?queue=conflicts&page=2"})
+    assert done.status_code == 302 and done["Location"] == "/desk/?queue=conflicts&page=2"
+    assert set(Review.objects.filter(pk__in=second[:2]).values_list("verdict", "decided_by", "conflict")) == \
+        {("negative", "editor", "")}
+    assert "7 waiting, page 2 of 2." in client.get(done["Location"]).content.decode()
+    # A whole page at once.
+    client.post("/desk/act", {"queue": "conflicts", "action": "positive", "all": "1", "page_ids": listed,
+                              "next": "/desk/"})
+    assert set(Review.objects.filter(pk__in=listed).values_list("verdict", "decided_by")) == {("positive", "editor")}
+    assert "3 waiting." in client.get("/desk/").content.decode()
+    assert client.post("/desk/act", {"queue": "conflicts", "action": "delete-all", "ids": listed}).status_code == 400
 
 
 def test_cached_film_page_changes_when_a_verdict_is_overridden(client, heart, editor):
@@ -337,3 +373,42 @@ def test_a_consensus_never_cites_a_review_deleted_by_hand(client, heart, django_
     ids = {i for part in consensus["parts"] for i in part["review_ids"]}
     ids |= {i for a in consensus["aspects"] for i in a["praise_review_ids"] + a["fault_review_ids"]}
     assert ids and cited not in ids and ids <= set(Review.objects.values_list("id", flat=True))
+
+
+def test_citations_are_numbered_per_film_and_an_edited_consensus_keeps_only_what_the_editor_keeps(
+        client, heart, editor):
+    from reception.consensus.store import current
+
+    shown = client.get(f"/films/{heart.slug}.json").json()["consensus"]
+    assert shown["citations"] == "machine"
+    numbers = [n for part in shown["parts"] for n in part["cites"]]
+    assert sorted(set(numbers)) == list(range(1, len(shown["cited"]) + 1))
+    ids = [c["review_id"] for c in shown["cited"]]
+    assert [c["number"] for c in shown["cited"]] == list(range(1, len(ids) + 1))
+    for cited in shown["cited"]:
+        assert cited["url"] == f"/films/{heart.slug}?page=1#review-{cited['review_id']}"
+    page = client.get(f"/films/{heart.slug}").content.decode()
+    assert '<a class="cite" href="#cite-1"' in page and 'id="cite-1"' in page
+    # Database ids are not what a reader sees: every mark is a number of this film's.
+    assert re.findall(r'<a class="cite" href="#cite-(\d+)"[^>]*>\[(\d+)\]', page) == \
+        [(str(n), str(n)) for n in numbers]
+
+    # An editor rewrites the text in the admin, keeping citation [2] only, and approves it.
+    consensus = current(heart)
+    client.force_login(editor)
+    url = f"/admin/catalog/consensus/{consensus.pk}/change/"
+    form = {"film": heart.pk, "status": "approved", "text": "An editor's own verdict on the film."}
+    refused = client.post(url, form | {"keep_citations": str(len(ids) + 1)})
+    assert refused.status_code == 200 and f"no citation [{len(ids) + 1}]" in refused.content.decode()
+    assert client.post(url, form | {"keep_citations": "2"}).status_code == 302
+    kept = client.get(f"/films/{heart.slug}.json").json()["consensus"]
+    assert (kept["text"], kept["status"], kept["citations"]) == (form["text"], "approved", "editor")
+    assert [c["review_id"] for c in kept["cited"]] == [ids[1]]
+    assert [part["cites"] for part in kept["parts"]] == [[1]]
+    assert all(clause.get("confirmed") for clause in kept["clauses"])
+    # Rewritten again keeping none: no citation, and none of the machine's clauses, anywhere.
+    assert client.post(url, form | {"text": "Shorter words.", "keep_citations": ""}).status_code == 302
+    bare = client.get(f"/films/{heart.slug}.json").json()["consensus"]
+    assert (bare["citations"], bare["cited"], bare["clauses"]) == ("none", [], [])
+    page = client.get(f"/films/{heart.slug}").content.decode()
+    assert 'class="cite"' not in page and "it cites no single review" in page

@@ -49,7 +49,7 @@ def _bugle(tmp_path):
     return Review.objects.get(critic__name="Ann")
 
 
-def test_an_inferred_rating_against_the_label_is_held_until_an_editor_confirms_it(tmp_path):
+def test_an_inferred_rating_against_the_label_is_held_until_an_editor_confirms_it(tmp_path, client):
     ann = _bugle(tmp_path)
     assert (ann.rating, ann.rating_flag, ann.verdict, ann.decided_by) == (20, "scale-inferred", "positive",
                                                                            "outlet-label")
@@ -58,6 +58,10 @@ def test_an_inferred_rating_against_the_label_is_held_until_an_editor_confirms_i
     assert (figures.positive, figures.rated, figures.average) == (1, 0, None)
     assert figures.detail["counted"] | {} == {"reviews": 1, "with_verdict": 1, "awaiting_verdict": 0, "rated": 0,
                                               "held_ratings": 1, "unrated": 0, "conflicts": 1}
+    # The film page says what its figures count, and what they leave out and why.
+    page = client.get(f"/films/{ann.film.slug}").content.decode()
+    assert '<span data-figure="held">1 rating left out</span> until an editor checks it' in page
+    assert '<span data-figure="conflicts">1 review</span> has a rating that disagrees' in page
     # The editor confirms the reading: the label stands as the editor's, the rating counts.
     assert editing.settle_conflicts([ann], rating_counts=True) == 1
     ann.refresh_from_db()

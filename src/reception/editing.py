@@ -90,6 +90,29 @@ def settle_conflicts(reviews, rating_counts: bool) -> int:
     return len(rows)
 
 
+def kept_citations(consensus: Consensus, old_text: str, keep: list[int]) -> list[int]:
+    """The review ids of citations [n] of `old_text` as the film page numbered them; EditError
+    for a number it did not show."""
+    from .consensus.serialize import numbered
+
+    _, cited = numbered(old_text, consensus.clauses or [])
+    wrong = [n for n in keep if not 1 <= n <= len(cited)]
+    if wrong:
+        raise EditError(f"no citation [{wrong[0]}]: the text cited {len(cited)}")
+    return [cited[n - 1] for n in dict.fromkeys(keep)]
+
+
+def rewrite_consensus(consensus: Consensus, old_text: str, keep: list[int], editor: str) -> Consensus:
+    """An editor's new text for a consensus (already set on it, `old_text` the one it replaced):
+    the model's clauses do not belong to it and go. The citations the editor keeps, by the
+    numbers the film page showed ([1], [2] … of `old_text`), cite the whole new text; none
+    kept, it cites nothing. Not saved here (the admin's form saves it)."""
+    kept = kept_citations(consensus, old_text, keep)
+    consensus.clauses = [{"text": consensus.text, "review_ids": kept, "polarity": "", "confirmed": True}] if kept else []
+    consensus.author = editor
+    return consensus
+
+
 def approve(consensus: Consensus, editor: str) -> Consensus:
     consensus.status = Consensus.Status.APPROVED
     if consensus.author.startswith(Consensus.MACHINE):

@@ -331,20 +331,52 @@ class AudienceRatingAdmin(FiguresFollow, admin.ModelAdmin):
     autocomplete_fields = ["film"]
 
 
+class ConsensusForm(forms.ModelForm):
+    keep_citations = forms.CharField(
+        required=False, label="Citations to keep",
+        help_text="When you rewrite the text, the model's clauses go. Give the numbers of the citations that "
+                  "still hold, as the film page shows them (e.g. 1, 3); left blank, your text cites nothing.")
+
+    class Meta:
+        model = models.Consensus
+        fields = ["film", "text", "status"]
+
+    def clean_keep_citations(self) -> list[int]:
+        text = self.cleaned_data["keep_citations"].replace(",", " ").replace("[", " ").replace("]", " ")
+        try:
+            return [int(part) for part in text.split()]
+        except ValueError:
+            raise forms.ValidationError("numbers only, as in: 1, 3") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "text" in self.changed_data and cleaned.get("keep_citations"):
+            try:
+                editing.kept_citations(self.instance, self.initial.get("text", ""), cleaned["keep_citations"])
+            except editing.EditError as exc:
+                self.add_error("keep_citations", str(exc))
+        return cleaned
+
+
 @admin.register(models.Consensus)
 class ConsensusAdmin(admin.ModelAdmin):
     list_display = ["film", "status", "author", "updated_at"]
     list_filter = ["status"]
     search_fields = ["film__title", "text"]
     autocomplete_fields = ["film"]
-    fields = ["film", "text", "status", "author", "citations", "aspect_tallies"]
+    form = ConsensusForm
+    fields = ["film", "text", "keep_citations", "status", "author", "citations", "aspect_tallies"]
     readonly_fields = ["author", "citations", "aspect_tallies"]
     actions = ["approve"]
 
-    @admin.display(description="clauses and the reviews they cite")
+    @admin.display(description="citations as the film page numbers them")
     def citations(self, obj):
-        return format_html_join(mark_safe("<br>"), "“{}” ({}): reviews {}", (
-            (c["text"], c["polarity"], ", ".join(str(i) for i in c["review_ids"])) for c in obj.clauses or []))
+        from ..consensus.serialize import numbered
+
+        pieces, cited = numbered(obj.text, obj.clauses or [])
+        return format_html_join(mark_safe("<br>"), "“{}”: {}", (
+            (piece["text"], " ".join(f"[{n}] review {cited[n - 1]}" for n in piece["cites"]) or "cites nothing")
+            for piece in pieces))
 
     @admin.display(description="aspects")
     def aspect_tallies(self, obj):
@@ -355,6 +387,9 @@ class ConsensusAdmin(admin.ModelAdmin):
         # An editor's hand makes it theirs: re-runs of the drafting leave it alone from now on.
         if form.changed_data:
             obj.author = request.user.get_username()
+        if change and "text" in form.changed_data:
+            editing.rewrite_consensus(obj, form.initial.get("text", ""), form.cleaned_data["keep_citations"],
+                                      obj.author)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Approve (re-runs never overwrite it)")

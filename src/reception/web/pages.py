@@ -15,7 +15,7 @@ from ..scores.badges import FRESH_BADGES, ROTTEN
 from ..scores.models import FilmScore
 from ..scores.serialize import score_json
 from .listing import film_ref as listed_film
-from .listing import listing
+from .listing import PER_PAGE, SORTS, listing
 
 HOME_LIMIT = 10
 SEARCH_LIMIT = 20
@@ -79,6 +79,19 @@ def rating_bins(film_id: int) -> list[int]:
     return bins
 
 
+def _cited_where(film: Film, consensus: dict | None) -> dict | None:
+    """Each cited review's place in the film's review list as it first shows (its page and
+    anchor), so that a citation opens its review wherever it is."""
+    if not consensus or not consensus["cited"]:
+        return consensus
+    order = list(film.reviews.order_by(*SORTS["newest"]).values_list("id", flat=True))
+    at = {review_id: i for i, review_id in enumerate(order)}
+    for cited in consensus["cited"]:
+        page = at[cited["review_id"]] // PER_PAGE + 1
+        cited["url"] = f"/films/{film.slug}?page={page}#review-{cited['review_id']}"
+    return consensus
+
+
 def film(film_id: int, params) -> dict:
     found = get(Film, film_id)
     stored = FilmScore.objects.filter(film=found).first()
@@ -86,7 +99,7 @@ def film(film_id: int, params) -> dict:
         **film_json(found),
         "url": f"/films/{found.slug}",
         "score": score_json(stored),
-        "consensus": consensus_json(current(found)),
+        "consensus": _cited_where(found, consensus_json(current(found))),
         "rating_distribution": rating_bins(found.pk),
         "reviews": listing(found.reviews.all(), params).as_dict(),
     }

@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.consensus
 	$(BIN)/python -m bench.articles
+	$(BIN)/python -m bench.labels
 	$(BIN)/python -m bench.site
 
 # The WAL and its index go with the database: a new reception.db must not meet an old WAL.

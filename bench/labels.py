@@ -13,7 +13,10 @@ ingest` (not timed), and one JSON object is printed:
   bare_disagree: read, and reading the other way from the review's label;
 - percent_mae: the mean absolute difference, in points, between our % positive and RT's
   published % over the rt-movies films we score (films: how many), beside the same over our
-  figures recomputed from the labels alone (labels_mae: what the data itself allows).
+  figures recomputed from the labels alone (labels_mae: what the data itself allows);
+- baseline: the same reviews, as now read, decided in the order used before (a decisive rating
+  before the label), computed in the same run: how many verdicts contradict the label, and
+  the % difference from RT's.
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ def measure() -> dict:
                   "      WHERE label <> '' GROUP BY film_id) l ON l.film_id = s.film_id "
                   "WHERE s.percent IS NOT NULL AND p.percent_positive IS NOT NULL")
         (labels_mae,) = c.fetchone()
+        baseline = rating_first(c, rules)
     return {
         "bench": "labels", "labelled": labelled, "agree": agree, "contradicted": contradicted,
         "agreement": round(agree / labelled, 4) if labelled else None,
@@ -99,7 +103,30 @@ def measure() -> dict:
         "bare": bare, "bare_read": bare_read, "bare_disagree": bare_disagree,
         "films": films, "percent_mae": round(mae, 2) if mae is not None else None,
         "labels_mae": round(labels_mae, 2) if labels_mae is not None else None,
+        "baseline": baseline,
     }
+
+
+def rating_first(c, rules) -> dict:
+    """The stored reviews decided with a decisive rating before the label (the order before),
+    and the films' % from those verdicts beside RT's."""
+    from reception.rules import rating_verdict
+
+    c.execute("SELECT film_id, rating, rating_scale, label, verdict, decided_by FROM catalog_review")
+    counts, contradicted = {}, 0
+    for film_id, score, scale, label, verdict, decided_by in c.fetchall():
+        if decided_by != "editor" and score is not None and rules.split_share(score, scale) is None:
+            verdict = rating_verdict(score, scale, rules.thresholds)
+        contradicted += bool(label) and verdict != label
+        if verdict:
+            pos, total = counts.get(film_id, (0, 0))
+            counts[film_id] = (pos + (verdict == "positive"), total + 1)
+    c.execute("SELECT s.film_id, p.percent_positive FROM scores_filmscore s "
+              "JOIN catalog_publishedscore p ON p.film_id = s.film_id AND p.source = 'rt-movies' "
+              "WHERE s.percent IS NOT NULL AND p.percent_positive IS NOT NULL")
+    diffs = [abs(100.0 * counts[f][0] / counts[f][1] - rt) for f, rt in c.fetchall() if f in counts]
+    return {"order": "a decisive rating before the label", "contradicted": contradicted,
+            "percent_mae": round(sum(diffs) / len(diffs), 2) if diffs else None}
 
 
 if __name__ == "__main__":

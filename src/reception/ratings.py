@@ -49,7 +49,6 @@ from functools import lru_cache
 # Flags stored with a review's rating; '' means read cleanly.
 OK = ""
 NO_SCALE = "no-scale"
-SCALE_ASSUMED = "scale-assumed"  # stars read on an assumed scale by earlier versions: read again
 SCALE_INFERRED = "scale-inferred"
 SCALE_REJECTED = "scale-rejected"  # an editor found the inferred scale wrong: not read again
 UNKNOWN = "unknown-format"

@@ -26,7 +26,7 @@ MIN_LABELLED = 5
 # Critics' labels and the thresholds disagree on some honest ratings (a 6/10 marked rotten):
 # a right scale agrees with most of them, a wrong one with few.
 MIN_AGREEMENT = 0.7
-BARE_FLAGS = (ratings.NO_SCALE, ratings.SCALE_INFERRED, ratings.SCALE_ASSUMED)
+BARE_FLAGS = (ratings.NO_SCALE, ratings.SCALE_INFERRED)
 
 
 def learn_scale(stated: dict[float, int], values: list[float], labelled: list[tuple[float, str]], thresholds,

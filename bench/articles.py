@@ -73,7 +73,7 @@ def _verdicts(reviews, model, rules) -> list[tuple[str, bool]]:
     texts, at = [], []
     for n, r in enumerate(reviews):
         rating = parse_rating(r.rating_raw)
-        verdict, by, _ = rules.apply(rating.score, rating.scale, r.label, bool(r.quote))
+        verdict, by, *_ = rules.apply(rating.score, rating.scale, r.label, bool(r.quote))
         if verdict:
             out[n] = (verdict, r.needs_check and by not in ("critic-rating", "outlet-label"))
         elif prepare(r.quote):

@@ -182,7 +182,9 @@ def test_cli_consensus_prints_the_draft_with_its_citations(tmp_path, reception):
     assert {"Janet Maslin", "Susan King", "Warren Clements"} <= cited
     assert "".join(p["text"] for p in shown["parts"]) == shown["text"]
     text = reception("consensus", "One from the Heart").stdout
-    assert "cites reviews" in text and "story: praised by 0, faulted by 2" in text
+    assert "cites [1]" in text and "story: praised by 0, faulted by 2" in text
+    first = shown["cited"][0]
+    assert f"  [1] {first['critic']}, {first['outlet']} (review {first['review_id']}, {first['verdict']})" in text
     missing = reception("consensus", "No Such Film", check=False)
     assert missing.returncode == 1 and "No Such Film" in missing.stderr
 

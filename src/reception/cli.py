@@ -281,9 +281,13 @@ def _consensus_text(film, outcome, shown) -> str:
         note = (f"{shown['status']} ({outcome.action}), {outcome.draft.percent_positive:g}% positive, "
                 f"{outcome.draft.quotes} quoted reviews")
     lines += [f"  {shown['text']}", f"  [{note}]"]
-    for k, clause in enumerate(shown["clauses"], start=1):
-        lines.append(f"  {k}. \"{clause['text']}\" ({clause['polarity']}) cites reviews "
-                     + ", ".join(str(i) for i in clause["review_ids"]))
+    # Numbered as the film page numbers them; each number then names its review.
+    for piece in shown["parts"]:
+        if piece["cites"]:
+            lines.append(f"  \"{piece['text'].strip()}\" cites " + " ".join(f"[{n}]" for n in piece["cites"]))
+    for cited in shown["cited"]:
+        who = ", ".join(name for name in (cited["critic"], cited["outlet"]) if name) or "anonymous"
+        lines.append(f"  [{cited['number']}] {who} (review {cited['review_id']}, {cited['verdict'] or 'no verdict'})")
     for a in shown["aspects"]:
         lines.append(f"  {a['label']}: praised by {a['praised']}, faulted by {a['faulted']}")
     return "\n".join(lines)

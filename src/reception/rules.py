@@ -37,6 +37,7 @@ from django.db.models import TextChoices  # an enum: needs no settings (`recepti
 
 from .config import setting
 from .errors import ReceptionError
+from .ratings import SCALE_INFERRED
 
 
 
@@ -75,7 +76,7 @@ OPEN = Decision("", "", "")
 def held(alias: str = "") -> str:
     """SQL true for a review whose rating counts in no average until an editor settles it: read
     on an inferred scale (ratings.SCALE_INFERRED) and reading the other way from its label."""
-    return f"({alias}conflict <> '' AND {alias}rating_flag = 'scale-inferred')"
+    return f"({alias}conflict <> '' AND {alias}rating_flag = '{SCALE_INFERRED}')"
 
 
 def counted_rating(alias: str = "") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ratings import SCALE_INFERRED
 from .models import Film, Review, titled
 
 
@@ -66,5 +67,5 @@ def review_json(review: Review) -> dict:
         # Why the rating and the label disagree (the label stands until an editor settles it).
         "conflict": review.conflict or None,
         # Left out of the averages until then: a rating read on an inferred scale.
-        "rating_held": bool(review.conflict) and review.rating_flag == "scale-inferred",
+        "rating_held": bool(review.conflict) and review.rating_flag == SCALE_INFERRED,
     }

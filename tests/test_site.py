@@ -208,6 +208,15 @@ def test_api_added_reviews_score_every_film_they_change(client, heart, editor, t
     figures = client.get(f"/api/v1/films/{old_film.pk}").json()["score"]
     assert (figures["positive"], figures["negative"], figures["average_rating"]) == (1, 0, None)
     assert (figures["counted"]["held_ratings"], figures["counted"]["conflicts"]) == (1, 1)
+    # The editor settles it through the API: the reading is right, so the rating counts.
+    ann = Review.objects.get(critic__name="Ann")
+    settled = client.post(f"/api/v1/reviews/{ann.pk}/conflict", {"rating_counts": True},
+                          content_type="application/json", **auth).json()
+    assert (settled["review"]["verdict_source"], settled["review"]["conflict"], settled["review"]["rating_held"]) == \
+        ("editor", None, False)
+    assert (settled["score"]["average_rating"], settled["score"]["counted"]["conflicts"]) == (20, 0)
+    assert client.post(f"/api/v1/reviews/{ann.pk}/conflict", {"rating_counts": False},
+                       content_type="application/json", **auth).status_code == 409
 
 
 def test_api_token_writes_override_add_and_approve(client, heart, editor):

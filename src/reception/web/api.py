@@ -238,6 +238,22 @@ def override(request, review_id: int, payload: VerdictIn):
     return {"ok": True, "review": review_json(review), "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
 
 
+class SettleIn(Schema):
+    # True: the rating's reading is right and counts; False: misread, set aside.
+    rating_counts: bool
+
+
+@api.post("/reviews/{review_id}/conflict", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
+          summary="Settle a rating that disagrees with its label: the label stands; the rating counts or is set aside")
+def settle(request, review_id: int, payload: SettleIn):
+    review = pages.get(Review, review_id)
+    if not review.conflict:
+        return json_error(409, "this review's rating and label do not disagree: nothing to settle")
+    editing.settle_conflicts([review], rating_counts=payload.rating_counts)
+    review.refresh_from_db()
+    return {"ok": True, "review": review_json(review), "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
+
+
 @api.post("/films/{film_id}/consensus/approve", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
           summary="Approve the film's current consensus")
 def approve(request, film_id: int):

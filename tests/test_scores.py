@@ -105,6 +105,40 @@ def test_periods_show_a_reappraisal():
     assert (periods["2024 restoration (Reprise)"].positive, periods["2024 restoration (Reprise)"].negative) == (8, 1)
 
 
+def test_periods_never_overlap_and_say_the_span_they_cover():
+    """The seed's film: release from the 1981 preview, then the years until the next decade,
+    whole decades, the years before the restoration, its window, and the years after it."""
+    events = [("preview", date(1981, 8, 1), ""), ("restoration", date(2024, 1, 19), "")]
+    months = [("1981-09", 0, 1, 0, 0), ("1982-09", 0, 1, 0, 0), ("1986-05", 1, 0, 0, 0), ("1995-01", 1, 0, 0, 0),
+              ("2021-03", 1, 0, 0, 0), ("2024-02", 1, 0, 0, 0), ("2026-11", 1, 0, 0, 0)]
+    periods = build_periods(events, months)
+    spans = [(p.label, p.start, p.end) for p in periods]
+    assert [label for label, *_ in spans] == ["release", "1982-08 – 1989", "1990s", "2020 – 2023",
+                                              "2024 restoration", "2025 – 2029"]
+    for (_, _, end), (_, start, _) in zip(spans, spans[1:]):
+        assert end <= start  # no month in two periods
+    assert [p.reviews for p in periods] == [1, 2, 1, 1, 1, 1]
+
+
+def test_periods_a_restoration_inside_a_decade_splits_it():
+    events = [("theatrical", date(1960, 3, 1), ""), ("restoration", date(1995, 6, 1), "")]
+    months = [("1993-01", 1, 0, 0, 0), ("1995-07", 1, 0, 0, 0), ("1996-07", 0, 1, 0, 0), ("1998-01", 1, 0, 0, 0)]
+    periods = {p.label: p.reviews for p in build_periods(events, months)}
+    assert periods == {"1990 – 1995-05": 1, "1995 restoration": 1, "1996-06 – 1999": 2}
+
+
+def test_periods_count_undated_and_inferred_reviews_apart():
+    """A review dated only by a documented rule (an article's initial reception: its release year)
+    counts where its year places it, and the period says how many such reviews it holds."""
+    events = [("theatrical", date(1982, 2, 11), "")]
+    year = lambda y: -1 - y  # noqa: E731
+    months = [(year(1982), 1, 3, 0, 0, 4), ("1982-05", 1, 0, 0, 0, 0), (None, 2, 0, 0, 0, 0)]
+    periods = {p.label: p for p in build_periods(events, months)}
+    assert list(periods) == ["release", "undated"]
+    assert (periods["release"].reviews, periods["release"].inferred) == (5, 4)
+    assert periods["undated"].as_dict(BadgeRules())["inferred"] == 0
+
+
 def test_periods_place_a_review_dated_by_its_year_alone_where_its_year_meets():
     """tallies.monthly gives such a review as -1 - its year. One from the release year counts in the
     release window though its stored day (1 January) is before the first showing."""
@@ -114,8 +148,8 @@ def test_periods_place_a_review_dated_by_its_year_alone_where_its_year_meets():
               (year(1983), 0, 4, 0, 0)]
     periods = {p.label: (p.positive, p.negative) for p in build_periods(events, months)}
     # 1983 meets the release window (June 1982 to May 1983); March 1982 is before the showing.
-    assert periods == {"before release": (0, 3), "release": (3, 4), "1980s": (1, 0)}
-    assert list(periods) == ["before release", "release", "1980s"]
+    assert periods == {"before release": (0, 3), "release": (3, 4), "1983-06 – 1989": (1, 0)}
+    assert list(periods) == ["before release", "release", "1983-06 – 1989"]
 
 
 def _film_with(n_pos, n_neg, top=0, title="Film", **kw):
@@ -251,9 +285,9 @@ def test_cli_score_on_the_demo_never_invents_a_percent(reception):
     assert figures["reviews"] == 4 and figures["positive"] == 2
     assert figures["percent_positive"] is None and figures["interval_90"] is None and figures["badge"] is None
     assert "not enough reviews" in figures["note"]
-    # Siskel's "1986 episode" is a later look at the film: release, then the 1980s, then undated.
+    # Siskel's "1986 episode" is a later look at the film: release, then the rest of the 1980s, then undated.
     over_time = [(p["label"], p["positive"], p["negative"]) for p in figures["over_time"]]
-    assert over_time == [("release", 0, 1), ("1980s", 1, 0), ("undated", 1, 1)]
+    assert over_time == [("release", 0, 1), ("1982-08 – 1989", 1, 0), ("undated", 1, 1)]
     text = reception("score", "One from the Heart").stdout
     assert "not enough reviews" in text and "%" not in text.split("\n")[1].split("—")[0]
     everything = json.loads(reception("score", "--all", "--json").stdout)
@@ -289,3 +323,34 @@ def test_cli_score_places_reviews_dated_by_year_alone_on_either_database(recepti
     over_time = [(p["label"], p["positive"], p["negative"]) for p in figures["over_time"]]
     assert over_time == [("before release", 0, 2), ("release", 1, 0), ("1990s", 1, 0)]
 
+
+
+def _told(release: tuple[int, int], later: tuple[int, int]):
+    """The story of a film released in 1982 with these (positive, negative) on release and in 2024."""
+    from reception.scores.story import story
+
+    events = [("theatrical", date(1982, 2, 11), ""), ("restoration", date(2024, 1, 19), "")]
+    months = [("1982-03", *release, 0, 0), ("1986-05", 0, 0, 0, 0), ("2024-02", *later, 0, 0)]
+    return story([p.as_dict(RULES) for p in build_periods(events, months)], RULES)
+
+
+def test_story_tells_the_turn_with_intervals_where_each_side_has_enough_reviews():
+    told = _told((1, 5), (9, 1))
+    assert told["text"] == ("Mostly negative on release: 1 of 6 positive (17%; 90% interval 4–50%), 1982. "
+                            "Mostly positive since: 9 of 10 (90%; 65–98%), 2024.")
+    assert told["turn"] == "rediscovered"
+    assert _told((9, 1), (2, 8))["turn"] == "fallen"
+
+
+def test_story_below_the_minimum_gives_counts_never_a_percent():
+    told = _told((0, 1), (3, 0))
+    assert told["text"] == ("On release: 0 of 1 positive, 1982. Since: 3 of 3, 2024. "
+                            "Too few reviews on release and since for a percentage (5 needed).")
+    assert "%" not in told["text"].split("(5 needed)")[0] and told["turn"] == ""
+    assert _told((0, 0), (3, 0)) is None  # nothing on release: no story to tell
+
+
+def test_story_turns_only_past_the_margin_with_intervals_apart():
+    assert _told((6, 4), (8, 2))["turn"] == ""        # 20 points: under the 25-point margin
+    assert _told((3, 7), (8, 2))["turn"] == ""        # 50 points, but 10 reviews a side: the intervals meet
+    assert _told((6, 14), (16, 4))["turn"] == "rediscovered"  # 50 points, intervals apart

@@ -314,7 +314,10 @@ def _score_text(film, r: dict) -> str:
                      f"(all {audience['all']['count']}: {pct(audience['all']['percent'])})")
     for period in r["over_time"]:
         lines.append(f"  {period['label']}: {period['positive']} of {period['reviews']} positive"
-                     + (f", {period['percent_positive']:g}%" if period["percent_positive"] is not None else ""))
+                     + (f", {period['percent_positive']:g}%" if period["percent_positive"] is not None else "")
+                     + (f" ({period['inferred']} dated by rule)" if period.get("inferred") else ""))
+    if r.get("story"):
+        lines.append(f"  over time: {r['story']['text']}" + (f" ({r['story']['turn']})" if r["story"]["turn"] else ""))
     return "\n".join(lines)
 
 

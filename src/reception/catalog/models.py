@@ -9,6 +9,11 @@ from ..rules import DecidedBy, Verdict
 from .identity import name_key, title_key
 
 
+def slug_of(pk: int, text: str) -> str:
+    """The id and words of a page's address: "12-one-from-the-heart"."""
+    return f"{pk}-{slugify(text)[:60] or 'x'}"
+
+
 class NamedModel(models.Model):
     """A thing known by its name, matched across sources by ``name_key`` (identity.name_key)."""
 
@@ -28,7 +33,7 @@ class NamedModel(models.Model):
 
     @property
     def slug(self) -> str:
-        return f"{self.pk}-{slugify(self.name)[:60] or 'x'}"
+        return slug_of(self.pk, self.name)
 
 
 class Film(models.Model):
@@ -59,7 +64,7 @@ class Film(models.Model):
 
     @property
     def slug(self) -> str:
-        return f"{self.pk}-{slugify(self.title)[:60] or 'x'}"
+        return slug_of(self.pk, self.title)
 
 
 def titled(title: str, year: int | None) -> str:
@@ -258,6 +263,8 @@ class Review(models.Model):
     published_precision = models.CharField(
         max_length=5, choices=[("day", "day"), ("month", "month"), ("year", "year")], default="day"
     )
+    # Dated by a documented rule rather than by its source (ingest.records.ReviewRecord).
+    published_inferred = models.BooleanField(default=False)
     quote = models.TextField(blank=True)
     url = models.URLField(max_length=1000, blank=True)
     # The rating as published, kept verbatim; `rating` is 0–100 or null.

@@ -48,6 +48,7 @@ def review_json(review: Review) -> dict:
         "outlet": review.outlet.name if review.outlet else None,
         "published": review.published.isoformat() if review.published else None,
         "published_precision": review.published_precision if review.published else None,
+        "published_inferred": review.published_inferred,
         "quote": review.quote,
         "url": review.url,
         "top_critic": review.top_critic,

@@ -69,6 +69,9 @@ class ReviewRecord:
     top_critic: bool = False
     source_key: str = ""
     published_precision: str = "day"
+    # Dated by a documented rule, not by the source (an article's "initial reception": its
+    # film's release year): marked so on the page and in the JSON.
+    published_inferred: bool = False
     needs_check: bool = False  # the source already says an editor should look (e.g. "praise, but …")
 
 

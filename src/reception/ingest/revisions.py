@@ -24,7 +24,7 @@ from ..database import id_chunks
 
 # What a revision replaces, then what it decides again (catalog.decisions: unless an editor has
 # decided it; the source's mark for an editor to check, if it sets one).
-REVISED = ("critic_id", "outlet_id", "published", "published_precision", "quote", "url", "rating_raw", "rating",
+REVISED = ("critic_id", "outlet_id", "published", "published_precision", "published_inferred", "quote", "url", "rating_raw", "rating",
            "rating_scale", "rating_flag", "top_critic", "label", "dedupe_key")
 DECIDED = ("verdict", "decided_by", "verdict_model", "conflict", "needs_check")
 

@@ -38,7 +38,7 @@ CRITIC_RATING = DecidedBy.CRITIC_RATING.value
 RECORD_COLUMNS = (
     "film_id", "critic_id", "outlet_id", "published", "quote", "url", "rating_raw", "rating", "rating_scale",
     "rating_flag", "top_critic", "label", "verdict", "decided_by", "verdict_model", "conflict", "needs_check",
-    "source_key", "dedupe_key", "published_precision",
+    "source_key", "dedupe_key", "published_precision", "published_inferred",
 )
 RECORD_AT = {column: at for at, column in enumerate(RECORD_COLUMNS)}
 # A batch of table rows (columns.ReviewBatch): then its own columns (url, source_key) if it has
@@ -134,7 +134,7 @@ class Store(Resolver):
         """`film_id` when the caller already knows the film (the API's POST to a film)."""
         problem = checks.review_date_problem(record.published)
         if problem:
-            record.published, record.published_precision = None, "day"
+            record.published, record.published_precision, record.published_inferred = None, "day", False
             self.notes.append((line, problem, ""))
         film_id = film_id or self.film_for_review(record.film)
         critic_id = self.critic_id(record.critic, record.top_critic)
@@ -161,7 +161,7 @@ class Store(Resolver):
             film_id, critic_id, outlet_id, self.adapt_date(record.published), record.quote, record.url,
             record.rating_raw[:100], rating.score, rating.scale, rating.flag, record.top_critic,
             record.label, verdict, decided_by, verdict_model, conflict, marked(decided_by, record.needs_check),
-            record.source_key, key, record.published_precision,
+            record.source_key, key, record.published_precision, record.published_inferred,
         ))
         if len(self.batch) >= BATCH:
             self.flush()
@@ -220,7 +220,8 @@ class Store(Resolver):
         values = list(chain.from_iterable(zip(*columns)))
         copies, already = self._first_copies(keys, batch.lines)
         # The columns every row of a table shares, but for those it has (url, source_key).
-        same = {k: value for k, value in {"needs_check": False, "published_precision": "day", "url": "",
+        same = {k: value for k, value in {"needs_check": False, "published_precision": "day",
+                                          "published_inferred": False, "url": "",
                                           "source_key": ""}.items() if k not in extra}
         revised = {}
         if "source_key" in v:

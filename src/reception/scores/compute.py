@@ -35,12 +35,13 @@ from .audience import audience_score
 from .badges import CERTIFIED, BadgeRules, badge, percent_positive
 from .interval import wilson
 from .periods import FIRST_SHOWING, build_periods, month_label, month_span
+from .story import story
 
 # FilmScore's columns as this module writes and compares them.
 STORED = ("reviews", "positive", "negative", "percent", "low", "high", "top_reviews", "top_positive",
           "top_percent", "rated", "average", "weighted", "badge", "certified_since", "audience_percent",
-          "audience_mean", "audience_count", "detail", "inputs")
-DETAIL = ("audience", "over_time", "top_critics", "interval_method", "note", "rules", "counted")
+          "audience_mean", "audience_count", "release_percent", "later_percent", "turn", "detail", "inputs")
+DETAIL = ("audience", "over_time", "story", "top_critics", "interval_method", "note", "rules", "counted")
 SNAPSHOT_FIELDS = ("reviews", "positive", "percent", "top_percent", "average", "weighted", "badge",
                    "audience_percent", "audience_count")
 # Checking first pays when most films already have a stored score to compare with.
@@ -82,7 +83,7 @@ def figures(limited: bool, totals, months, events, audience, previous: dict | No
     top_pct = percent_positive(top_pos, top_total, rules)
     was_certified = bool(previous and previous["badge"] == CERTIFIED)
     the_badge = badge(pos, total, top_total, limited, was_certified, rules)
-    periods = build_periods(events, months)
+    periods = [p.as_dict(rules) for p in build_periods(events, months)]
     need = max(0, rules.min_reviews - total)
     return {
         "reviews": total, "positive": pos, "negative": neg,
@@ -100,7 +101,8 @@ def figures(limited: bool, totals, months, events, audience, previous: dict | No
         "badge": the_badge or None,
         "certified_since": _certified_since(the_badge, previous, now),
         "audience": audience.as_dict() if audience else None,
-        "over_time": [p.as_dict(rules) for p in periods],
+        "over_time": periods,
+        "story": story(periods, rules),
         "rules": rules_dict if rules_dict is not None else rules.as_dict(),
         "counted": counted or counts(total, total, rated, 0, 0),
     }
@@ -108,21 +110,26 @@ def figures(limited: bool, totals, months, events, audience, previous: dict | No
 
 def timeline(film_id: int, rules: BadgeRules | None = None) -> list[dict]:
     """The % positive as a film's reviews arrived, by month of publication (computed when asked:
-    one small query, not worth storing for every film)."""
+    one small query, not worth storing for every film). Each month gives its own positive and
+    negative reviews (those dated by their year alone apart, `precision` "year", counted from
+    the year's first month; `inferred`: dated by a rule) and the running figures."""
     rules = rules or BadgeRules.from_settings()
     with connection.cursor() as c:
         rows = tallies.monthly(c, [film_id])
-    months: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    months: dict[tuple[int, bool], list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
         if row[1] is not None:
-            # A review dated by its year alone counts from that year's first month.
-            counts = months[month_span(row[1])[0]]
+            counts = months[(month_span(row[1])[0], row[1] < 0)]
             counts[0] += int(row[2] or 0)
             counts[1] += int(row[3] or 0)
+            counts[2] += int(row[-1] or 0)
     out, run_pos, run_total = [], 0, 0
-    for month, (pos, neg) in sorted(months.items()):
+    for (month, by_year), (pos, neg, inferred) in sorted(months.items()):
+        if not pos + neg:
+            continue
         run_pos, run_total = run_pos + pos, run_total + pos + neg
-        out.append({"month": month_label(month), "reviews": run_total,
+        out.append({"month": month_label(month), "precision": "year" if by_year else "month", "positive": pos,
+                    "negative": neg, "inferred": inferred, "reviews": run_total,
                     "percent_positive": percent_positive(run_pos, run_total, rules)})
     return out
 
@@ -174,10 +181,10 @@ def _context(cursor, rules: BadgeRules) -> tuple[bool, str]:
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """The scoring code's digest: a new version computes every film again (FilmScore.inputs)."""
-    from . import audience, badges, interval, periods, tallies
+    from . import audience, badges, interval, periods, story, tallies
 
     digest = hashlib.blake2b(digest_size=12)
-    for module in (audience, badges, interval, periods, tallies, sys.modules[__name__]):
+    for module in (audience, badges, interval, periods, story, tallies, sys.modules[__name__]):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -257,9 +264,9 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
 def _film_figures(film_id, months, limited, events, audience, old, rules, now, rules_dict):
     """(figures, review check) of one film from its rows of tallies.monthly."""
     if months:
-        _, month, pos, neg, top_pos, top_neg, rating_sum, rated, w_sum, w_total, count, check, held, conflicts = \
-            zip(*months)
-        periods = list(zip(month, pos, neg, rating_sum, rated))
+        _, month, pos, neg, top_pos, top_neg, rating_sum, rated, w_sum, w_total, count, check, held, conflicts, \
+            inferred = zip(*months)
+        periods = list(zip(month, pos, neg, rating_sum, rated, inferred))
         pos, neg, top_pos, top_neg, rated, count, check, held, conflicts = \
             map(sum, (pos, neg, top_pos, top_neg, rated, count, check, held, conflicts))
         # A month with no rating sums to NULL.
@@ -291,8 +298,17 @@ def _row(result: dict) -> dict:
         "badge": result["badge"] or "", "certified_since": result["certified_since"],
         "audience_percent": audience.get("percent"), "audience_mean": audience.get("mean"),
         "audience_count": audience.get("count", 0),
+        **_turn(result["story"]),
         "detail": json.dumps({k: result[k] for k in DETAIL}, sort_keys=True),
     }
+
+
+def _turn(told: dict | None) -> dict:
+    """The story's columns, which /reappraised lists from."""
+    if told is None:
+        return {"release_percent": None, "later_percent": None, "turn": ""}
+    return {"release_percent": told["release"]["percent_positive"], "later_percent": told["later"]["percent_positive"],
+            "turn": told["turn"]}
 
 
 def _store(changed: list[dict], snapshots: list[int], now) -> None:

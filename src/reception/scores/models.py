@@ -34,6 +34,11 @@ class FilmScore(models.Model):
     audience_percent = models.FloatField(null=True, blank=True)
     audience_mean = models.FloatField(null=True, blank=True)
     audience_count = models.PositiveIntegerField(default=0)
+    # Reception over time (scores.story): the % on release and since, and whether it turned.
+    release_percent = models.FloatField(null=True, blank=True)
+    later_percent = models.FloatField(null=True, blank=True)
+    turn = models.CharField(max_length=20, blank=True, db_index=True,
+                            help_text="rediscovered or fallen: the later % differs from the release % (scores.story)")
     # Periods, audience detail, timeline, the rules used: see scores.compute.figures.
     detail = models.JSONField(default=dict, blank=True)
     # A digest of everything the figures were computed from (scores.compute): `score --all`

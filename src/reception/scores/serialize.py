@@ -22,6 +22,8 @@ def score_json(stored) -> dict | None:
         "certified_since": stored.certified_since.isoformat() if stored.certified_since else None,
         "audience": detail.get("audience"),
         "over_time": detail.get("over_time", []),
+        # Reception over time in a sentence, and whether it turned (scores.story).
+        "story": detail.get("story"),
         "timeline": timeline(stored.film_id),
         "rules": detail.get("rules"),
         # What each figure counts, and what it leaves out and why (scores.compute.counts).

@@ -19,7 +19,7 @@ from ..rules import counted_rating, held
 _P1, _P2, _MULT = 2147483629, 2147483587, 1597334677
 
 MONTHLY_COLUMNS = ("film_id", "month", "positive", "negative", "top_positive", "top_negative", "rating_sum",
-                   "rated", "weighted_sum", "weight_total", "count", "check", "held", "conflicts")
+                   "rated", "weighted_sum", "weight_total", "count", "check", "held", "conflicts", "inferred")
 # The rating a review brings to averages: none while an editor has yet to settle it.
 RATING = counted_rating("r.")
 
@@ -50,7 +50,8 @@ def _mix() -> str:
     # trade verdicts, ratings or dates change the sum (a sum of linear mixes would not see it).
     # '%%': the queries go with parameters (maybe none), so '%' is written doubled.
     # A date known to its year alone counts where its year does (periods), so its precision is said too.
-    dated = f"(COALESCE({day}, 0) * 2 + CASE WHEN r.published_precision = 'year' THEN 1 ELSE 0 END)"
+    dated = (f"(COALESCE({day}, 0) * 4 + CASE WHEN r.published_precision = 'year' THEN 1 ELSE 0 END"
+             " + CASE WHEN r.published_inferred THEN 2 ELSE 0 END)")
     said = f"((CAST({code} AS BIGINT) * 100003 + {rating} + 1) * 40009 + {dated} + COALESCE(r.outlet_id, 0) * 7919) %% {_P2}"
     return f"((r.id * {_MULT} %% {_P1}) * ({said}) %% {_P1})"
 
@@ -84,7 +85,8 @@ def monthly(cursor, film_ids=None, weights: bool = False) -> list[tuple]:
                SUM({RATING}), COUNT({RATING}),
                SUM({RATING} * {weight}), SUM(CASE WHEN {RATING} IS NOT NULL THEN {weight} END),
                COUNT(*), SUM({_mix()}),
-               SUM(CASE WHEN {held("r.")} THEN 1 ELSE 0 END), SUM(CASE WHEN r.conflict <> '' THEN 1 ELSE 0 END)
+               SUM(CASE WHEN {held("r.")} THEN 1 ELSE 0 END), SUM(CASE WHEN r.conflict <> '' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.published_inferred THEN 1 ELSE 0 END)
         FROM catalog_review r {join} {{where}}
         GROUP BY 1, 2"""
     rows = []

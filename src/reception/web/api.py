@@ -183,6 +183,11 @@ def badge(request, film_id: int):
     return response
 
 
+@api.get("/reappraised", summary="Films whose reception turned: rediscovered and fallen; by decade and genre")
+def reappraised(request, decade: int | None = None, genre: str = ""):
+    return pages.reappraised(decade, genre)
+
+
 @api.get("/critics/{critic_id}", summary="A critic, their outlets, agreement and reviews")
 def critic(request, critic_id: int, filters: Query[ReviewFilters]):
     return pages.critic(critic_id, filters.dict())

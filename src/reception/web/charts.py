@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.html import escape
 
+from ..scores.periods import month_label
+
 POSITIVE = "#2e7d32"
 NEGATIVE = "#c62828"
 NEUTRAL = "#5c6bc0"
@@ -69,6 +71,72 @@ def reception_over_time(periods: list[dict]) -> str:
         body.append(_text(x + bar / 2, height - bottom + 27, span, size=9))
     desc = "; ".join(f'{p["label"]}: {p["positive"]} positive of {p["reviews"]}' for p in shown) or "no dated reviews"
     return _svg(width, height, "Reception over time", desc, body, "over-time")
+
+
+def _month(label: str) -> int:
+    return int(label[:4]) * 12 + int(label[5:7]) - 1
+
+
+def reception_timeline(timeline: list[dict], releases: list[dict]) -> str:
+    """A time axis: each month's reviews as marks (positive above the plot, negative below; a
+    mark's area grows with its count; hollow when dated by its year alone or by a rule), the
+    running % positive as a line (drawn from the minimum number of reviews), and the film's
+    release events on the axis."""
+    width, height, left, right = 640, 250, 36, 14
+    top, bottom = 34, 168  # the plot of the running %; marks above and below it
+    events = [(r["kind"], _month(r["date"][:7]), r.get("title") or "") for r in releases if r.get("date")]
+    months = [_month(t["month"]) for t in timeline]
+    if not months:
+        return _svg(width, 60, "Reception over time: no dated reviews", "No review has a date.",
+                    [_text(width / 2, 34, "No dated reviews")], "timeline")
+    start = min(months + [m for _, m, _ in events]) - 2
+    end = max(months + [m for _, m, _ in events]) + 3
+    x = lambda m: left + (width - left - right) * (m - start) / max(1, end - start)  # noqa: E731
+    y = lambda pct: bottom - (bottom - top) * pct / 100  # noqa: E731
+    body = [f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{bottom - top}" fill="#fafafa"/>']
+    for pct in (0, 50, 100):
+        body.append(f'<line x1="{left}" y1="{y(pct):.1f}" x2="{width - right}" y2="{y(pct):.1f}" stroke="#ddd"/>')
+        body.append(_text(left - 4, y(pct) + 4, f"{pct}%", anchor="end", size=9))
+    axis = height - 52
+    body.append(f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" stroke="{INK}"/>')
+    first_year, last_year = start // 12 + 1, (end - 1) // 12
+    step = max(1, -(-(last_year - first_year + 1) // 8))  # at most about eight year labels
+    for year in range(first_year, last_year + 1):
+        if (year - first_year) % step == 0:
+            body.append(f'<line x1="{x(year * 12):.1f}" y1="{axis}" x2="{x(year * 12):.1f}" y2="{axis + 4}" '
+                        f'stroke="{INK}"/>')
+            body.append(_text(x(year * 12), axis + 15, year, size=9))
+    peak = max(max(t["positive"], t["negative"]) for t in timeline)
+    for t in timeline:
+        cx = x(_month(t["month"]) + (6 if t["precision"] == "year" else 0.5))
+        hollow = t["precision"] == "year" or t["inferred"]
+        for count, colour, cy, word in ((t["positive"], POSITIVE, top - 14, "positive"),
+                                         (t["negative"], NEGATIVE, bottom + 14, "negative")):
+            if count:
+                r = 2.5 + 6 * (count / peak) ** 0.5
+                fill = "none" if hollow else colour
+                when = t["month"][:4] if t["precision"] == "year" else t["month"]
+                body.append(f'<circle class="mark mark-{word}" cx="{cx:.1f}" cy="{cy}" r="{r:.1f}" fill="{fill}" '
+                            f'stroke="{colour}"><title>{when}: {count} {word}'
+                            f'{" (dated by rule)" if t["inferred"] else ""}</title></circle>')
+    points = [(x(_month(t["month"]) + 0.5), y(t["percent_positive"])) for t in timeline
+              if t["percent_positive"] is not None]
+    if points:
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        body.append(f'<polyline class="running" points="{path}" fill="none" stroke="{NEUTRAL}" stroke-width="2"/>')
+        body.append(_text(points[-1][0], points[-1][1] - 6, f"{timeline[-1]['percent_positive']:.0f}%",
+                          anchor="end", size=10))
+    for i, (kind, month, title) in enumerate(sorted(events, key=lambda e: e[1])):
+        ex = x(month)
+        body.append(f'<path class="event" d="M{ex:.1f},{axis - 1} l-4,-7 h8 z" fill="{INK}">'
+                    f'<title>{escape(kind)} {month_label(month)} {escape(title)}</title></path>')
+        body.append(_text(ex, axis + 28 + 11 * (i % 2), f"{kind} {month // 12}", size=9))
+    last = timeline[-1]
+    desc = (f"{last['reviews']} dated reviews from {timeline[0]['month'][:4]} to {last['month'][:4]}; "
+            f"running % positive {last['percent_positive']:.0f}% at the end. " if last["percent_positive"] is not None
+            else f"{last['reviews']} dated reviews from {timeline[0]['month'][:4]} to {last['month'][:4]}. ")
+    desc += "Events: " + ", ".join(f"{kind} {month_label(month)}" for kind, month, _ in events) if events else ""
+    return _svg(width, height, "Reception over time: reviews on a time axis", desc, body, "timeline")
 
 
 def badge(percent: float | None, state: str | None, reviews: int) -> str:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import Http404
 
-from ..catalog.models import Critic, Film, Outlet, Person, Review
+from ..catalog.dates import as_said
+from ..catalog.models import Critic, Film, Outlet, Person, Review, slug_of, titled
 from ..rules import Verdict
 from ..catalog.serialize import film_json
 from ..consensus.serialize import consensus_json
 from ..consensus.store import current
-from ..scores.badges import FRESH_BADGES, ROTTEN
+from ..scores.badges import FRESH_BADGES, ROTTEN, BadgeRules
 from ..scores.models import FilmScore
 from ..scores.serialize import score_json
 from .listing import film_ref as listed_film
@@ -92,6 +93,35 @@ def _cited_where(film: Film, consensus: dict | None) -> dict | None:
     return consensus
 
 
+# A critic "came back" to a film with a review at least this many months after their first.
+RETURN_MONTHS = 12
+
+
+def returns(reviews) -> list[dict]:
+    """Critics who reviewed a film again years later, one entry per critic and film with their
+    dated reviews in order: "1982: negative → 2002: positive"."""
+    rows = (reviews.filter(critic__isnull=False, published__isnull=False)
+            .order_by("critic_id", "film_id", "published", "id")
+            .values_list("critic_id", "critic__name", "film_id", "film__title", "film__year", "published",
+                         "published_precision", "verdict", "id"))
+    groups: dict[tuple, list] = {}
+    for critic_id, name, film_id, title, year, day, precision, verdict, review_id in rows:
+        groups.setdefault((critic_id, film_id), []).append((name, title, year, day, precision, verdict, review_id))
+    out = []
+    for (critic_id, film_id), steps in groups.items():
+        first, last = steps[0][3], steps[-1][3]
+        if (last.year * 12 + last.month) - (first.year * 12 + first.month) < RETURN_MONTHS:
+            continue
+        name, title, year = steps[0][:3]
+        said = [{"published": as_said(day, precision), "verdict": verdict or None, "review_id": review_id}
+                for _, _, _, day, precision, verdict, review_id in steps]
+        out.append({"critic": name, "critic_url": f"/critics/{slug_of(critic_id, name)}",
+                    "film": {"id": film_id, "title": titled(title, year), "url": f"/films/{slug_of(film_id, title)}"},
+                    "reviews": said,
+                    "text": " → ".join(f"{s['published']}: {s['verdict'] or 'no verdict'}" for s in said)})
+    return out
+
+
 def film(film_id: int, params) -> dict:
     found = get(Film, film_id)
     stored = FilmScore.objects.filter(film=found).first()
@@ -101,8 +131,38 @@ def film(film_id: int, params) -> dict:
         "score": score_json(stored),
         "consensus": _cited_where(found, consensus_json(current(found))),
         "rating_distribution": rating_bins(found.pk),
+        "came_back": returns(found.reviews.all()),
         "reviews": listing(found.reviews.all(), params).as_dict(),
     }
+
+
+def reappraised(decade=None, genre: str = "") -> dict:
+    """The films whose reception turned (scores.story): "rediscovered" (the later % the higher)
+    and "fallen", the widest turns first; by the decade of the film's year and a genre."""
+    from ..scores.story import FALLEN, REDISCOVERED, TURN_MARGIN
+
+    try:
+        decade = int(decade) // 10 * 10 if decade not in (None, "") else None
+    except (TypeError, ValueError):
+        decade = None  # a visitor's typo lists every decade rather than failing
+    genre = " ".join(str(genre or "").split())[:QUERY_MAX]
+    turned = FilmScore.objects.exclude(turn="").select_related("film")
+    decades = sorted({s.film.year // 10 * 10 for s in turned if s.film.year})
+    genres = sorted({g for s in turned for g in s.film.genres or []}, key=str.lower)
+    if decade is not None:
+        turned = turned.filter(film__year__gte=decade, film__year__lt=decade + 10)
+    lists = {REDISCOVERED: [], FALLEN: []}
+    for stored in turned:
+        if genre and genre.lower() not in {g.lower() for g in stored.film.genres or []}:
+            continue
+        told = stored.detail["story"]
+        lists[stored.turn].append(film_ref(stored.film) | {
+            "genres": stored.film.genres, "release": told["release"], "later": told["later"], "story": told["text"],
+            "change": round(stored.later_percent - stored.release_percent, 1)})
+    for films in lists.values():
+        films.sort(key=lambda f: (-abs(f["change"]), f["title"]))
+    return {"margin": TURN_MARGIN, "min_reviews": BadgeRules.from_settings().min_reviews, "decade": decade,
+            "genre": genre, "decades": decades, "genres": genres, **lists}
 
 
 def agreement(reviews) -> dict:
@@ -134,7 +194,7 @@ def _person_or_outlet(found, kind: str, partners, partner_kind: str, params) -> 
 def critic(critic_id: int, params) -> dict:
     found = get(Critic, critic_id)
     page = _person_or_outlet(found, "critics", Outlet.objects.filter(reviews__critic=found), "outlets", params)
-    return page | {"top_critic": found.top_critic}
+    return page | {"top_critic": found.top_critic, "came_back": returns(found.reviews.all())}
 
 
 def outlet(outlet_id: int, params) -> dict:

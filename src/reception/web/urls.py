@@ -10,6 +10,7 @@ pages = [
     ("critics/<int:critic_id>-<slug:slug>", views.critic, "critic", None),
     ("outlets/<int:outlet_id>-<slug:slug>", views.outlet, "outlet", None),
     ("search", views.search, "search", "search"),
+    ("reappraised", views.reappraised, "reappraised", "reappraised"),
 ]
 
 urlpatterns = []

@@ -43,10 +43,13 @@ def twin(template: str, params: tuple[str, ...] = ()):
 def _extras(template: str, data: dict) -> dict:
     """What only the HTML needs: charts, and the filter and sort choices."""
     extras = {"shows": list(SHOWS), "sorts": list(SORTS)}
+    if template == "web/reappraised.html":
+        extras["lists"] = [("rediscovered", "Rediscovered", data["rediscovered"]), ("fallen", "Fallen", data["fallen"])]
     if template == "web/film.html":
         score = data["score"] or {}
         extras["ratings_chart"] = charts.rating_distribution(data["rating_distribution"])
         extras["over_time_chart"] = charts.reception_over_time(score.get("over_time") or [])
+        extras["timeline_chart"] = charts.reception_timeline(score.get("timeline") or [], data["releases"])
     return extras
 
 
@@ -78,6 +81,11 @@ def critic(request, critic_id: int, slug: str = ""):
 @twin("web/outlet.html", LISTING)
 def outlet(request, outlet_id: int, slug: str = ""):
     return pages.outlet(outlet_id, request.GET)
+
+
+@twin("web/reappraised.html", ("decade", "genre"))
+def reappraised(request):
+    return pages.reappraised(request.GET.get("decade"), request.GET.get("genre", ""))
 
 
 @limited("search", "RECEPTION_SEARCH_RATE")

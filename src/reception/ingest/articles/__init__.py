@@ -301,6 +301,7 @@ class _Reader:
             record = ReviewRecord(
                 film=FilmRef(title=self.article.title, year=self.film.year), critic=critic, outlet=outlet,
                 published=dt.date(year, 1, 1) if year else None, published_precision="year",
+                published_inferred=bool(year) and inferred,
                 quote=quote[:4000], url=cite.get("url", ""), rating_raw=review.rating,
                 # The article's framing ("praised") is not the critic's own call: it decides only
                 # where neither the critic's quoted words nor a rating it can read are given.

@@ -89,6 +89,14 @@ def test_browser_search_filter_sign_in_and_override(served):
         cite = page.locator(".consensus a.cite").first
         assert page.locator(cite.get_attribute("href")).count() == 1
         expect(page.locator("svg.over-time")).to_be_visible()
+        # Reception over time: the sentence (counts only: too few reviews for a %), the time axis
+        # with the preview and the 2024 restoration on it, Siskel's 1986 look back counted later.
+        story = page.locator(".story")
+        expect(story).to_have_text("On release: 0 of 1 positive, 1982. Since: 1 of 1, 1986. "
+                                   "Too few reviews on release and since for a percentage (5 needed).")
+        expect(page.locator("svg.timeline")).to_be_visible()
+        expect(page.locator("svg.timeline path.event")).to_have_count(3)
+        page.locator("#over-time").screenshot(path=str(ARTIFACTS / "film-over-time.png"))
         page.screenshot(path=str(ARTIFACTS / "film.png"), full_page=True)
 
         page.get_by_role("link", name="Top critics").click()

@@ -28,7 +28,7 @@ def _film(title: str, year: int, genres: list[str], release: list[str], later: l
 
 @pytest.fixture
 def turned(tmp_path):
-    lines = _film("Heart Again", 1982, ["Musical", "Drama"], ["negative"] * 5 + ["positive"],
+    lines = _film("Heart Again", 1982, ["Musical", "Drama"], ["negative"] * 9 + ["positive"],
                   ["positive"] * 9 + ["negative"], 2024)
     lines += _film("Faded Star", 1995, ["Drama"], ["positive"] * 9 + ["negative"], ["negative"] * 8 + ["positive"] * 2,
                    2015)
@@ -50,8 +50,8 @@ def test_reappraised_lists_rediscovered_and_fallen_films_past_the_margin(client,
     assert [f["title"] for f in data["fallen"]] == ["Faded Star"]
     heart = data["rediscovered"][0]
     assert (heart["release"]["positive"], heart["release"]["reviews"], heart["later"]["positive"],
-            heart["later"]["reviews"]) == (1, 7, 10, 11)
-    assert heart["change"] == pytest.approx(100 * 10 / 11 - 100 / 7, abs=0.1)
+            heart["later"]["reviews"]) == (1, 11, 10, 11)
+    assert heart["change"] == pytest.approx(100 * 10 / 11 - 100 / 11, abs=0.1)
     # Steady moved 10 points; Few Later has too few reviews since: neither is listed.
     listed = {f["title"] for f in data["rediscovered"] + data["fallen"]}
     assert not listed & {"Steady", "Few Later"}
@@ -75,7 +75,7 @@ def test_the_film_page_tells_the_story_and_shows_the_critic_who_came_back(client
     data = client.get(f"/films/{heart.slug}.json").json()
     story = data["score"]["story"]
     assert story["turn"] == "rediscovered"
-    assert story["text"].startswith("Mostly negative on release: 1 of 7 positive (14%; 90% interval")
+    assert story["text"].startswith("Mostly negative on release: 1 of 11 positive (9%; 90% interval")
     assert "Mostly positive since: 10 of 11 (91%;" in story["text"] and story["text"].endswith("2024.")
     assert [p["label"] for p in data["score"]["over_time"]] == ["release", "2024 restoration"]
     (came,) = data["came_back"]

@@ -8,9 +8,11 @@ and the sentence gives counts, never a %, for a side below it:
     Mostly negative on release: 1 of 6 positive (17%; 90% interval 4–46%), 1982.
     Mostly positive since: 9 of 11 (82%; 58–94%), 1986–2024.
 
-The reception *turned* when both sides have their minimum, the later % differs from the release
-% by at least TURN_MARGIN points, and the two 90% Wilson intervals do not overlap: a film is
-"rediscovered" when the later % is the higher, "fallen" when it is the lower (/reappraised).
+The reception *turned* when both sides have at least TURN_MIN_REVIEWS reviews, the later %
+differs from the release % by at least TURN_MARGIN points, and the two 90% Wilson intervals do
+not overlap: a film is "rediscovered" when the later % is the higher, "fallen" when it is the
+lower (/reappraised). Ten a side, not five: on the real data, turns resting on five to nine
+later reviews were mostly a handful of home-video write-ups.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .badges import BadgeRules, percent_positive
 from .interval import wilson
 
 TURN_MARGIN = 25.0  # points between the release % and the later %
+TURN_MIN_REVIEWS = 10  # on each side
 LATER = ("return", "between")
 REDISCOVERED, FALLEN = "rediscovered", "fallen"
 
@@ -55,7 +58,8 @@ def _told(side: dict, where: str, first: bool) -> str:
 
 def turn_of(release: dict, later: dict) -> str:
     """REDISCOVERED, FALLEN or '' (see the module docstring)."""
-    if release["percent_positive"] is None or later["percent_positive"] is None:
+    if release["percent_positive"] is None or later["percent_positive"] is None or \
+            min(release["reviews"], later["reviews"]) < TURN_MIN_REVIEWS:
         return ""
     (r_low, r_high), (l_low, l_high) = release["interval_90"], later["interval_90"]
     difference = later["percent_positive"] - release["percent_positive"]
@@ -78,4 +82,4 @@ def story(periods: list[dict], rules: BadgeRules) -> dict | None:
     if short:
         text += f" Too few reviews {' and '.join(short)} for a percentage ({rules.min_reviews} needed)."
     return {"text": text, "release": release, "later": later, "turn": turn_of(release, later),
-            "margin": TURN_MARGIN, "min_reviews": rules.min_reviews}
+            "margin": TURN_MARGIN, "min_reviews": rules.min_reviews, "turn_min_reviews": TURN_MIN_REVIEWS}

@@ -130,7 +130,9 @@ def reception_timeline(timeline: list[dict], releases: list[dict]) -> str:
         ex = x(month)
         body.append(f'<path class="event" d="M{ex:.1f},{axis - 1} l-4,-7 h8 z" fill="{INK}">'
                     f'<title>{escape(kind)} {month_label(month)} {escape(title)}</title></path>')
-        body.append(_text(ex, axis + 28 + 11 * (i % 2), f"{kind} {month // 12}", size=9))
+        # Labels near an edge grow inwards, so none is cut off.
+        anchor = "start" if ex < left + 40 else "end" if ex > width - right - 40 else "middle"
+        body.append(_text(ex, axis + 28 + 11 * (i % 2), f"{kind} {month // 12}", anchor=anchor, size=9))
     last = timeline[-1]
     desc = (f"{last['reviews']} dated reviews from {timeline[0]['month'][:4]} to {last['month'][:4]}; "
             f"running % positive {last['percent_positive']:.0f}% at the end. " if last["percent_positive"] is not None

@@ -12,7 +12,7 @@ from ..rules import Verdict
 from ..catalog.serialize import film_json
 from ..consensus.serialize import consensus_json
 from ..consensus.store import current
-from ..scores.badges import FRESH_BADGES, ROTTEN, BadgeRules
+from ..scores.badges import FRESH_BADGES, ROTTEN
 from ..scores.models import FilmScore
 from ..scores.serialize import score_json
 from .listing import film_ref as listed_film
@@ -139,7 +139,7 @@ def film(film_id: int, params) -> dict:
 def reappraised(decade=None, genre: str = "") -> dict:
     """The films whose reception turned (scores.story): "rediscovered" (the later % the higher)
     and "fallen", the widest turns first; by the decade of the film's year and a genre."""
-    from ..scores.story import FALLEN, REDISCOVERED, TURN_MARGIN
+    from ..scores.story import FALLEN, REDISCOVERED, TURN_MARGIN, TURN_MIN_REVIEWS
 
     try:
         decade = int(decade) // 10 * 10 if decade not in (None, "") else None
@@ -161,7 +161,7 @@ def reappraised(decade=None, genre: str = "") -> dict:
             "change": round(stored.later_percent - stored.release_percent, 1)})
     for films in lists.values():
         films.sort(key=lambda f: (-abs(f["change"]), f["title"]))
-    return {"margin": TURN_MARGIN, "min_reviews": BadgeRules.from_settings().min_reviews, "decade": decade,
+    return {"margin": TURN_MARGIN, "turn_min_reviews": TURN_MIN_REVIEWS, "decade": decade,
             "genre": genre, "decades": decades, "genres": genres, **lists}
 
 

@@ -23,7 +23,8 @@ OWN = ("film_id", "critic_id", "outlet_id", "published", "quote", "top_critic", 
 KINDS = ("rating_raw", "rating", "rating_scale", "rating_flag", "label", "verdict", "decided_by",
          "verdict_model", "conflict")
 # What every row of one rt.reviews import shares, written into the statement once.
-SHARED = {"url": "''", "source_key": "''", "published_precision": "'day'", "needs_check": "0",
+SHARED = {"url": "''", "source_key": "''", "published_precision": "'day'", "published_inferred": "0",
+          "needs_check": "0",
           "source": "'rt-reviews'", "created_at": "'2026-01-01 00:00:00'", "verdict_probability": "NULL"}
 PER_STATEMENT = 100
 

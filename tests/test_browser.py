@@ -182,3 +182,49 @@ def test_browser_every_citation_opens_its_review_on_a_300_review_film(served, tm
         assert len(pages) > 1, "the cited reviews lie on several pages of the list"
         page.screenshot(path=str(ARTIFACTS / "film-citations-phone.png"), full_page=False)
         browser.close()
+
+
+def test_browser_pages_fit_a_phone_and_a_desktop_and_browse_works(served):
+    """No page scrolls sideways at 360, 390 or 1280 px; the film list sorts and filters; an
+    id-only address redirects to the page; a wrong address gets the site's 404 with a search."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(served + "/search?q=One+from+the+Heart")
+        page.get_by_role("link", name="One from the Heart").first.click()
+        film = page.url.removeprefix(served)
+        page.get_by_role("link", name="Gene Siskel").first.click()
+        critic = page.url.removeprefix(served)
+        urls = {"home": "/", "film": film, "critic": critic, "search": "/search?q=heart",
+                "films": "/films?sort=score", "year": "/years/1982", "reappraised": "/reappraised",
+                "missing": "/no/such/page"}
+        for width in (360, 390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, url in urls.items():
+                page.goto(served + url)
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                assert wide <= width, f"{name} at {width} px is {wide} px wide"
+                if width in (390, 1280) and name in ("home", "film", "critic", "search", "films"):
+                    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        # Browse: sorted by score, each row with its % and badge in words.
+        page.goto(served + "/films")
+        page.get_by_label("Sort").select_option("score")
+        page.get_by_label("Badge").select_option("fresh")
+        page.get_by_role("button", name="Show").click()
+        rows = page.locator("ol.browse-list li")
+        expect(rows.first.locator(".pct")).to_be_visible()
+        percents = [int(t.rstrip("%")) for t in page.locator("ol.browse-list .pct").all_inner_texts()]
+        assert percents == sorted(percents, reverse=True) and all(p >= 60 for p in percents)
+        # /films/ID redirects to the page's address; a wrong address gets the site's own 404.
+        film_id = film.split("/")[2].split("-")[0]
+        page.goto(served + f"/films/{film_id}")
+        assert page.url.removeprefix(served) == film
+        answer = page.goto(served + "/no/such/page")
+        assert answer.status == 404
+        expect(page.get_by_role("heading", level=1)).to_have_text("Nothing here")
+        expect(page.get_by_label("Search films, people, critics and outlets")).to_be_visible()
+        browser.close()

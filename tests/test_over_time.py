@@ -107,3 +107,20 @@ def test_reviews_dated_by_a_rule_are_marked_on_the_page_and_in_the_json(client, 
     release = next(p for p in data["score"]["over_time"] if p["kind"] == "release")
     assert release["inferred"] >= 1
     assert "dated by rule)" in client.get(f"/films/{film.slug}").content.decode()
+
+
+def test_browse_sorts_and_filters_films_on_the_page_the_twin_and_the_api(client, turned):
+    best = client.get("/films.json?sort=best").json()
+    assert best["rule"].startswith("Ranked by the lower end of the 90% interval")
+    lows = [f["interval_90"][0] for f in best["films"]]
+    assert lows == sorted(lows, reverse=True) and len(lows) == 4
+    assert [f["title"] for f in client.get("/api/v1/films?genre=Comedy").json()["films"]] == ["Steady"]
+    nineties = client.get("/api/v1/films?decade=1990&sort=title").json()
+    assert [f["title"] for f in nineties["films"]] == ["Faded Star", "Few Later", "Steady"]
+    assert [f["title"] for f in client.get("/years/1982.json").json()["films"]] == ["Heart Again"]
+    dramas = client.get("/genres/drama.json").json()
+    assert dramas["filters"]["genre"] == "drama" and {f["title"] for f in dramas["films"]} == \
+        {"Heart Again", "Faded Star", "Few Later"}
+    assert [f["title"] for f in client.get("/films.json?min_reviews=21").json()["films"]] == ["Heart Again"]  # 22
+    page = client.get("/films?sort=score").content.decode()
+    assert 'class="pct badge-' in page and "Ranked by the lower end" in page

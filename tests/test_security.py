@@ -70,6 +70,14 @@ def test_security_writes_refuse_anonymous_requests(client, hostile):
     assert bearer.status_code == 401
     desk = client.post(f"/desk/reviews/{review.pk}/verdict", {"verdict": "negative"})
     assert desk.status_code == 302 and "/admin/login/" in desk["Location"]
+    # A real client (CSRF checked, as a browser or curl meets it) with no credentials at all is
+    # told what it needs (401), not that a CSRF token it never had failed (403).
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    anonymous = strict.post(f"/api/v1/reviews/{review.pk}/verdict", {"verdict": "negative"},
+                            content_type="application/json")
+    assert anonymous.status_code == 401 and anonymous.json()["error"].startswith("an editor's API token")
     assert Review.objects.get(pk=review.pk).verdict == review.verdict and Review.objects.count() == 2
 
 

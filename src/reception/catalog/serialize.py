@@ -35,7 +35,9 @@ def film_json(film: Film) -> dict:
         ],
         "published_scores": [
             {"source": p.source, "status": p.status, "percent_positive": p.percent_positive,
-             "review_count": p.review_count, "consensus": p.consensus}
+             "review_count": p.review_count, "top_critic_count": p.top_critic_count,
+             "audience_status": p.audience_status, "audience_percent": p.audience_percent,
+             "audience_count": p.audience_count, "consensus": p.consensus}
             for p in film.published_scores.order_by("source")
         ],
     }

@@ -52,6 +52,13 @@ class EditorToken(HttpBearer):
 class EditorSession(SessionAuth):
     """A signed-in editor's session (its CSRF token checked), not any staff account's."""
 
+    def _get_key(self, request):
+        # No session cookie: no session to forge, so no CSRF check, and the caller gets the
+        # 401 saying what is needed (not a 403 about a CSRF token it never had).
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         return user if is_editor(user) else None
@@ -181,6 +188,26 @@ def badge(request, film_id: int):
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "max-age=300"
     return response
+
+
+class FilmFilters(Schema):
+    sort: str = "title"
+    genre: str = ""
+    year: int | None = None
+    decade: int | None = None
+    badge: str = ""
+    min_reviews: int = 0
+    consensus: bool = False
+    page: int = 1
+
+
+@api.get("/films", summary="Films, paged, with their % and badge; sort: title, best, score, reviews, year; "
+                           "filters: genre, year, decade, badge (fresh, certified, rotten), min_reviews, consensus")
+def films(request, filters: Query[FilmFilters]):
+    from .browse import browse
+
+    params = {k: ("1" if v is True else v) for k, v in filters.dict().items() if v not in (None, "", False)}
+    return browse(params)
 
 
 @api.get("/reappraised", summary="Films whose reception turned: rediscovered and fallen; by decade and genre")

@@ -6,9 +6,14 @@ from .api import api
 pages = [
     ("", views.home, "home", "index"),
     ("films", views.films, "films", "films"),
-    ("films/<int:film_id>-<slug:slug>", views.film, "film", None),
-    ("critics/<int:critic_id>-<slug:slug>", views.critic, "critic", None),
-    ("outlets/<int:outlet_id>-<slug:slug>", views.outlet, "outlet", None),
+    ("years/<int:year>", views.year, "year", None),
+    ("genres/<slug:genre>", views.genre, "genre", None),
+    ("films/<int:pk>-<slug:slug>", views.film, "film", None),
+    ("films/<int:pk>", views.film, "film-by-id", None),
+    ("critics/<int:pk>-<slug:slug>", views.critic, "critic", None),
+    ("critics/<int:pk>", views.critic, "critic-by-id", None),
+    ("outlets/<int:pk>-<slug:slug>", views.outlet, "outlet", None),
+    ("outlets/<int:pk>", views.outlet, "outlet-by-id", None),
     ("search", views.search, "search", "search"),
     ("reappraised", views.reappraised, "reappraised", "reappraised"),
 ]
@@ -21,6 +26,7 @@ for route, view, name, json_route in pages:
     urlpatterns.append(path(twin_route, view, {"as_json": True}, name=f"{name}-json"))
 
 urlpatterns += [
+    path("favicon.ico", views.favicon),
     path("api/v1/", api.urls),
     *desk.urlpatterns,
     *internal.urlpatterns,

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import functools
 
-from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 
-from ..catalog.models import Film
+from ..catalog.models import Critic, Film, Outlet
 from . import charts, pages
 from .cache import cached_page
 from .errors import json_error
+from .browse import SORTS as FILM_SORTS
+from .browse import browse
 from .limits import limited
-from .listing import SHOWS, SORTS, page_count, page_of
-
-FILMS_PER_PAGE = 100
+from .listing import SHOWS, SORTS
 
 
 LISTING = ("show", "sort", "page", "per_page")  # what a page with a review list reads (web.listing)
@@ -40,9 +39,29 @@ def twin(template: str, params: tuple[str, ...] = ()):
     return decorate
 
 
+def canonical(model, prefix: str):
+    """A page of `model` by id answers at one address: "/films/12" or a wrong or old slug
+    ("/films/12-old-title") redirects (301) to "/films/12-one-from-the-heart", its JSON twin to
+    the canonical twin, the query kept. An unknown id falls through to the page's 404."""
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(request, pk: int, slug: str = "", as_json: bool = False):
+            found = model.objects.filter(pk=pk).first()
+            if found is not None and f"{pk}-{slug}" != found.slug:
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(
+                    f"/{prefix}/{found.slug}{'.json' if as_json else ''}" + (f"?{query}" if query else ""))
+            return view(request, pk, slug=slug, as_json=as_json)
+        return checked
+    return decorate
+
+
 def _extras(template: str, data: dict) -> dict:
     """What only the HTML needs: charts, and the filter and sort choices."""
     extras = {"shows": list(SHOWS), "sorts": list(SORTS)}
+    if template == "web/films.html":
+        extras["film_sorts"] = list(FILM_SORTS)
+        extras["decades"] = list(range(1900, 2030, 10))
     if template == "web/reappraised.html":
         extras["lists"] = [("rediscovered", "Rediscovered", data["rediscovered"]), ("fallen", "Fallen", data["fallen"])]
     if template == "web/film.html":
@@ -58,29 +77,54 @@ def home(request):
     return pages.home()
 
 
-@twin("web/films.html", ("page",))
+BROWSING = ("page", "sort", "genre", "year", "decade", "badge", "min_reviews", "consensus")
+
+
+@twin("web/films.html", BROWSING)
 def films(request):
-    everything = Film.objects.annotate(review_count=Count("reviews")).order_by("title", "year")
-    count = everything.count()
-    page, start = page_of(request.GET.get("page"), count, FILMS_PER_PAGE)
-    return {"count": count, "page": page, "pages": page_count(count, FILMS_PER_PAGE), "films": [
-        pages.film_ref(f) | {"reviews": f.review_count} for f in everything[start:start + FILMS_PER_PAGE]
-    ]}
+    return browse(request.GET) | {"heading": "All films"}
 
 
+@twin("web/films.html", BROWSING)
+def year(request, year: int):
+    return browse(request.GET, year=year) | {"heading": f"Films of {year}"}
+
+
+@twin("web/films.html", BROWSING)
+def genre(request, genre: str):
+    found = browse(request.GET, genre=genre)
+    return found | {"heading": f"{found['filters']['genre'].capitalize()} films"}
+
+
+@canonical(Film, "films")
 @twin("web/film.html", LISTING)
 def film(request, film_id: int, slug: str = ""):
     return pages.film(film_id, request.GET)
 
 
+@canonical(Critic, "critics")
 @twin("web/critic.html", LISTING)
 def critic(request, critic_id: int, slug: str = ""):
     return pages.critic(critic_id, request.GET)
 
 
+@canonical(Outlet, "outlets")
 @twin("web/outlet.html", LISTING)
 def outlet(request, outlet_id: int, slug: str = ""):
     return pages.outlet(outlet_id, request.GET)
+
+
+def not_found(request, exception=None):
+    """The site's 404: its layout, a search box, and where to go (the JSON twins answer their own)."""
+    return render(request, "404.html", {"path": request.path}, status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect("/static/web/favicon.svg")
 
 
 @twin("web/reappraised.html", ("decade", "genre"))

@@ -134,9 +134,15 @@ def home(request):
     return pages.home()
 
 
-@api.get("/search", summary="Films, people, critics and outlets matching q")
-def search(request, q: str = ""):
-    return pages.search(q)
+@api.get("/search", summary="Films (by relevance, then reviews; close titles for a typo), people, critics and "
+                            "outlets matching q; section= one of films, people, critics, outlets to page through")
+def search(request, q: str = "", page: int = 1, section: str = ""):
+    return pages.search(q, page, section)
+
+
+@api.get("/people/{person_id}", summary="A person and their credits, each film with its figures")
+def person(request, person_id: int):
+    return pages.person(person_id)
 
 
 @api.get("/films/{film_id}", summary="A film with its figures, consensus and first page of reviews")

@@ -3,7 +3,7 @@ and ``/api/v1``) are both drawn from these, so they cannot disagree."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 
 from ..catalog.dates import as_said
@@ -203,25 +203,23 @@ def outlet(outlet_id: int, params) -> dict:
     return page | {"site": found.url, "weight": found.weight}
 
 
-def search(query: str) -> dict:
-    """Films by title, people by name (with their films), critics and outlets by name: each also
-    by its aliases."""
-    query = " ".join((query or "").split())[:QUERY_MAX]
-    if not query:
-        return {"query": "", "films": [], "people": [], "critics": [], "outlets": []}
-    films = (Film.objects.filter(Q(title__icontains=query) | Q(title_key__icontains=query.lower())
-                                 | Q(aliases__title__icontains=query)).distinct()
-             .select_related("score").order_by("title", "year")[:SEARCH_LIMIT])
-    people = Person.objects.filter(name__icontains=query).order_by("name")[:SEARCH_LIMIT]
-    critics = (Critic.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).distinct()
-               .order_by("name")[:SEARCH_LIMIT])
-    outlets = Outlet.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).distinct()
-    return {
-        "query": query,
-        "films": [film_ref(f, getattr(f, "score", None)) for f in films],
-        "people": [{"name": p.name, "films": [
-            film_ref(c.film) | {"role": c.role} for c in p.credits.select_related("film").order_by("film__year")[:10]
-        ]} for p in people],
-        "critics": [_named_ref(c, "critics") | {"top_critic": c.top_critic} for c in critics],
-        "outlets": [_named_ref(o, "outlets") for o in outlets.order_by("name")[:SEARCH_LIMIT]],
-    }
+def search(query: str, page=None, section: str = "") -> dict:
+    """Films, people, critics and outlets matching `query` (web.search), each section paged."""
+    from .search import search as find
+
+    return find(query, page, section, refs=(film_ref, _named_ref, _person_ref))
+
+
+def _person_ref(person: Person) -> dict:
+    return _named_ref(person, "people") | {"films": [
+        film_ref(c.film) | {"role": c.role} for c in person.credits.select_related("film").order_by("film__year")[:10]]}
+
+
+def person(person_id: int) -> dict:
+    """A person's credits, each film with its figures, the most recent first."""
+    found = get(Person, person_id)
+    credits = found.credits.select_related("film", "film__score").order_by(
+        F("film__year").desc(nulls_last=True), "film__title", "role")
+    return _named_ref(found, "people") | {"credits": [
+        film_ref(c.film, getattr(c.film, "score", None)) | {"role": c.role, "character": c.character or None}
+        for c in credits]}

@@ -13,6 +13,8 @@ pages = [
     ("critics/<int:pk>-<slug:slug>", views.critic, "critic", None),
     ("critics/<int:pk>", views.critic, "critic-by-id", None),
     ("outlets/<int:pk>-<slug:slug>", views.outlet, "outlet", None),
+    ("people/<int:pk>-<slug:slug>", views.person, "person", None),
+    ("people/<int:pk>", views.person, "person-by-id", None),
     ("outlets/<int:pk>", views.outlet, "outlet-by-id", None),
     ("search", views.search, "search", "search"),
     ("reappraised", views.reappraised, "reappraised", "reappraised"),

@@ -7,7 +7,7 @@ import functools
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 
-from ..catalog.models import Critic, Film, Outlet
+from ..catalog.models import Critic, Film, Outlet, Person
 from . import charts, pages
 from .cache import cached_page
 from .errors import json_error
@@ -59,6 +59,8 @@ def canonical(model, prefix: str):
 def _extras(template: str, data: dict) -> dict:
     """What only the HTML needs: charts, and the filter and sort choices."""
     extras = {"shows": list(SHOWS), "sorts": list(SORTS)}
+    if template == "web/search.html":
+        extras["sections"] = [("films", "Films"), ("people", "People"), ("critics", "Critics"), ("outlets", "Outlets")]
     if template == "web/films.html":
         extras["film_sorts"] = list(FILM_SORTS)
         extras["decades"] = list(range(1900, 2030, 10))
@@ -133,6 +135,12 @@ def reappraised(request):
 
 
 @limited("search", "RECEPTION_SEARCH_RATE")
-@twin("web/search.html", ("q",))
+@twin("web/search.html", ("q", "page", "section"))
 def search(request):
-    return pages.search(request.GET.get("q", ""))
+    return pages.search(request.GET.get("q", ""), request.GET.get("page"), request.GET.get("section", ""))
+
+
+@canonical(Person, "people")
+@twin("web/person.html")
+def person(request, person_id: int, slug: str = ""):
+    return pages.person(person_id)

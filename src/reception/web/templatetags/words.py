@@ -38,3 +38,9 @@ SOURCES = {"rotten-tomatoes": "Rotten Tomatoes", "rt-movies": "Rotten Tomatoes",
 def source_name(value):
     name = SOURCES.get(value)
     return f"{name} ({value} data)" if name else value
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ data|get_item:name }}: a dict's value by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,61 @@
+"""Search as a visitor uses it: the best match first, typos forgiven, every section paged."""
+
+import json
+
+import pytest
+
+from reception import pipeline
+from reception.ingest import ingest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(tmp_path):
+    films = [("A Christmas Carol", 1938, 0, "Alastair Sim"), ("Carol", 2015, 12, "Todd Haynes"),
+             ("Carolina Moon", 1940, 1, "Ann Lane"), ("Skyfall", 2012, 9, "Sam Mendes"),
+             ("The Godfather", 1972, 8, "Francis Ford Coppola"),
+             ("Three Billboards Outside Ebbing, Missouri", 2017, 6, "Martin McDonagh")]
+    lines = []
+    for title, year, reviews, director in films:
+        lines.append({"type": "film", "title": title, "year": year,
+                      "credits": [{"name": director, "role": "director"}]})
+        lines += [{"type": "review", "film": title, "year": year, "critic": f"Critic {i}", "outlet": f"Paper {i}",
+                   "date": f"{year}-06-0{1 + i % 9}", "verdict": "positive" if i % 4 else "negative"}
+                  for i in range(reviews)]
+    path = tmp_path / "catalogue.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    pipeline.refresh(ingest(path, rejects_path=tmp_path / "r.tsv").touched_films, read_text=False)
+
+
+def test_search_ranks_the_best_match_then_the_most_reviewed(client, catalogue):
+    found = client.get("/search.json?q=carol").json()
+    assert [f["title"] for f in found["films"]] == ["Carol", "Carolina Moon", "A Christmas Carol"]
+    assert found["counts"]["films"] == 3 and found["did_you_mean"] is None
+    assert [f["title"] for f in client.get("/search.json?q=godfather").json()["films"]] == ["The Godfather"]
+
+
+@pytest.mark.parametrize("typo, meant", [("skyfalll", "Skyfall"), ("godfahter", "The Godfather"),
+                                         ("three bilboards", "Three Billboards Outside Ebbing, Missouri")])
+def test_search_forgives_typos_with_did_you_mean(client, catalogue, typo, meant):
+    found = client.get("/search.json", {"q": typo}).json()
+    assert found["films"] == [] and found["did_you_mean"] == meant
+    assert found["close_matches"][0]["title"] == meant
+    page = client.get("/search", {"q": typo}).content.decode()
+    assert "Did you mean <a href=" in page and "Close matches" in page
+
+
+def test_search_pages_each_section_and_people_have_pages(client, catalogue, monkeypatch):
+    from reception.web import search
+
+    monkeypatch.setattr(search, "PER_PAGE", 2)
+    first = client.get("/search.json?q=carol").json()
+    assert (first["paging"]["films"]["pages"], len(first["films"])) == (2, 2)
+    more = client.get("/search.json?q=carol&section=films&page=2").json()
+    assert [f["title"] for f in more["films"]] == ["A Christmas Carol"] and more["people"] == []
+    assert 'rel="next">More films</a>' in client.get("/search?q=carol").content.decode()
+    (person,) = client.get("/search.json?q=mendes").json()["people"]
+    page = client.get(person["url"] + ".json").json()
+    assert [(c["title"], c["role"], c["reviews"]) for c in page["credits"]] == [("Skyfall", "director", 9)]
+    assert client.get(f"/api/v1/people/{page['id']}").json()["credits"][0]["percent_positive"] is not None
+    assert client.get(f"/people/{page['id']}").status_code == 301

@@ -219,6 +219,15 @@ def test_browser_pages_fit_a_phone_and_a_desktop_and_browse_works(served):
         expect(rows.first.locator(".pct")).to_be_visible()
         percents = [int(t.rstrip("%")) for t in page.locator("ol.browse-list .pct").all_inner_texts()]
         assert percents == sorted(percents, reverse=True) and all(p >= 60 for p in percents)
+        # Search forgives a typo, and a person's page lists their credits with the films' figures.
+        page.goto(served + "/search?q=one+frm+the+hart")
+        page.locator(".did-you-mean a").click()
+        expect(page.locator("#films ol.films li").first).to_contain_text("One from the Heart")
+        page.goto(served + "/search?q=Coppola")
+        page.locator("#people a").first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Francis Ford Coppola")
+        expect(page.locator("ol.credits li", has_text="One from the Heart")).to_have_count(2)  # director, writer
+        expect(page.locator("ol.credits li", has_text="director")).to_contain_text("4 reviews")
         # /films/ID redirects to the page's address; a wrong address gets the site's own 404.
         film_id = film.split("/")[2].split("-")[0]
         page.goto(served + f"/films/{film_id}")
@@ -228,3 +237,34 @@ def test_browser_pages_fit_a_phone_and_a_desktop_and_browse_works(served):
         expect(page.get_by_role("heading", level=1)).to_have_text("Nothing here")
         expect(page.get_by_label("Search films, people, critics and outlets")).to_be_visible()
         browser.close()
+
+
+def test_browser_axe_finds_no_serious_accessibility_violations(served):
+    """axe-core, run in the page, on each kind of page at a phone's width and a desktop's."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    axe = Axe()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(served + "/search?q=One+from+the+Heart")
+        page.get_by_role("link", name="One from the Heart").first.click()
+        film = page.url.removeprefix(served)
+        critic = page.locator("a[href^='/critics/']").first.get_attribute("href")
+        person = page.goto(served + "/search.json?q=Coppola").json()["people"][0]["url"]
+        urls = [("home", "/"), ("film", film), ("critic", critic), ("person", person),
+                ("search", "/search?q=heart"), ("typo", "/search?q=hart+of+one"), ("films", "/films?sort=best"),
+                ("year", "/years/1982"), ("reappraised", "/reappraised"), ("missing", "/no/such/page")]
+        found = {}
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, url in urls:
+                page.goto(served + url)
+                results = axe.run(page)
+                bad = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
+                       if v["impact"] in ("serious", "critical")]
+                if bad:
+                    found[f"{name} at {width}"] = bad
+        browser.close()
+    assert found == {}, found

@@ -59,3 +59,23 @@ def test_search_pages_each_section_and_people_have_pages(client, catalogue, monk
     assert [(c["title"], c["role"], c["reviews"]) for c in page["credits"]] == [("Skyfall", "director", 9)]
     assert client.get(f"/api/v1/people/{page['id']}").json()["credits"][0]["percent_positive"] is not None
     assert client.get(f"/people/{page['id']}").status_code == 301
+
+
+def test_indexes_and_the_catalogue_export_for_research(client, catalogue):
+    import csv
+    import io
+
+    critics = client.get("/critics.json").json()
+    assert critics["count"] == 12 and critics["items"][0]["reviews"] >= critics["items"][-1]["reviews"]
+    assert client.get("/api/v1/people?q=mendes").json()["items"][0]["name"] == "Sam Mendes"
+    assert "Paper 0" in client.get("/outlets").content.decode()
+    films = client.get("/api/v1/export/films?format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(films.streaming_content).decode())))
+    assert len(rows) == 6 and {r["title"] for r in rows} >= {"Carol", "Skyfall"}
+    carol = next(r for r in rows if r["title"] == "Carol")
+    assert (carol["reviews"], carol["positive"], carol["badge"]) == ("12", "9", "fresh")
+    reviews = [json.loads(line) for line in b"".join(
+        client.get("/api/v1/export/reviews?format=jsonl").streaming_content).decode().splitlines()]
+    assert len(reviews) == 36 and {r["decided_by"] for r in reviews} == {"outlet-label"}
+    assert set(reviews[0]) >= {"rating", "label", "verdict", "decided_by", "conflict", "published_inferred"}
+    assert client.get("/api/v1/export/films?format=xlsx").status_code == 400

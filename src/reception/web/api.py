@@ -140,6 +140,32 @@ def search(request, q: str = "", page: int = 1, section: str = ""):
     return pages.search(q, page, section)
 
 
+class IndexQuery(Schema):
+    q: str = ""
+    page: int = 1
+
+
+@api.get("/critics", summary="Critics, the most reviews first, 100 a page; q narrows by name")
+def critics(request, query: Query[IndexQuery]):
+    from .browse import index
+
+    return index("critics", query.dict())
+
+
+@api.get("/outlets", summary="Outlets, the most reviews first, 100 a page; q narrows by name")
+def outlets(request, query: Query[IndexQuery]):
+    from .browse import index
+
+    return index("outlets", query.dict())
+
+
+@api.get("/people", summary="People, the most credits first, 100 a page; q narrows by name")
+def people(request, query: Query[IndexQuery]):
+    from .browse import index
+
+    return index("people", query.dict())
+
+
 @api.get("/people/{person_id}", summary="A person and their credits, each film with its figures")
 def person(request, person_id: int):
     return pages.person(person_id)
@@ -183,6 +209,26 @@ def export(request, film_id: int, format: str = "csv"):
         return json_error(400, f"format must be csv or json, not {format!r}")
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response
+
+
+def _catalogue(what: str, format: str):
+    from .export import export as stream
+
+    response = stream(what, format)
+    if response is None:
+        return json_error(400, f"format must be csv or jsonl, not {format!r}")
+    return response
+
+
+@api.get("/export/films", summary="Every film with its figures, streamed; format: csv or jsonl")
+def export_films(request, format: str = "jsonl"):
+    return _catalogue("films", format)
+
+
+@api.get("/export/reviews", summary="Every review with its rating, label, verdict and how it was decided, "
+                                    "streamed; format: csv or jsonl")
+def export_reviews(request, format: str = "jsonl"):
+    return _catalogue("reviews", format)
 
 
 @api.get("/films/{film_id}/badge.svg", summary="An embeddable SVG badge with the film's % positive")

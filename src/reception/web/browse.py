@@ -85,3 +85,28 @@ def _row(film: Film) -> dict:
             "percent_positive": score.percent if score else None, "badge": (score.badge or None) if score else None,
             "reviews": score.reviews if score else 0, "interval_90": [score.low, score.high] if score and score.low
             is not None else None}
+
+
+INDEX_PER_PAGE = 100
+
+
+def index(kind: str, params) -> dict:
+    """The critics, outlets or people, the most reviewed (or credited) first, 100 a page; `q`
+    narrows by name."""
+    from django.db.models import Count
+
+    from ..catalog.models import Critic, Outlet, Person
+
+    model, counted = {"critics": (Critic, "reviews"), "outlets": (Outlet, "reviews"),
+                      "people": (Person, "credits")}[kind]
+    rows = model.objects.annotate(n=Count(counted))
+    name = " ".join(str(params.get("q") or "").split())[:100]
+    if name:
+        rows = rows.filter(name__icontains=name)
+    count = rows.count()
+    page, start = page_of(params.get("page"), count, INDEX_PER_PAGE)
+    items = [{"id": row.pk, "name": row.name, "url": f"/{kind}/{row.slug}", counted: row.n,
+              **({"top_critic": row.top_critic} if kind == "critics" else {})}
+             for row in rows.order_by("-n", "name")[start:start + INDEX_PER_PAGE]]
+    return {"kind": kind, "q": name, "count": count, "page": page, "pages": page_count(count, INDEX_PER_PAGE),
+            "counted": counted, "items": items}

@@ -12,7 +12,7 @@ from . import charts, pages
 from .cache import cached_page
 from .errors import json_error
 from .browse import SORTS as FILM_SORTS
-from .browse import browse
+from .browse import browse, index
 from .limits import limited
 from .listing import SHOWS, SORTS
 
@@ -138,6 +138,21 @@ def reappraised(request):
 @twin("web/search.html", ("q", "page", "section"))
 def search(request):
     return pages.search(request.GET.get("q", ""), request.GET.get("page"), request.GET.get("section", ""))
+
+
+@twin("web/index.html", ("page", "q"))
+def critics(request):
+    return index("critics", request.GET) | {"heading": "Critics"}
+
+
+@twin("web/index.html", ("page", "q"))
+def outlets(request):
+    return index("outlets", request.GET) | {"heading": "Outlets"}
+
+
+@twin("web/index.html", ("page", "q"))
+def people(request):
+    return index("people", request.GET) | {"heading": "People"}
 
 
 @canonical(Person, "people")

@@ -63,11 +63,12 @@ def test_deployment_an_error_is_logged_with_its_cause(site, tmp_path):
     run_cli("score", "--all", db=site)
     with sqlite3.connect(site[len("sqlite:///"):]) as db:  # a stored figure no page can read
         db.execute("UPDATE scores_filmscore SET detail = '[1]' WHERE film_id = ?", [film["id"]])
+    url = f"/films/{film['id']}-salt-and-thunder.json"
     with Served(cli_env(site), tmp_path / "server.log") as served:
-        status, _, _ = served.request(f"/films/{film['id']}-x.json")
+        status, _, _ = served.request(url)
     log = (tmp_path / "server.log").read_text()
     assert status == 500
-    assert f"Internal Server Error: /films/{film['id']}-x.json" in log and "Traceback" in log and "AttributeError" in log
+    assert f"Internal Server Error: {url}" in log and "Traceback" in log and "AttributeError" in log
 
 
 def _editor_token_and_film(site):

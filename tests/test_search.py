@@ -79,3 +79,18 @@ def test_indexes_and_the_catalogue_export_for_research(client, catalogue):
     assert len(reviews) == 36 and {r["decided_by"] for r in reviews} == {"outlet-label"}
     assert set(reviews[0]) >= {"rating", "label", "verdict", "decided_by", "conflict", "published_inferred"}
     assert client.get("/api/v1/export/films?format=xlsx").status_code == 400
+
+
+def test_addresses_redirect_to_the_canonical_page_and_errors_keep_the_layout(client, catalogue):
+    from reception.catalog.models import Film
+
+    carol = Film.objects.get(title="Carol")
+    moved = client.get(f"/films/{carol.pk}-wrong-words.json?show=top")
+    assert (moved.status_code, moved["Location"]) == (301, f"/films/{carol.slug}.json?show=top")
+    assert client.get(f"/films/{carol.pk}")["Location"] == f"/films/{carol.slug}"
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Nothing here" in missing.content.decode() and 'name="q"' in \
+        missing.content.decode()
+    assert client.get("/favicon.ico")["Location"] == "/static/web/favicon.svg"
+    words = client.get(f"/films/{carol.slug}").content.decode()
+    assert "the critic&#x27;s own label" in words and "outlet-label" not in words.split('id="reviews"')[1]

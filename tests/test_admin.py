@@ -363,3 +363,20 @@ def test_admin_merging_critics_keeps_the_merged_name_for_later_imports(editor_cl
     assert "Also known as: J. Maslin" in editor_client.get(f"/critics/{maslin.slug}").content.decode()
     found = editor_client.get("/api/v1/search", {"q": "J. Mas"}).json()
     assert [c["name"] for c in found["critics"]] == ["Janet Maslin"]
+
+
+def test_admin_merging_people_moves_their_credits_and_keeps_shared_ones_once(editor_client):
+    from reception.catalog.models import Credit, Person
+
+    heart = Film.objects.get(title="One from the Heart")
+    other = Film.objects.exclude(pk=heart.pk).order_by("pk").first()
+    coppola = Person.objects.get(name="Francis Ford Coppola")
+    twin = Person.objects.create(name="F. F. Coppola")
+    Credit.objects.create(film=heart, person=twin, role="director")  # the same credit, under the other name
+    Credit.objects.create(film=other, person=twin, role="producer")
+    held = coppola.credits.count()
+    page = _merge(editor_client, "person", [twin.pk, coppola.pk], expect_keep=coppola.pk)  # the most credited
+    assert "Merged 1 person into Francis Ford Coppola" in page.content.decode()
+    assert not Person.objects.filter(name="F. F. Coppola").exists()
+    assert coppola.credits.count() == held + 1  # the producer credit moved; the director's is kept once
+    assert Credit.objects.filter(film=other, person=coppola, role="producer").exists()

@@ -94,3 +94,22 @@ def test_addresses_redirect_to_the_canonical_page_and_errors_keep_the_layout(cli
     assert client.get("/favicon.ico")["Location"] == "/static/web/favicon.svg"
     words = client.get(f"/films/{carol.slug}").content.decode()
     assert "the critic&#x27;s own label" in words and "outlet-label" not in words.split('id="reviews"')[1]
+
+
+def test_a_critic_page_shows_their_record_by_year_and_their_generosity(client, catalogue):
+    from reception.catalog.models import Critic, Review
+    from reception.scores.compute import score
+
+    critic = Critic.objects.get(name="Critic 0")  # reviewed every film: negative each time (i % 4 == 0)
+    Review.objects.filter(critic=critic).update(rating=40.0)
+    Review.objects.exclude(critic=critic).update(rating=80.0)
+    score(full=True)
+    data = client.get(f"/critics/{critic.slug}.json").json()["history"]
+    years = {y["year"]: y for y in data["by_year"]}
+    assert set(years) == {1940, 1972, 2012, 2015, 2017}
+    assert all(y["percent_positive"] == 0.0 for y in years.values())
+    # Rotten on every fresh film: never with the critics; Carolina Moon (1 review) has no badge to compare.
+    assert years[1940]["agreement"] is None and all(years[y]["agreement"] == 0.0 for y in (1972, 2012, 2015, 2017))
+    assert data["ratings"]["average_rating"] == 40.0 and data["ratings"]["difference"] < -20
+    page = client.get(f"/critics/{critic.slug}").content.decode()
+    assert "points below their average" in page and "By year of review" in page

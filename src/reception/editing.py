@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import Count
 
 from . import pipeline, ratings
-from .catalog import decisions
+from .catalog import decisions, version
 from .catalog.identity import name_key
 from .catalog.keys import review_key
-from .catalog.models import Consensus, Critic, CriticAlias, Film, Outlet, OutletAlias, Review
+from .catalog.models import Consensus, Credit, Critic, CriticAlias, Film, Outlet, OutletAlias, Person, Review
 from .ingest.film_merge import fold_films
 from .rules import Verdict, VerdictRules
 
@@ -142,8 +142,8 @@ def _move(reviews, **target) -> tuple[set[int], set[int], set[int]]:
 
 
 def with_review_counts(queryset):
-    """The records with their number of reviews (`review_count`)."""
-    return queryset.annotate(review_count=Count("reviews"))
+    """The records with their number of reviews (`review_count`; a person's: of credits)."""
+    return queryset.annotate(review_count=Count("credits" if queryset.model is Person else "reviews"))
 
 
 def keeper(queryset, kind: str) -> tuple:
@@ -154,7 +154,8 @@ def keeper(queryset, kind: str) -> tuple:
         raise EditError(f"select at least two {kind}s to merge")
     if queryset.model is Film:
         return queryset.order_by("pk").first(), "first stored"
-    return with_review_counts(queryset).order_by("-review_count", "pk").first(), "most reviewed"
+    return (with_review_counts(queryset).order_by("-review_count", "pk").first(),
+            "most credited" if queryset.model is Person else "most reviewed")
 
 
 def _kept(queryset, keep, kind: str):
@@ -210,6 +211,25 @@ def merge_films(queryset, keep=None) -> tuple[Film, int]:
             outlets |= fold_films([(keep, other)]).outlets  # citations of the reviews it drops go with them
         reviews_changed({keep}, outlets)
     return Film.objects.get(pk=keep), len(others)
+
+
+def merge_people(queryset, keep=None) -> tuple[Person, int]:
+    """Fold the selected people ("Cathy Scorsese" into "Catherine Scorsese") into `keep` (an
+    id; by default the one with the most credits): their credits move to it, a credit it
+    already holds is kept once. Returns it and how many were merged."""
+    keep = _kept(queryset, keep, "person")
+    others = list(queryset.exclude(pk=keep.pk))
+    with transaction.atomic():
+        for credit in Credit.objects.filter(person__in=others):
+            if Credit.objects.filter(film_id=credit.film_id, person=keep, role=credit.role,
+                                     character=credit.character).exists():
+                credit.delete()
+            else:
+                credit.person = keep
+                credit.save(update_fields=["person"])
+        Person.objects.filter(pk__in=[other.pk for other in others]).delete()
+        version.bump()
+    return keep, len(others)
 
 
 def merge_outlets(queryset, keep=None) -> tuple[Outlet, int]:

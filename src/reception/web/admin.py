@@ -117,6 +117,11 @@ class FilmAdmin(FiguresFollow, admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name", "name_key"]
+    actions = ["merge"]
+
+    @admin.action(description="Merge selected people")
+    def merge(self, request, queryset):
+        return _merge(self, request, queryset, editing.merge_people, "person")
 
 
 @admin.register(models.Company)

@@ -191,10 +191,42 @@ def _person_or_outlet(found, kind: str, partners, partner_kind: str, params) -> 
     }
 
 
+def history(reviews) -> dict:
+    """A critic's record by year of their reviews: how many, % positive, how often they agree
+    with the film's badge (the critics at large), and their average rating beside the average
+    of the same films' ratings (how generous they are)."""
+    rows = (reviews.filter(published__isnull=False)
+            .values_list("published", "verdict", "rating", "film__score__badge", "film__score__average"))
+    years: dict[int, list[int]] = {}
+    mine, theirs = [], []
+    for day, verdict, rating, badge, film_average in rows:
+        year = years.setdefault(day.year, [0, 0, 0, 0])  # reviews, positive, compared, agreed
+        year[0] += bool(verdict)
+        year[1] += verdict == Verdict.POSITIVE
+        if verdict and badge in (ROTTEN, *FRESH_BADGES):
+            year[2] += 1
+            year[3] += (verdict == Verdict.POSITIVE) == (badge in FRESH_BADGES)
+        if rating is not None and film_average is not None:
+            mine.append(rating)
+            theirs.append(film_average)
+    by_year = [{"year": y, "reviews": n, "positive": pos,
+                "percent_positive": round(100 * pos / n, 1) if n else None,
+                "compared": compared, "agree": agreed,
+                "agreement": round(100 * agreed / compared, 1) if compared else None}
+               for y, (n, pos, compared, agreed) in sorted(years.items())]
+    generosity = None
+    if mine:
+        average, films = sum(mine) / len(mine), sum(theirs) / len(theirs)
+        generosity = {"rated": len(mine), "average_rating": round(average, 1),
+                      "films_average": round(films, 1), "difference": round(average - films, 1)}
+    return {"by_year": by_year, "ratings": generosity}
+
+
 def critic(critic_id: int, params) -> dict:
     found = get(Critic, critic_id)
     page = _person_or_outlet(found, "critics", Outlet.objects.filter(reviews__critic=found), "outlets", params)
-    return page | {"top_critic": found.top_critic, "came_back": returns(found.reviews.all())}
+    return page | {"top_critic": found.top_critic, "came_back": returns(found.reviews.all()),
+                   "history": history(found.reviews.all())}
 
 
 def outlet(outlet_id: int, params) -> dict:

@@ -113,3 +113,19 @@ def test_a_critic_page_shows_their_record_by_year_and_their_generosity(client, c
     assert data["ratings"]["average_rating"] == 40.0 and data["ratings"]["difference"] < -20
     page = client.get(f"/critics/{critic.slug}").content.decode()
     assert "points below their average" in page and "By year of review" in page
+
+
+def test_openapi_types_every_route(client):
+    """Each operation documents what it answers: a JSON schema (a typed model) or a file's type."""
+    spec = client.get("/api/v1/openapi.json").json()
+    untyped = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            status = "201" if "201" in operation["responses"] else "200"
+            content = operation["responses"][status].get("content", {})
+            json_schema = content.get("application/json", {}).get("schema", {})
+            if not (json_schema.get("$ref") or set(content) - {"application/json"}):
+                untyped.append(f"{method.upper()} {path}")
+    assert untyped == []
+    film = spec["components"]["schemas"]["FilmOut"]["properties"]
+    assert {"score", "consensus", "reviews", "came_back"} <= set(film)

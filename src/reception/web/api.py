@@ -34,11 +34,20 @@ from . import charts, pages
 from .errors import json_error
 from .limits import ByAddress, ByEditor
 from .security import busy, busy_response
+from . import schemas as S
 from .listing import SHOWS, SORTS, listing
 from .editors import is_editor
 from .models import ApiToken
 
 READ_RATE, WRITE_RATE = setting("RECEPTION_API_RATE"), setting("RECEPTION_WRITE_RATE")
+# What a write may answer besides its own result: no editor, no such object, too many writes.
+REFUSED = {401: S.Error, 404: S.Error, 429: S.Error}
+
+
+def _file(*types: str) -> dict:
+    """OpenAPI for a route answering a file, not JSON: its content types."""
+    content = {kind: {"schema": {"type": "string"}} for kind in types}
+    return {"responses": {"200": {"description": "the file", "content": content}}}
 
 
 class EditorToken(HttpBearer):
@@ -129,13 +138,15 @@ class ReviewFilters(Schema):
 
 # --- reads -------------------------------------------------------------------------------
 
-@api.get("/home", summary="The home page: best and most reviewed films, recent reviews")
+@api.get("/home", response={200: S.Home}, summary="The home page: best and most reviewed films, recent reviews")
 def home(request):
     return pages.home()
 
 
-@api.get("/search", summary="Films (by relevance, then reviews; close titles for a typo), people, critics and "
-                            "outlets matching q; section= one of films, people, critics, outlets to page through")
+@api.get("/search",
+          response={200: S.SearchOut},
+          summary="Films (by relevance, then reviews; close titles for a typo), people, critics and "
+                  "outlets matching q; section= one of films, people, critics, outlets to page through")
 def search(request, q: str = "", page: int = 1, section: str = ""):
     return pages.search(q, page, section)
 
@@ -145,38 +156,45 @@ class IndexQuery(Schema):
     page: int = 1
 
 
-@api.get("/critics", summary="Critics, the most reviews first, 100 a page; q narrows by name")
+@api.get("/critics",
+          response={200: S.IndexOut}, summary="Critics, the most reviews first, 100 a page; q narrows by name")
 def critics(request, query: Query[IndexQuery]):
     from .browse import index
 
     return index("critics", query.dict())
 
 
-@api.get("/outlets", summary="Outlets, the most reviews first, 100 a page; q narrows by name")
+@api.get("/outlets",
+          response={200: S.IndexOut}, summary="Outlets, the most reviews first, 100 a page; q narrows by name")
 def outlets(request, query: Query[IndexQuery]):
     from .browse import index
 
     return index("outlets", query.dict())
 
 
-@api.get("/people", summary="People, the most credits first, 100 a page; q narrows by name")
+@api.get("/people", response={200: S.IndexOut}, summary="People, the most credits first, 100 a page; q narrows by name")
 def people(request, query: Query[IndexQuery]):
     from .browse import index
 
     return index("people", query.dict())
 
 
-@api.get("/people/{person_id}", summary="A person and their credits, each film with its figures")
+@api.get("/people/{person_id}",
+          response={200: S.PersonOut, 404: S.Error}, summary="A person and their credits, each film with its figures")
 def person(request, person_id: int):
     return pages.person(person_id)
 
 
-@api.get("/films/{film_id}", summary="A film with its figures, consensus and first page of reviews")
+@api.get("/films/{film_id}",
+          response={200: S.FilmOut, 404: S.Error},
+          summary="A film with its figures, consensus and first page of reviews")
 def film(request, film_id: int, filters: Query[ReviewFilters]):
     return pages.film(film_id, filters.dict())
 
 
-@api.get("/films/{film_id}/reviews", summary=f"A film's reviews; show: {', '.join(SHOWS)}; sort: {', '.join(SORTS)}")
+@api.get("/films/{film_id}/reviews",
+          response={200: S.ReviewPage, 404: S.Error},
+          summary=f"A film's reviews; show: {', '.join(SHOWS)}; sort: {', '.join(SORTS)}")
 def film_reviews(request, film_id: int, filters: Query[ReviewFilters]):
     return listing(pages.get(Film, film_id).reviews.all(), filters.dict()).as_dict()
 
@@ -185,7 +203,8 @@ EXPORT_COLUMNS = ["id", "critic", "outlet", "published", "top_critic", "rating_r
                   "verdict_source", "verdict_probability", "quote", "url"]
 
 
-@api.get("/films/{film_id}/reviews/export", summary="Every review of a film as CSV or JSON")
+@api.get("/films/{film_id}/reviews/export", openapi_extra=_file("text/csv", "application/json"),
+         summary="Every review of a film as CSV or JSON")
 def export(request, film_id: int, format: str = "csv"):
     found = pages.get(Film, film_id)
     reviews = found.reviews.select_related("critic", "outlet").order_by(*SORTS["oldest"])
@@ -220,18 +239,20 @@ def _catalogue(what: str, format: str):
     return response
 
 
-@api.get("/export/films", summary="Every film with its figures, streamed; format: csv or jsonl")
+@api.get("/export/films", openapi_extra=_file("text/csv", "application/x-ndjson"),
+         summary="Every film with its figures, streamed; format: csv or jsonl")
 def export_films(request, format: str = "jsonl"):
     return _catalogue("films", format)
 
 
-@api.get("/export/reviews", summary="Every review with its rating, label, verdict and how it was decided, "
-                                    "streamed; format: csv or jsonl")
+@api.get("/export/reviews", openapi_extra=_file("text/csv", "application/x-ndjson"),
+         summary="Every review with its rating, label, verdict and how it was decided, streamed; format: csv or jsonl")
 def export_reviews(request, format: str = "jsonl"):
     return _catalogue("reviews", format)
 
 
-@api.get("/films/{film_id}/badge.svg", summary="An embeddable SVG badge with the film's % positive")
+@api.get("/films/{film_id}/badge.svg", openapi_extra=_file("image/svg+xml"),
+         summary="An embeddable SVG badge with the film's % positive")
 def badge(request, film_id: int):
     pages.get(Film, film_id)
     score = FilmScore.objects.filter(film_id=film_id).first()
@@ -253,8 +274,10 @@ class FilmFilters(Schema):
     page: int = 1
 
 
-@api.get("/films", summary="Films, paged, with their % and badge; sort: title, best, score, reviews, year; "
-                           "filters: genre, year, decade, badge (fresh, certified, rotten), min_reviews, consensus")
+@api.get("/films",
+          response={200: S.FilmList},
+          summary="Films, paged, with their % and badge; sort: title, best, score, reviews, year; "
+                  "filters: genre, year, decade, badge (fresh, certified, rotten), min_reviews, consensus")
 def films(request, filters: Query[FilmFilters]):
     from .browse import browse
 
@@ -262,17 +285,21 @@ def films(request, filters: Query[FilmFilters]):
     return browse(params)
 
 
-@api.get("/reappraised", summary="Films whose reception turned: rediscovered and fallen; by decade and genre")
+@api.get("/reappraised",
+          response={200: S.Reappraised},
+          summary="Films whose reception turned: rediscovered and fallen; by decade and genre")
 def reappraised(request, decade: int | None = None, genre: str = ""):
     return pages.reappraised(decade, genre)
 
 
-@api.get("/critics/{critic_id}", summary="A critic, their outlets, agreement and reviews")
+@api.get("/critics/{critic_id}",
+          response={200: S.CriticOut, 404: S.Error}, summary="A critic, their outlets, agreement and reviews")
 def critic(request, critic_id: int, filters: Query[ReviewFilters]):
     return pages.critic(critic_id, filters.dict())
 
 
-@api.get("/outlets/{outlet_id}", summary="An outlet, its critics, agreement and reviews")
+@api.get("/outlets/{outlet_id}",
+          response={200: S.OutletOut, 404: S.Error}, summary="An outlet, its critics, agreement and reviews")
 def outlet(request, outlet_id: int, filters: Query[ReviewFilters]):
     return pages.outlet(outlet_id, filters.dict())
 
@@ -296,7 +323,8 @@ class VerdictIn(Schema):
     verdict: str
 
 
-@api.post("/films/{film_id}/reviews", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)], response={201: dict},
+@api.post("/films/{film_id}/reviews", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
+          response={201: S.Added, 400: S.Error, **REFUSED},
           summary="Add reviews to a film (one object or a list); all are stored or none")
 def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
     from ..ingest import add_reviews as store_reviews
@@ -313,13 +341,15 @@ def add_reviews(request, film_id: int, payload: ReviewIn | list[ReviewIn]):
                         "waiting_for_text_model": verdicts.waiting})
 
 
-@api.post("/reviews/{review_id}/verdict", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
+@api.post("/reviews/{review_id}/verdict", auth=EDITOR,
+          response={200: S.Reviewed, 400: S.Error, **REFUSED}, throttle=[ByEditor("write", WRITE_RATE)],
           summary="Override a review's verdict; kept through every re-run")
 def override(request, review_id: int, payload: VerdictIn):
     review = pages.get(Review, review_id)
     editing.override([review], payload.verdict)
     review.refresh_from_db()
-    return {"ok": True, "review": review_json(review), "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
+    return {"ok": True, "review": review_json(review),
+            "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
 
 
 class SettleIn(Schema):
@@ -327,7 +357,8 @@ class SettleIn(Schema):
     rating_counts: bool
 
 
-@api.post("/reviews/{review_id}/conflict", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
+@api.post("/reviews/{review_id}/conflict", auth=EDITOR,
+          response={200: S.Reviewed, 409: S.Error, **REFUSED}, throttle=[ByEditor("write", WRITE_RATE)],
           summary="Settle a rating that disagrees with its label: the label stands; the rating counts or is set aside")
 def settle(request, review_id: int, payload: SettleIn):
     review = pages.get(Review, review_id)
@@ -335,10 +366,12 @@ def settle(request, review_id: int, payload: SettleIn):
         return json_error(409, "this review's rating and label do not disagree: nothing to settle")
     editing.settle_conflicts([review], rating_counts=payload.rating_counts)
     review.refresh_from_db()
-    return {"ok": True, "review": review_json(review), "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
+    return {"ok": True, "review": review_json(review),
+            "score": score_json(FilmScore.objects.filter(film_id=review.film_id).first())}
 
 
-@api.post("/films/{film_id}/consensus/approve", auth=EDITOR, throttle=[ByEditor("write", WRITE_RATE)],
+@api.post("/films/{film_id}/consensus/approve", auth=EDITOR,
+          response={200: S.Approved, **REFUSED}, throttle=[ByEditor("write", WRITE_RATE)],
           summary="Approve the film's current consensus")
 def approve(request, film_id: int):
     from ..consensus.serialize import consensus_json

@@ -1,6 +1,11 @@
 """The consensus draft beside a LexRank baseline (sumy), in the same run on the same reviews.
 
     python -m bench.consensus [--data ../shared/data] [--films N] [--reference CSV]
+    python -m bench.consensus --pairs N [--seed S]
+
+With --pairs, prints instead a blind comparison anyone can rerun: N films of rt-kaggle with a
+staff-written consensus, each with the staff text and our draft as "A" and "B" in an order
+shuffled by the seed, unlabelled, and after them the key.
 
 Prints one JSON object:
 - ``rt_reviews``: on the films of rt.reviews with at least 20 quoted reviews (all 510, or the
@@ -147,7 +152,7 @@ def rt_reviews(data: Path, judge: Judge, limit: int | None) -> dict:
         positive = sum(q.verdict == "positive" for q in quotes)
         share = positive / len(quotes)
         reading = read_film(quotes, judge.polarity)
-        ours = draft(reading, positive, len(quotes) - positive, None)
+        ours = draft(reading, positive, len(quotes) - positive, "The film")  # rt.reviews names no film
         film_segments = {q.review_id: segments(q.text) for q in quotes}
         common = {t.aspect for t in reading.tallies.values() if t.mentions() >= COMMON * len(quotes)}
         listed = {a["aspect"] for a in ours.aspects}
@@ -227,13 +232,36 @@ def rouge(data: Path, judge: Judge, reference: Path | None) -> dict:
     return out
 
 
+def pairs(data: Path, judge: "Judge", n: int, seed: int) -> str:
+    import random
+
+    films = load_kaggle(data, None)
+    chooser = random.Random(seed)
+    chosen = chooser.sample(films, min(n, len(films)))
+    lines, key = [], []
+    for number, (title, staff, quotes) in enumerate(chosen, 1):
+        positive = sum(q.verdict == "positive" for q in quotes)
+        ours = draft(read_film(quotes, judge.polarity, title), positive, len(quotes) - positive, title).text
+        texts = [("staff", staff), ("ours", ours)]
+        chooser.shuffle(texts)
+        lines += [f"{number}. {title} ({positive} of {len(quotes)} quoted reviews positive)",
+                  f"   A: {texts[0][1]}", f"   B: {texts[1][1]}", ""]
+        key.append(f"{number}: A={texts[0][0]} B={texts[1][0]}")
+    return "\n".join(lines + ["Key (read after judging):", *key])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("RECEPTION_SHARED_DATA", ROOT.parent / "shared" / "data")))
     parser.add_argument("--films", type=int, default=None, help="Only the first N rt.reviews films (by id).")
     parser.add_argument("--reference", type=Path, default=None, help="CSV of (film title, reference consensus).")
+    parser.add_argument("--pairs", type=int, default=None, help="Print N films' staff text and ours, blind.")
+    parser.add_argument("--seed", type=int, default=1, help="The order --pairs shuffles films and texts in.")
     args = parser.parse_args()
     judge = Judge()
+    if args.pairs:
+        print(pairs(args.data, judge, args.pairs, args.seed))
+        return
     result = {"rouge": rouge(args.data, judge, args.reference), "rt_reviews": rt_reviews(args.data, judge, args.films)}
     print(json.dumps(result, indent=1, ensure_ascii=False))
 

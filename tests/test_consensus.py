@@ -229,3 +229,36 @@ def test_an_editors_consensus_is_printed_even_when_reviews_are_too_few(tmp_path)
     assert outcome.action == "kept" and outcome.draft.status == "too-few-reviews"
     text = _consensus_text(film, outcome, consensus_json(outcome.consensus))
     assert "An editor's words." in text and "approved, by editor: kept as the editor left it" in text
+
+
+def _quotes(rows) -> list[Quote]:
+    return [Quote(i, text, verdict) for i, (text, verdict) in enumerate(rows, 1)]
+
+
+def test_drafts_say_an_honest_comedy_never_a_funny_comedy():
+    quotes = _quotes([("A funny, honest comedy.", "positive")] * 6 + [("An honest and funny comedy.", "positive")] * 2)
+    d = draft(read_film(quotes, None, "Kind Hearts"), 8, 0, "Kind Hearts")
+    assert d.text.startswith("Kind Hearts is an honest comedy"), d.text
+    funny_only = _quotes([("A funny comedy.", "positive")] * 5)
+    assert draft(read_film(funny_only, None, "Gags"), 5, 0, "Gags").text.startswith("Gags is a funny film"), \
+        "a kind its adjective already says becomes 'film'"
+
+
+def test_a_split_film_with_nothing_to_praise_reads_as_one_sentence():
+    quotes = _quotes([("I recommend it.", "positive")] * 3 + [("It is dull and shallow.", "negative")] * 3)
+    d = draft(read_film(quotes, None, "Straightheads"), 3, 3, "Straightheads")
+    assert d.text == "Critics are divided on Straightheads; some find it dull and shallow."
+
+
+def test_a_film_known_only_by_a_source_id_gets_no_draft_and_is_told_why():
+    quotes = _quotes([("A fun, funny sequel.", "positive")] * 5)
+    d = draft(read_film(quotes, None, None), 5, 0, None)
+    assert (d.status, d.text, d.clauses) == ("no-title", "", []) and "known only by a source's id" in d.reason
+
+
+def test_sarcasm_against_the_critics_verdict_is_not_cited_as_praise():
+    quotes = _quotes([("The performances are superb.", "positive")] * 4
+                     + [("It is the kind of film where Hulk Hogan gives the most touching performance.", "negative")])
+    reading = read_film(quotes, None, "Suburban Commando")
+    assert 5 not in reading.tallies["acting"].praise and reading.tallies["acting"].praise == {1, 2, 3, 4}
+    assert all(5 not in ids for ids in reading.judgements[1].values())

@@ -314,6 +314,14 @@ def test_desk_queues_are_counted_paged_most_read_first_with_bulk_actions(client,
     assert client.post("/desk/act", {"queue": "conflicts", "action": "delete-all", "ids": listed}).status_code == 400
 
 
+def test_desk_drafts_show_why_each_clause_is_worded_so_and_the_cited_quotes(client, heart, editor):
+    client.force_login(editor)
+    page = client.get("/desk/?queue=drafts").content.decode()
+    assert "Why it says so, and the cited quotes" in page
+    assert "praise: “visually arresting” from" in page  # the seed's draft leads with its visuals
+    assert "So visually arresting, it&#x27;s shocking that it wasn&#x27;t well received back in 1982" in page
+
+
 def test_cached_film_page_changes_when_a_verdict_is_overridden(client, heart, editor):
     url = f"/films/{heart.slug}"
     first, second = client.get(url), client.get(url)

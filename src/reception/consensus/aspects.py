@@ -225,12 +225,13 @@ def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | N
             fallback = whole if len(segs) == 1 else read_signs.get(id(seg))
             for m in seg.mentions:
                 sign = m.sign if m.sign is not None else fallback
-                if sign is None:
-                    continue
+                if sign is None or (whole and sign != whole):
+                    continue  # against the critic's own verdict: sarcasm, irony, a concession
                 votes[m.aspect] += sign
                 words.append((m, sign))
             for adjective, sign in seg.judgements:
-                if lexicon.POLARITY[adjective] == sign:  # "not funny" is no case for "funny"
+                # "not funny" is no case for "funny"; nor is a word against the review's verdict.
+                if lexicon.POLARITY[adjective] == sign and not (whole and sign != whole):
                     judgements[sign][adjective].add(quote.review_id)
             kinds.update(set(seg.kinds))
         for aspect, vote in votes.items():

@@ -11,7 +11,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from .aspects import Reading, Tally
-from .lexicon import BY_NAME, GENERIC, KINDS, MASS
+from .lexicon import BY_NAME, GENERIC, KINDS, MASS, SAID_BY_KIND
 
 MIN_QUOTES = 3  # fewer quoted reviews are not a consensus of critics
 POSITIVE_FROM, NEGATIVE_BELOW = 0.6, 0.4
@@ -24,11 +24,12 @@ class Clause:
     review_ids: list[int]
     polarity: str  # "positive" or "negative": what the clause says of the film
     aspects: list[str] = field(default_factory=list)
+    why: str = ""  # for the editor: what the wording rests on
 
 
 @dataclass
 class Draft:
-    status: str  # "drafted" or "too-few-reviews"
+    status: str  # "drafted", "too-few-reviews" or "no-title"
     text: str
     clauses: list[Clause]
     tone: str | None  # "positive", "mixed", "negative"
@@ -71,8 +72,13 @@ def draft(reading: Reading, positive: int, negative: int, title: str | None) -> 
         why = (f"too few reviews: {reading.quotes} with a quote (a consensus needs {MIN_QUOTES})"
                if reading.quotes < MIN_QUOTES else "no review has a verdict yet")
         return Draft("too-few-reviews", "", [], None, reading.quotes, None, aspects, why)
+    if not title:
+        # A placeholder ("rt-reviews film 1882") is no name to put in a sentence.
+        return Draft("no-title", "", [], None, reading.quotes, round(100 * share, 1), aspects,
+                     "the film is known only by a source's id: give it its title (merge it with the titled "
+                     "film, or import its catalogue) and draft again")
     tone = "positive" if share >= POSITIVE_FROM else "negative" if share < NEGATIVE_BELOW else "mixed"
-    clauses = _Writer(reading, title or "The film").write(tone)
+    clauses = _Writer(reading, title).write(tone)
     text = _sentence([c.text for c in clauses])
     return Draft("drafted", text, clauses, tone, reading.quotes, round(100 * share, 1), aspects)
 
@@ -83,6 +89,9 @@ def _sentence(parts: list[str]) -> str:
     for part in parts:
         last = text.rsplit(" ", 1)[-1]
         after_noun = last in KINDS or last == "film"
+        if text and part.startswith(";"):
+            text += part
+            continue
         text += part if not text else (" " + part if after_noun and part.startswith(("with ", "undone ")) else ", " + part)
     return text[:1].upper() + text[1:] + "."
 
@@ -91,8 +100,19 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# Words whose first letter misleads: "an honest", "a unique", "a one-note".
+_AN_BEFORE = ("honest", "honor", "honour", "hour", "heir")
+_A_BEFORE = ("uni", "use", "usu", "uti", "ubiq", "eu", "one", "once", "ewe", "uto")
+
+
 def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+    """"a" or "an", by the sound the word starts with."""
+    low = word.lower()
+    if low.startswith(_AN_BEFORE):
+        return "an"
+    if low.startswith(_A_BEFORE):
+        return "a"
+    return "an" if low[:1] in "aeiou" else "a"
 
 
 def _ranked(counts) -> list[tuple[str, int]]:
@@ -183,17 +203,32 @@ class _Writer:
     def clause(self, text: str, phrases: list[_Phrase], sign: int) -> "Clause":
         # A clause of verdicts alone ("Most critics recommend …") cites those verdicts.
         ids = set().union(*(p.ids for p in phrases)) if phrases else self.reading.verdicts[sign]
+        side = "praise" if sign > 0 else "fault"
+        if phrases:
+            why = f"{side}: " + "; ".join(
+                f"“{p.text}” from {len(p.ids)} review{'s' if len(p.ids) != 1 else ''}" for p in phrases)
+        else:
+            why = f"{side}: no aspect or word shared by {self.need} reviews; the verdicts themselves ({len(ids)})"
         return Clause(text, sorted(ids)[:MAX_CITED], "positive" if sign > 0 else "negative",
-                      sorted({p.aspect for p in phrases if p.aspect}))
+                      sorted({p.aspect for p in phrases if p.aspect}), why)
 
     def describe(self, sign: int) -> tuple[str, list[_Phrase]] | None:
         """"<title> is a witty, visually striking comedy" / "… is dull and predictable"."""
         adjs = self.judgements(sign) + [p for p in self.phrases[sign] if p.kind == "adj"][:1]
         if not adjs:
             return None
+        kind = self.kind
+        said = SAID_BY_KIND.get(kind, set())
+        if any(p.text in said for p in adjs):
+            # "a funny comedy" says "comedy" twice: keep the other words, else call it a film.
+            rest = [p for p in adjs if p.text not in said]
+            if rest:
+                adjs = rest
+            else:
+                kind = "film"
         words = [p.text for p in adjs]
-        if len(words) == 1 or self.kind != "film":
-            lead = f"{_article(words[0])} {', '.join(words)} {self.kind}"
+        if len(words) == 1 or kind != "film":
+            lead = f"{_article(words[0])} {', '.join(words)} {kind}"
         else:
             lead = _join(words)
         return f"{self.title} is {lead}", adjs
@@ -236,6 +271,14 @@ class _Writer:
             out.append(self.clause(f"{self.title} impresses with {lead_nouns[0]}", lead_nouns[1], 1))
         elif tone == "mixed":
             out.append(self.clause(f"Critics are divided on {self.title}", [], 1))
+            # Nothing on the praise side to weigh: the other side is what some critics say.
+            faults = self.nouns(other)
+            plain = None if faults else self.describe_plain(other)
+            if faults:
+                out.append(self.clause(f"; some fault {faults[0]}", faults[1], other))
+            elif plain:
+                out.append(self.clause(f"; some find it {plain[0]}", plain[1], other))
+            return out
         else:
             out.append(self.clause(f"Most critics recommend {self.title}", [], 1))
         faults = self.nouns(other)

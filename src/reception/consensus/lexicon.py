@@ -114,6 +114,28 @@ biopic sequel remake romp tale melodrama farce fable parable spectacle showcase 
 chiller procedural saga actioner drama-comedy
 """.split())
 
+# Adjectives a kind of film already says: "a funny comedy", "a scary horror", "a thrilling
+# thriller" are tautologies; the draft says "film" instead, or leaves the word out.
+SAID_BY_KIND = {
+    "comedy": {"funny", "comic", "comedic", "humorous", "hilarious"},
+    "horror": {"scary", "horrific", "frightening", "terrifying", "creepy"},
+    "chiller": {"chilling", "scary", "creepy"},
+    "thriller": {"thrilling", "suspenseful"},
+    "romance": {"romantic"},
+    "musical": {"musical", "tuneful"},
+    "drama": {"dramatic"},
+    "melodrama": {"melodramatic"},
+    "satire": {"satirical", "satiric"},
+    "mystery": {"mysterious"},
+    "epic": {"epic"},
+    "fantasy": {"fantastical", "fantastic"},
+    "adventure": {"adventurous"},
+    "farce": {"farcical"},
+    "actioner": {"action-packed"},
+    "spectacle": {"spectacular"},
+    "romp": {"romping"},
+}
+
 # People named for their work: "a stiff director" reads better as "stiff direction".
 WORK_OF = {"director": "direction", "directors": "direction", "helmer": "direction", "filmmaker": "filmmaking",
            "actor": "acting", "actors": "acting", "actress": "acting", "actresses": "acting",

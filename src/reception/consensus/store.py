@@ -58,7 +58,7 @@ def draft_film(film: Film) -> Outcome:
     except ModelMissing:
         # Without the text model, a quote's segments that turn count only where a word judges.
         reading = read_film(quotes, None, film.title)
-    result = draft(reading, positive, negative, film.title)
+    result = draft(reading, positive, negative, film.title if film.title_known else None)
     with transaction.atomic():
         shown = current(film)
         if shown is not None and not shown.machine_draft:
@@ -69,8 +69,8 @@ def draft_film(film: Film) -> Outcome:
             if shown is not None:  # reviews were removed: a draft they no longer support goes
                 shown.delete()
             return Outcome(result, None, "none")
-        clauses = [{"text": c.text, "review_ids": c.review_ids, "polarity": c.polarity, "aspects": c.aspects}
-                   for c in result.clauses]
+        clauses = [{"text": c.text, "review_ids": c.review_ids, "polarity": c.polarity, "aspects": c.aspects,
+                    "why": c.why} for c in result.clauses]
         values = {"text": result.text, "clauses": clauses, "aspects": result.aspects, "author": AUTHOR,
                   "status": Consensus.Status.DRAFT}
         if shown is None:

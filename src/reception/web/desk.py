@@ -72,11 +72,24 @@ def queue(request):
         items = items.select_related("critic", "outlet")
     count = items.count()
     page, start = page_of(request.GET.get("page"), count, PER_PAGE)
+    shown = list(items[start:start + PER_PAGE])
+    if chosen.key == "drafts":
+        _with_evidence(shown)
     return render(request, "web/desk.html", {
         "queue": chosen, "queues": [(q, q.items().count()) for q in QUEUES.values()],
-        "items": list(items[start:start + PER_PAGE]), "count": count, "page": page,
+        "items": shown, "count": count, "page": page,
         "pages": page_count(count, PER_PAGE), "actions": [(key, text) for key, (text, _) in chosen.actions.items()],
     })
+
+
+def _with_evidence(drafts) -> None:
+    """Beside each draft, what an editor weighs: each clause with why it is worded so and its
+    cited reviews' quotes in full (the aspect tallies are the draft's own)."""
+    ids = {i for c in drafts for clause in c.clauses or [] for i in clause["review_ids"]}
+    reviews = Review.objects.select_related("critic", "outlet").in_bulk(ids)
+    for consensus in drafts:
+        consensus.evidence = [{**clause, "cited": [reviews[i] for i in clause["review_ids"] if i in reviews]}
+                              for clause in consensus.clauses or []]
 
 
 def _back(request, default: str):

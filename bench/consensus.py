@@ -208,16 +208,27 @@ def load_kaggle(data: Path, reference: Path | None) -> list[tuple[str, str, list
             for link, q in quotes.items() if movies.get(link, {}).get("critics_consensus", "").strip()]
 
 
+def kaggle_people(data: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each rt-kaggle film's directors and first four actors, as the catalogue credits them (the
+    draft may name them; the staff texts are never read for it)."""
+    with open(data / "rt-kaggle" / "rotten_tomatoes_movies.csv", encoding="utf-8", newline="") as handle:
+        return {row["movie_title"]: [(n.strip(), "director") for n in row["directors"].split(",") if n.strip()]
+                + [(n.strip(), "actor") for n in row["actors"].split(",") if n.strip()][:4]
+                for row in csv.DictReader(handle)}
+
+
 def rouge(data: Path, judge: Judge, reference: Path | None) -> dict:
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     films = load_kaggle(data, reference)
+    people = kaggle_people(data)
     sums = {"ours": defaultdict(float), "lexrank": defaultdict(float)}
     examples = []
     for title, ref, quotes in films:
         positive = sum(q.verdict == "positive" for q in quotes)
-        ours = draft(read_film(quotes, judge.polarity, title), positive, len(quotes) - positive, title).text
+        ours = draft(read_film(quotes, judge.polarity, title, people.get(title, ())), positive,
+                     len(quotes) - positive, title).text
         theirs = lexrank(quotes).text
         for name, text in (("ours", ours), ("lexrank", theirs)):
             for key, value in scorer.score(ref, text).items():
@@ -235,13 +246,14 @@ def rouge(data: Path, judge: Judge, reference: Path | None) -> dict:
 def pairs(data: Path, judge: "Judge", n: int, seed: int) -> str:
     import random
 
-    films = load_kaggle(data, None)
+    films, people = load_kaggle(data, None), kaggle_people(data)
     chooser = random.Random(seed)
     chosen = chooser.sample(films, min(n, len(films)))
     lines, key = [], []
     for number, (title, staff, quotes) in enumerate(chosen, 1):
         positive = sum(q.verdict == "positive" for q in quotes)
-        ours = draft(read_film(quotes, judge.polarity, title), positive, len(quotes) - positive, title).text
+        ours = draft(read_film(quotes, judge.polarity, title, people.get(title, ())), positive,
+                     len(quotes) - positive, title).text
         texts = [("staff", staff), ("ours", ours)]
         chooser.shuffle(texts)
         lines += [f"{number}. {title} ({positive} of {len(quotes)} quoted reviews positive)",

@@ -262,3 +262,14 @@ def test_sarcasm_against_the_critics_verdict_is_not_cited_as_praise():
     reading = read_film(quotes, None, "Suburban Commando")
     assert 5 not in reading.tallies["acting"].praise and reading.tallies["acting"].praise == {1, 2, 3, 4}
     assert all(5 not in ids for ids in reading.judgements[1].values())
+
+
+def test_a_draft_names_a_credited_lead_the_critics_speak_of_and_no_one_else():
+    quotes = _quotes([("McDormand is ferocious and the script is clever.", "positive")] * 4
+                     + [("A clever script; Harrelson and a stranger, Smith, are fine.", "positive")] * 2)
+    people = [("Martin McDonagh", "director"), ("Frances McDormand", "actor"), ("Woody Harrelson", "actor")]
+    d = draft(read_film(quotes, None, "Three Billboards", people), 6, 0, "Three Billboards")
+    assert "Frances McDormand's performance" in d.text, d.text
+    named = next(c for c in d.clauses if "McDormand" in c.text)
+    assert set(named.review_ids) >= {1, 2, 3, 4}
+    assert "Smith" not in d.text and "Harrelson" not in d.text  # not credited; named by too few

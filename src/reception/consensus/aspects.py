@@ -188,15 +188,19 @@ class Reading:
     judgements: dict[int, dict[str, set[int]]]  # sign → adjective → review ids
     kinds: Counter
     verdicts: dict[int, set[int]] = field(default_factory=lambda: {1: set(), -1: set()})
+    # The film's credited people its reviews name: (name, role) → sign (the review's verdict) → ids.
+    people: dict[tuple[str, str], dict[int, set[int]]] = field(default_factory=dict)
 
     def aspects(self, min_reviews: int = 1) -> list[Tally]:
         found = [t for t in self.tallies.values() if t.mentions() >= min_reviews]
         return sorted(found, key=lambda t: (-t.mentions(), lexicon.RANK[t.aspect]))
 
 
-def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | None = None) -> Reading:
+def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | None = None,
+              people: Sequence[tuple[str, str]] = ()) -> Reading:
     """Tally the aspects and judgements of a film's quotes. `polarity` reads the segments of
-    quotes that turn; without it such a segment counts only where an adjective judges."""
+    quotes that turn; without it such a segment counts only where an adjective judges.
+    `people`: the film's credited (name, role), counted where a quote names them (by surname)."""
     parsed: list[tuple[Quote, list[Segment]]] = []
     for quote in quotes:
         parts = segments(quote.text, title)
@@ -248,4 +252,20 @@ def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | N
                 tally.adverbs[sign][f"{m.adverb} {m.adjective}"] += 1
             elif m.adjective and lexicon.POLARITY[m.adjective] == sign:  # not "never dull"
                 tally.adjectives[sign][m.adjective] += 1
-    return Reading(len(quotes), tallies, judgements, kinds, verdicts)
+    return Reading(len(quotes), tallies, judgements, kinds, verdicts, _named(quotes, people))
+
+
+def _named(quotes: Sequence[Quote], people: Sequence[tuple[str, str]]) -> dict:
+    """The credited people quotes name, by the verdict of each review that does: a name is a
+    fact of the catalogue, the review's verdict says which way it was named."""
+    found: dict[tuple[str, str], dict[int, set[int]]] = {}
+    for name, role in people:
+        surname = name.split()[-1] if name.split() else ""
+        if len(surname) < 3 or not surname[:1].isupper():
+            continue
+        pattern = re.compile(rf"\b{re.escape(surname)}\b")
+        for quote in quotes:
+            sign = {"positive": 1, "negative": -1}.get(quote.verdict or "")
+            if sign and pattern.search(quote.text):
+                found.setdefault((name, role), {1: set(), -1: set()})[sign].add(quote.review_id)
+    return found

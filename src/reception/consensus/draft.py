@@ -147,7 +147,9 @@ class _Phrase:
     noun: str | None = None
 
     def with_determiner(self) -> str:
-        """"a clever script", "dazzling effects", "its story"."""
+        """"a clever script", "dazzling effects", "its story", "Frances McDormand's performance"."""
+        if "'s " in self.text:
+            return self.text
         if self.noun == self.text:
             return f"its {self.text}"
         if self.noun in MASS or _plural(self.text):
@@ -184,6 +186,21 @@ class _Writer:
             if len(chosen) == limit:
                 break
         return chosen
+
+    def person(self, sign: int) -> list[_Phrase]:
+        """The credited person most reviews name this way (a lead's performance, the director's
+        direction), as staff-written texts name them; none if fewer than the support needed."""
+        best = None
+        for (name, role), signs in self.reading.people.items():
+            mine, theirs = signs[sign], signs[-sign]
+            if len(mine) >= max(2, self.need) and len(mine) > len(theirs) and role in ("actor", "director"):
+                if best is None or len(mine) > len(best[2]):
+                    best = (name, role, mine)
+        if best is None:
+            return []
+        name, role, ids = best
+        work, aspect = ("performance", "acting") if role == "actor" else ("direction", "direction")
+        return [_Phrase(f"{name}'s {work}", "np", set(ids), aspect, work)]
 
     def judgements(self, sign: int, limit: int = 2) -> list[_Phrase]:
         words = [(len(ids), w, ids) for w, ids in self.reading.judgements[sign].items() if len(ids) >= self.need]
@@ -236,7 +253,7 @@ class _Writer:
     def nouns(self, sign: int, own: bool = True) -> tuple[str, list[_Phrase]] | None:
         """The aspects as noun phrases: "its thin plot and flat characters" (own) or
         "a clever script and dazzling effects"."""
-        nps = [p for p in self.phrases[sign] if p.kind == "np"]
+        nps = [p for p in self.phrases[sign] if p.kind == "np"] + self.person(sign)
         if not nps:
             return None
         if own:

@@ -41,6 +41,15 @@ def read_reviews(film: Film) -> tuple[list[Quote], int, int]:
     return quotes, positive, negative
 
 
+def credited(film: Film) -> list[tuple[str, str]]:
+    """The people a draft may name: the directors and the first-billed actors."""
+    credits = (film.credits.select_related("person").filter(role__in=("director", "actor"))
+               .order_by("role", "order", "id"))
+    directors = [(c.person.name, "director") for c in credits if c.role == "director"]
+    actors = [(c.person.name, "actor") for c in credits if c.role == "actor"][:4]
+    return directors + actors
+
+
 def current(film: Film) -> Consensus | None:
     """The consensus to show: the latest approved, else an editor's draft, else the machine's."""
     rows = list(film.consensus.order_by("-updated_at", "-id"))
@@ -54,10 +63,10 @@ def current(film: Film) -> Consensus | None:
 def draft_film(film: Film) -> Outcome:
     quotes, positive, negative = read_reviews(film)
     try:
-        reading = read_film(quotes, polarity if quotes else None, film.title)
+        reading = read_film(quotes, polarity if quotes else None, film.title, credited(film))
     except ModelMissing:
         # Without the text model, a quote's segments that turn count only where a word judges.
-        reading = read_film(quotes, None, film.title)
+        reading = read_film(quotes, None, film.title, credited(film))
     result = draft(reading, positive, negative, film.title if film.title_known else None)
     with transaction.atomic():
         shown = current(film)

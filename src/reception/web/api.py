@@ -47,7 +47,7 @@ REFUSED = {401: S.Error, 404: S.Error, 429: S.Error}
 def _file(*types: str) -> dict:
     """OpenAPI for a route answering a file, not JSON: its content types."""
     content = {kind: {"schema": {"type": "string"}} for kind in types}
-    return {"responses": {"200": {"description": "the file", "content": content}}}
+    return {"responses": {200: {"description": "the file", "content": content}}}
 
 
 class EditorToken(HttpBearer):

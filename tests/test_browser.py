@@ -184,6 +184,15 @@ def test_browser_every_citation_opens_its_review_on_a_300_review_film(served, tm
         browser.close()
 
 
+def _seed_film(p, served: str):
+    """A desktop browser on the seed film's page, found by search: (browser, page, its path)."""
+    browser = p.chromium.launch(executable_path=_chromium(), headless=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "/search?q=One+from+the+Heart")
+    page.get_by_role("link", name="One from the Heart").first.click()
+    return browser, page, page.url.removeprefix(served)
+
+
 def test_browser_pages_fit_a_phone_and_a_desktop_and_browse_works(served):
     """No page scrolls sideways at 360, 390 or 1280 px; the film list sorts and filters; an
     id-only address redirects to the page; a wrong address gets the site's 404 with a search."""
@@ -191,11 +200,7 @@ def test_browser_pages_fit_a_phone_and_a_desktop_and_browse_works(served):
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(served + "/search?q=One+from+the+Heart")
-        page.get_by_role("link", name="One from the Heart").first.click()
-        film = page.url.removeprefix(served)
+        browser, page, film = _seed_film(p, served)
         page.get_by_role("link", name="Gene Siskel").first.click()
         critic = page.url.removeprefix(served)
         urls = {"home": "/", "film": film, "critic": critic, "search": "/search?q=heart",
@@ -246,11 +251,7 @@ def test_browser_axe_finds_no_serious_accessibility_violations(served):
 
     axe = Axe()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(served + "/search?q=One+from+the+Heart")
-        page.get_by_role("link", name="One from the Heart").first.click()
-        film = page.url.removeprefix(served)
+        browser, page, film = _seed_film(p, served)
         critic = page.locator("a[href^='/critics/']").first.get_attribute("href")
         person = page.goto(served + "/search.json?q=Coppola").json()["people"][0]["url"]
         urls = [("home", "/"), ("film", film), ("critic", critic), ("person", person),

@@ -273,3 +273,8 @@ def test_a_draft_names_a_credited_lead_the_critics_speak_of_and_no_one_else():
     named = next(c for c in d.clauses if "McDormand" in c.text)
     assert set(named.review_ids) >= {1, 2, 3, 4}
     assert "Smith" not in d.text and "Harrelson" not in d.text  # not credited; named by too few
+
+    # A surname the title holds names the film: "Jackson" in "Percy Jackson" is no actor's praise.
+    quotes = _quotes([("Percy Jackson is a fun ride; Jackson shines.", "positive")] * 5)
+    percy = draft(read_film(quotes, None, "Percy Jackson", [("Brandon T. Jackson", "actor")]), 5, 0, "Percy Jackson")
+    assert "Brandon" not in percy.text

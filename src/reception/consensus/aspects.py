@@ -252,16 +252,18 @@ def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | N
                 tally.adverbs[sign][f"{m.adverb} {m.adjective}"] += 1
             elif m.adjective and lexicon.POLARITY[m.adjective] == sign:  # not "never dull"
                 tally.adjectives[sign][m.adjective] += 1
-    return Reading(len(quotes), tallies, judgements, kinds, verdicts, _named(quotes, people))
+    return Reading(len(quotes), tallies, judgements, kinds, verdicts, _named(quotes, people, title))
 
 
-def _named(quotes: Sequence[Quote], people: Sequence[tuple[str, str]]) -> dict:
+def _named(quotes: Sequence[Quote], people: Sequence[tuple[str, str]], title: str | None) -> dict:
     """The credited people quotes name, by the verdict of each review that does: a name is a
-    fact of the catalogue, the review's verdict says which way it was named."""
+    fact of the catalogue, the review's verdict says which way it was named. A surname the
+    title holds ("Jackson" in "Percy Jackson …") names the film, not the person."""
     found: dict[tuple[str, str], dict[int, set[int]]] = {}
+    in_title = set(re.findall(r"\w+", (title or "").lower()))
     for name, role in people:
         surname = name.split()[-1] if name.split() else ""
-        if len(surname) < 3 or not surname[:1].isupper():
+        if len(surname) < 3 or not surname[:1].isupper() or surname.lower() in in_title:
             continue
         pattern = re.compile(rf"\b{re.escape(surname)}\b")
         for quote in quotes:

@@ -212,6 +212,8 @@ class _Writer:
         for n, w, ids in words:
             if w in GENERIC and any(p.text in GENERIC for p in picked):
                 continue  # "good, great" says nothing twice
+            if any(w in family and p.text in family for family in SAID_BY_KIND.values() for p in picked):
+                continue  # "funny and hilarious" says one thing twice
             picked.append(_Phrase(w, "adj", set(ids)))
             if len(picked) == limit:
                 break
@@ -253,7 +255,10 @@ class _Writer:
     def nouns(self, sign: int, own: bool = True) -> tuple[str, list[_Phrase]] | None:
         """The aspects as noun phrases: "its thin plot and flat characters" (own) or
         "a clever script and dazzling effects"."""
-        nps = [p for p in self.phrases[sign] if p.kind == "np"] + self.person(sign)
+        person = self.person(sign)
+        # A named lead says "acting" better than "its performances": one phrase per aspect.
+        named = {q.aspect for q in person}
+        nps = [p for p in self.phrases[sign] if p.kind == "np" and p.aspect not in named] + person
         if not nps:
             return None
         if own:

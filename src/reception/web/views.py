@@ -20,12 +20,18 @@ from .listing import SHOWS, SORTS
 LISTING = ("show", "sort", "page", "per_page")  # what a page with a review list reads (web.listing)
 
 
-def twin(template: str, params: tuple[str, ...] = ()):
+def twin(template: str, params: tuple[str, ...] = (), canonical: tuple | None = None):
     """Serve `build(request, ...)`'s dict as JSON when the URL ends in .json, else render it;
-    `params`: the query parameters it reads (its cached copies differ by them only)."""
+    `params`: the query parameters it reads (its cached copies differ by them only);
+    `canonical`: (model, prefix) of a page by id, redirected to its one address (moved)."""
     def decorate(build):
         @functools.wraps(build)
         def view(request, *args, as_json: bool = False, **kwargs):
+            if canonical is not None:
+                # Under the page cache: a page served from it was at its address already.
+                redirect = moved(request, *canonical, *args, as_json=as_json, **kwargs)
+                if redirect is not None:
+                    return redirect
             try:
                 data = build(request, *args, **kwargs)
             except Http404 as exc:
@@ -39,21 +45,17 @@ def twin(template: str, params: tuple[str, ...] = ()):
     return decorate
 
 
-def canonical(model, prefix: str):
+def moved(request, model, prefix: str, pk: int, slug: str = "", as_json: bool = False):
     """A page of `model` by id answers at one address: "/films/12" or a wrong or old slug
     ("/films/12-old-title") redirects (301) to "/films/12-one-from-the-heart", its JSON twin to
-    the canonical twin, the query kept. An unknown id falls through to the page's 404."""
-    def decorate(view):
-        @functools.wraps(view)
-        def checked(request, pk: int, slug: str = "", as_json: bool = False):
-            found = model.objects.filter(pk=pk).first()
-            if found is not None and f"{pk}-{slug}" != found.slug:
-                query = request.META.get("QUERY_STRING", "")
-                return HttpResponsePermanentRedirect(
-                    f"/{prefix}/{found.slug}{'.json' if as_json else ''}" + (f"?{query}" if query else ""))
-            return view(request, pk, slug=slug, as_json=as_json)
-        return checked
-    return decorate
+    the canonical twin, the query kept. None at that address, or for an unknown id (the page's
+    own 404 follows)."""
+    found = model.objects.filter(pk=pk).first()
+    if found is None or f"{pk}-{slug}" == found.slug:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(
+        f"/{prefix}/{found.slug}{'.json' if as_json else ''}" + (f"?{query}" if query else ""))
 
 
 def _extras(template: str, data: dict) -> dict:
@@ -98,22 +100,19 @@ def genre(request, genre: str):
     return found | {"heading": f"{found['filters']['genre'].capitalize()} films"}
 
 
-@canonical(Film, "films")
-@twin("web/film.html", LISTING)
-def film(request, film_id: int, slug: str = ""):
-    return pages.film(film_id, request.GET)
+@twin("web/film.html", LISTING, canonical=(Film, "films"))
+def film(request, pk: int, slug: str = ""):
+    return pages.film(pk, request.GET)
 
 
-@canonical(Critic, "critics")
-@twin("web/critic.html", LISTING)
-def critic(request, critic_id: int, slug: str = ""):
-    return pages.critic(critic_id, request.GET)
+@twin("web/critic.html", LISTING, canonical=(Critic, "critics"))
+def critic(request, pk: int, slug: str = ""):
+    return pages.critic(pk, request.GET)
 
 
-@canonical(Outlet, "outlets")
-@twin("web/outlet.html", LISTING)
-def outlet(request, outlet_id: int, slug: str = ""):
-    return pages.outlet(outlet_id, request.GET)
+@twin("web/outlet.html", LISTING, canonical=(Outlet, "outlets"))
+def outlet(request, pk: int, slug: str = ""):
+    return pages.outlet(pk, request.GET)
 
 
 def not_found(request, exception=None):
@@ -155,7 +154,6 @@ def people(request):
     return index("people", request.GET) | {"heading": "People"}
 
 
-@canonical(Person, "people")
-@twin("web/person.html")
-def person(request, person_id: int, slug: str = ""):
-    return pages.person(person_id)
+@twin("web/person.html", canonical=(Person, "people"))
+def person(request, pk: int, slug: str = ""):
+    return pages.person(pk)

@@ -62,6 +62,7 @@ def measure() -> dict:
 
     from reception import ratings
     from reception.rules import VerdictRules, rating_verdict
+    from reception.rules import held as held_sql
 
     rules = VerdictRules()
     with connection.cursor() as c:
@@ -71,8 +72,7 @@ def measure() -> dict:
         columns = {column.name for column in connection.introspection.get_table_description(c, "catalog_review")}
         conflicts = held = None
         if "conflict" in columns:
-            c.execute("SELECT count(*), coalesce(sum(rating_flag = %s), 0) FROM catalog_review WHERE conflict <> ''",
-                      [ratings.SCALE_INFERRED])
+            c.execute(f"SELECT count(*), coalesce(sum(CASE WHEN {held_sql()} THEN 1 ELSE 0 END), 0) FROM catalog_review WHERE conflict <> ''")
             conflicts, held = c.fetchone()
         c.execute("SELECT rating_raw, rating, rating_scale, label FROM catalog_review WHERE rating_raw <> ''")
         bare = bare_read = bare_disagree = 0

@@ -79,6 +79,11 @@ def held(alias: str = "") -> str:
     return f"({alias}conflict <> '' AND {alias}rating_flag = '{SCALE_INFERRED}')"
 
 
+def is_held(conflict: str, rating_flag: str) -> bool:
+    """held() for one review in hand (its JSON says whether its rating is held)."""
+    return bool(conflict) and rating_flag == SCALE_INFERRED
+
+
 def counted_rating(alias: str = "") -> str:
     """SQL for the rating a review brings to averages: none while it is held."""
     return f"(CASE WHEN {held(alias)} THEN NULL ELSE {alias}rating END)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ratings import SCALE_INFERRED
+from ..rules import is_held
 from .models import Film, Review, titled
 
 
@@ -70,5 +70,5 @@ def review_json(review: Review) -> dict:
         # Why the rating and the label disagree (the label stands until an editor settles it).
         "conflict": review.conflict or None,
         # Left out of the averages until then: a rating read on an inferred scale.
-        "rating_held": bool(review.conflict) and review.rating_flag == SCALE_INFERRED,
+        "rating_held": is_held(review.conflict, review.rating_flag),
     }

@@ -45,10 +45,11 @@ def numbered(text: str, clauses: list[dict]) -> tuple[list[dict], list[int]]:
     return pieces, list(numbers)
 
 
-def citation_kind(c: Consensus) -> str:
+def citation_kind(c: Consensus, pieces: list[dict]) -> str:
+    """Whose citations these are (module docstring); `pieces`: parts() of its text."""
     if c.author.startswith(Consensus.MACHINE):
         return "machine"
-    if not c.clauses or not any(piece["review_ids"] for piece in parts(c.text, c.clauses)):
+    if not any(piece["review_ids"] for piece in pieces):
         return "none"
     return "editor" if any(clause.get("confirmed") for clause in c.clauses) else "approved"
 
@@ -61,7 +62,7 @@ def consensus_json(c: Consensus | None) -> dict | None:
     cited = [{"number": n, "review_id": i, "critic": r.critic.name if r.critic else None,
               "outlet": r.outlet.name if r.outlet else None, "verdict": r.verdict or None, "quote": r.quote}
              for n, (i, r) in enumerate(((i, reviews.get(i)) for i in cited_ids), 1) if r is not None]
-    kind = citation_kind(c)
+    kind = citation_kind(c, pieces)
     return {"text": c.text, "status": c.status, "author": c.author, "citations": kind,
             # The clauses as stored where they are the ones shown; an editor's text has its own.
             "clauses": c.clauses if kind != "none" else [],

@@ -15,6 +15,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from ..catalog.models import Consensus, Film
 from ..scores.badges import FRESH_BADGES
 from .listing import page_count, page_of
+from .pages import film_ref
 
 PER_PAGE = 100
 SORTS = {
@@ -80,11 +81,10 @@ def browse(params, year: int | None = None, genre: str | None = None) -> dict:
 
 def _row(film: Film) -> dict:
     score = getattr(film, "score", None)
-    return {"id": film.pk, "title": film.title, "year": film.year, "url": f"/films/{film.slug}",
-            "genres": film.genres, "sample": film.sample,
-            "percent_positive": score.percent if score else None, "badge": (score.badge or None) if score else None,
-            "reviews": score.reviews if score else 0, "interval_90": [score.low, score.high] if score and score.low
-            is not None else None}
+    interval = [score.low, score.high] if score and score.low is not None else None
+    # Every row has the same keys, scored or not.
+    return {"percent_positive": None, "badge": None} | film_ref(film, score) | {
+        "genres": film.genres, "reviews": score.reviews if score else 0, "interval_90": interval}
 
 
 INDEX_PER_PAGE = 100

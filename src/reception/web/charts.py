@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 
-from ..scores.periods import month_label
+from ..scores.periods import month_index, month_label
 
 POSITIVE = "#2e7d32"
 NEGATIVE = "#c62828"
@@ -73,10 +73,6 @@ def reception_over_time(periods: list[dict]) -> str:
     return _svg(width, height, "Reception over time", desc, body, "over-time")
 
 
-def _month(label: str) -> int:
-    return int(label[:4]) * 12 + int(label[5:7]) - 1
-
-
 def reception_timeline(timeline: list[dict], releases: list[dict]) -> str:
     """A time axis: each month's reviews as marks (positive above the plot, negative below; a
     mark's area grows with its count; hollow when dated by its year alone or by a rule), the
@@ -84,8 +80,8 @@ def reception_timeline(timeline: list[dict], releases: list[dict]) -> str:
     release events on the axis."""
     width, height, left, right = 640, 250, 36, 14
     top, bottom = 34, 168  # the plot of the running %; marks above and below it
-    events = [(r["kind"], _month(r["date"][:7]), r.get("title") or "") for r in releases if r.get("date")]
-    months = [_month(t["month"]) for t in timeline]
+    events = [(r["kind"], month_index(r["date"][:7]), r.get("title") or "") for r in releases if r.get("date")]
+    months = [month_index(t["month"]) for t in timeline]
     if not months:
         return _svg(width, 60, "Reception over time: no dated reviews", "No review has a date.",
                     [_text(width / 2, 34, "No dated reviews")], "timeline")
@@ -108,7 +104,7 @@ def reception_timeline(timeline: list[dict], releases: list[dict]) -> str:
             body.append(_text(x(year * 12), axis + 15, year, size=9))
     peak = max(max(t["positive"], t["negative"]) for t in timeline)
     for t in timeline:
-        cx = x(_month(t["month"]) + (6 if t["precision"] == "year" else 0.5))
+        cx = x(month_index(t["month"]) + (6 if t["precision"] == "year" else 0.5))
         hollow = t["precision"] == "year" or t["inferred"]
         for count, colour, cy, word in ((t["positive"], POSITIVE, top - 14, "positive"),
                                          (t["negative"], NEGATIVE, bottom + 14, "negative")):
@@ -119,7 +115,7 @@ def reception_timeline(timeline: list[dict], releases: list[dict]) -> str:
                 body.append(f'<circle class="mark mark-{word}" cx="{cx:.1f}" cy="{cy}" r="{r:.1f}" fill="{fill}" '
                             f'stroke="{colour}"><title>{when}: {count} {word}'
                             f'{" (dated by rule)" if t["inferred"] else ""}</title></circle>')
-    points = [(x(_month(t["month"]) + 0.5), y(t["percent_positive"])) for t in timeline
+    points = [(x(month_index(t["month"]) + 0.5), y(t["percent_positive"])) for t in timeline
               if t["percent_positive"] is not None]
     if points:
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)

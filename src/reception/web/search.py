@@ -68,7 +68,7 @@ def _films(query: str, key: str):
 def _section(name: str, query: str):
     if name == "people":
         return Person.objects.filter(name__icontains=query).annotate(n=Count("credits")).order_by("-n", "name")
-    model, field = (Critic, "critics") if name == "critics" else (Outlet, "outlets")
+    model = Critic if name == "critics" else Outlet
     return (model.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).distinct()
             .annotate(n=Count("reviews")).order_by("-n", "name"))
 

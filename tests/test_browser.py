@@ -205,7 +205,7 @@ def test_browser_pages_fit_a_phone_and_a_desktop_and_browse_works(served):
         critic = page.url.removeprefix(served)
         urls = {"home": "/", "film": film, "critic": critic, "search": "/search?q=heart",
                 "films": "/films?sort=score", "year": "/years/1982", "reappraised": "/reappraised",
-                "missing": "/no/such/page"}
+                "missing": "/no/such/page", "apply": "/critics/apply", "signin": "/signin"}
         for width in (360, 390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             for name, url in urls.items():
@@ -256,7 +256,8 @@ def test_browser_axe_finds_no_serious_accessibility_violations(served):
         person = page.goto(served + "/search.json?q=Coppola").json()["people"][0]["url"]
         urls = [("home", "/"), ("film", film), ("critic", critic), ("person", person),
                 ("search", "/search?q=heart"), ("typo", "/search?q=hart+of+one"), ("films", "/films?sort=best"),
-                ("year", "/years/1982"), ("reappraised", "/reappraised"), ("missing", "/no/such/page")]
+                ("year", "/years/1982"), ("reappraised", "/reappraised"), ("missing", "/no/such/page"),
+                ("apply", "/critics/apply"), ("signin", "/signin")]
         found = {}
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})

@@ -77,7 +77,7 @@ def test_security_writes_refuse_anonymous_requests(client, hostile):
     strict = Client(enforce_csrf_checks=True)
     anonymous = strict.post(f"/api/v1/reviews/{review.pk}/verdict", {"verdict": "negative"},
                             content_type="application/json")
-    assert anonymous.status_code == 401 and anonymous.json()["error"].startswith("an editor's API token")
+    assert anonymous.status_code == 401 and anonymous.json()["error"].startswith("an API token or a signed-in session")
     assert Review.objects.get(pk=review.pk).verdict == review.verdict and Review.objects.count() == 2
 
 

@@ -141,6 +141,90 @@ def ingest(path, fmt, encoding, rejects, report, read_text, as_json):
 
 
 @main.command()
+@click.argument("urls", nargs=-1)
+@click.option("--due", is_flag=True, help="Read every subscribed feed that is due, then collect its new items' pages.")
+@click.option("--outlet", default="", help="File the reviews under this outlet (else each page's own publisher).")
+@click.option("--verdicts/--no-verdicts", "read_text", default=True, show_default=True,
+              help="Then read the quotes no rating or label decides (the text model) and score the films touched.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object (counts and each URL's outcome).")
+@with_db
+def collect(urls, due, outlet, read_text, as_json):
+    """Fetch review pages (URL…) or the subscribed feeds that are due (--due), politely:
+    robots.txt honoured, each host's rate and concurrency limited (docs/collect.md)."""
+    from .collect import collect_pages
+    from .collect.feeds import collect_due
+
+    if bool(urls) == due:
+        raise ReceptionError.of("E141") if not urls else click.UsageError("give URLs or --due, not both")
+    migrate()
+    bar = None
+    if not as_json and len(urls) > 1:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(urls), unit=" pages", desc="collecting", leave=False)
+    try:
+        result = collect_due(progress=bar) if due else collect_pages(urls, outlet=outlet, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    if read_text and result.touched_films:
+        from .pipeline import refresh
+
+        refresh(result.touched_films)
+    if as_json:
+        click.echo(json.dumps(result.as_dict()))
+        return
+    for feed in result.feeds:
+        click.echo(f"feed {feed['url']}: {feed['result']}")
+    for outcome in result.outcomes:
+        line = f"{outcome.result:<9} {outcome.url}"
+        if outcome.reason:
+            line += f": {outcome.reason}"
+        click.echo(line, err=outcome.result in ("failed", "refused"))
+    click.echo(result.summary())
+
+
+@main.group()
+def feeds():
+    """Outlets' RSS or Atom feeds that `reception collect --due` reads."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--outlet", default="", help="File the feed's reviews under this outlet.")
+@with_db
+def feeds_add(url, outlet):
+    """Subscribe to the feed at URL."""
+    from .collect.feeds import add_feed
+
+    migrate()
+    feed, created = add_feed(url, outlet)
+    click.echo(f"{'subscribed to' if created else 'already subscribed to'} {feed.url}"
+               + (f" (outlet: {feed.outlet})" if feed.outlet else ""))
+
+
+@feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@with_db
+def feeds_list(as_json):
+    """The subscribed feeds: when each was read, what it gave, when it is due."""
+    from .collect.models import Feed
+
+    migrate()
+    rows = [{"url": f.url, "outlet": f.outlet, "read": f.fetched_at.isoformat() if f.fetched_at else None,
+             "due": f.due_at.isoformat() if f.due_at else "now", "result": f.last_result,
+             "items": f.items.count()} for f in Feed.objects.all()]
+    if as_json:
+        click.echo(json.dumps({"feeds": rows}))
+        return
+    if not rows:
+        click.echo("no feeds; add one with `reception feeds add URL`")
+    for row in rows:
+        click.echo(f"{row['url']}{' (' + row['outlet'] + ')' if row['outlet'] else ''}: {row['items']} items; "
+                   f"read {row['read'] or 'never'}; due {row['due']}; {row['result'] or '-'}")
+
+
+@main.command()
 @click.argument("film")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @with_db
@@ -401,16 +485,17 @@ def editor(username, password_stdin):
 @click.option("--revoke", type=int, default=None, metavar="ID", help="Revoke (delete) the editor's token ID.")
 @with_db
 def token(username, label, days, listing, revoke):
-    """Issue an API token for an editor (printed once; only its hash is stored), or list or
-    revoke the editor's tokens."""
+    """Issue an API token for an editor, or an approved critic (for submissions): printed once,
+    only its hash is stored. Or list or revoke the user's tokens."""
     from django.contrib.auth import get_user_model
 
+    from .collect.models import CriticAccount
     from .web.editors import is_editor
     from .web.models import ApiToken
 
     migrate()
     user = get_user_model().objects.filter(username=username).first()
-    if user is None or not is_editor(user):
+    if user is None or not (is_editor(user) or CriticAccount.approved_user(user)):
         raise ReceptionError.of("E003", username=username)
     if revoke is not None:
         deleted, _ = ApiToken.objects.filter(user=user, pk=revoke).delete()

@@ -78,7 +78,8 @@ TABLE = [
             "Public API reads per client address (N/s, N/m, N/h or N/d), across every server process that "
             "shares the cache (RECEPTION_CACHE_URL, or this machine's cache folder)."),
     Setting("RECEPTION_SEARCH_RATE", "60/m", "Searches of the site (/search, its JSON) per client address."),
-    Setting("RECEPTION_WRITE_RATE", "120/m", "Writes per editor (the API's, the desk's)."),
+    Setting("RECEPTION_WRITE_RATE", "120/m", "Writes per editor (the API's, the desk's) and per critic (submissions)."),
+    Setting("RECEPTION_SIGNUP_RATE", "10/h", "Applications for an account per client address."),
     Setting("RECEPTION_DEPLOYED", "",
             "1 when served to the public behind HTTPS: secure cookies, HSTS (with preload), redirects to HTTPS "
             "(the proxy sets X-Forwarded-Proto), and a secret key of your own required.", parse=_flag),
@@ -95,6 +96,30 @@ TABLE = [
             parse=_number),
     Setting("RECEPTION_SQLITE_TIMEOUT", "20",
             "Seconds a SQLite writer waits for another (an import) to finish before it gives up.", parse=_number),
+    Setting("RECEPTION_COLLECT_CONTACT", "",
+            "How a site's owner reaches whoever runs this collector (a URL or an email address): sent in the "
+            "User-Agent of every request `reception collect` makes."),
+    Setting("RECEPTION_COLLECT_ALLOW_PRIVATE", "",
+            "1 lets `reception collect` fetch loopback, private and link-local addresses (off: only public ones, "
+            "so a submitted link cannot reach this machine's own network).", parse=_flag),
+    Setting("RECEPTION_COLLECT_TIMEOUT", "20", "Seconds one request of `reception collect` may take.",
+            parse=_number),
+    Setting("RECEPTION_COLLECT_MAX_BYTES", "5000000", "The largest page or feed `reception collect` reads, in bytes.",
+            parse=_whole),
+    Setting("RECEPTION_COLLECT_MAX_REDIRECTS", "5", "Redirects one fetch follows at most.", parse=_whole),
+    Setting("RECEPTION_COLLECT_RETRIES", "3",
+            "Tries after the first for a request that times out or is answered 429 or 5xx, each after a longer "
+            "wait (0.5 s, 1 s, 2 s …, or the site's Retry-After up to 60 s).", parse=_whole),
+    Setting("RECEPTION_COLLECT_HOST_INTERVAL", "1",
+            "Seconds between two requests to one host, at least (a robots.txt Crawl-delay asks more).",
+            parse=_number),
+    Setting("RECEPTION_COLLECT_HOST_CONCURRENCY", "2", "Requests to one host at a time, at most.", parse=_whole),
+    Setting("RECEPTION_FEED_MINUTES", "60",
+            "Minutes between two reads of a feed whose answer states no lifetime (Cache-Control max-age or "
+            "Expires); a stated lifetime counts, but never less than 5 minutes.", parse=_number),
+    Setting("RECEPTION_SUBMISSIONS_LIVE", "",
+            "1 puts critics' submitted reviews live at once; off, each waits in the editors' queue at /desk/.",
+            parse=_flag),
     Setting("RECEPTION_TEST_SQLITE", "",
             "Tests only: the SQLite file the test run uses as its test database (empty: Django's default)."),
 ]

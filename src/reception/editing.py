@@ -244,3 +244,73 @@ def merge_outlets(queryset, keep=None) -> tuple[Outlet, int]:
         Outlet.objects.filter(pk__in=[other.pk for other in others]).delete()
         reviews_changed(films, {keep.pk}, dropped)
     return keep, len(others)
+
+
+# collected reviews: pages held for a film, critics' accounts and submissions ---------------
+
+def place_held(held, film_id: int, editor=None):
+    """A held page's review stored under the film the editor names (collect.place)."""
+    from .collect import Read, store_pages
+    from .collect.page import PageReview
+
+    if held.settled_at is not None:
+        raise EditError("this page has been placed already")
+    if not Film.objects.filter(pk=film_id).exists():
+        raise EditError(f"no film {film_id}")
+    done = store_pages([Read(held.url, pages=[PageReview.from_dict(held.page)])], label=held.label,
+                       quote=held.quote, critic=held.critic, film_id=film_id)
+    outcome = done.outcomes[0]
+    type(held).objects.filter(pk=held.pk).update(review_id=outcome.review_id)
+    _submission_placed(held.url, outcome, editor)
+    pipeline.refresh(done.touched_films)
+    return outcome
+
+
+def _submission_placed(url: str, outcome, editor) -> None:
+    from django.utils import timezone
+
+    from .collect.models import Submission
+
+    Submission.objects.filter(status=Submission.Status.HELD, page__url=url).update(
+        status=Submission.Status.LIVE, film_id=outcome.film_id, review_id=outcome.review_id,
+        decided_at=timezone.now(), decided_by=editor)
+
+
+def dismiss_held(items) -> int:
+    from django.utils import timezone
+
+    return type(items[0]).objects.filter(pk__in=[h.pk for h in items], settled_at__isnull=True).update(
+        settled_at=timezone.now()) if items else 0
+
+
+def submit_review(account, url: str, quote: str, verdict: str):
+    """A critic's submission: recorded and its page read; live at once with
+    RECEPTION_SUBMISSIONS_LIVE, else left for an editor (`publish_submissions`)."""
+    from .collect.submissions import submit
+    from .config import setting
+
+    submission = submit(account, url, quote, verdict)
+    if setting("RECEPTION_SUBMISSIONS_LIVE") and submission.page:
+        publish_submissions([submission])
+        submission.refresh_from_db()
+    return submission
+
+
+def publish_submissions(items, editor=None) -> int:
+    from .collect.submissions import publish
+
+    done = publish(items, editor)
+    pipeline.refresh(done.touched_films)
+    return len(done.outcomes)
+
+
+def reject_submissions(items, editor=None) -> int:
+    from .collect.submissions import reject
+
+    return reject(items, editor)
+
+
+def decide_critic_accounts(items, approve: bool, editor=None) -> int:
+    from .collect.submissions import decide_accounts
+
+    return decide_accounts(items, approve, editor)

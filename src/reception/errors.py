@@ -1,8 +1,8 @@
 """Errors with stable codes, every one in the catalogue below, raised by the library and
 turned into one line by the CLI (and into the one JSON error shape by the API).
 
-Codes: E001–E009 configuration and set-up, E100–E199 ingest (file level), E200–E299 catalogue
-look-ups, E300–E399 the verdict model. docs/cli.md lists each (tests/test_docs.py checks).
+Codes: E001–E009 configuration and set-up, E100–E199 ingest (file level), E140–E149 collection,
+E200–E299 catalogue look-ups, E300–E399 the verdict model. docs/cli.md lists each (tests/test_docs.py checks).
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ CATALOGUE = {entry.code: entry for entry in [
          "database URL {url!r} names no file; try sqlite:///reception.db"),
     Code("E002", "a database URL of another kind",
          "unsupported database URL {url!r}: use sqlite:///FILE or postgresql://USER:PASS@HOST:PORT/DB"),
-    Code("E003", "no such editor (`reception token`)",
-         "no editor {username!r}; create one with `reception editor {username}`"),
+    Code("E003", "no such editor or approved critic (`reception token`)",
+         "no editor or approved critic {username!r}; create an editor with `reception editor {username}`, or "
+         "approve the critic's account at /desk/"),
     Code("E004", "the text model is not installed",
          "the text model is not installed ({part} is missing): {install}"),
     Code("E005", "the public development key, where a key of your own is needed",
@@ -75,6 +76,11 @@ CATALOGUE = {entry.code: entry for entry in [
              "no films": "{path}: none of the dump's {pages} article(s) is a film's (no film infobox); "
                          "nothing was imported",
          }),
+    Code("E140", "a URL the collector will not fetch or subscribe to",
+         "{url}: {reason}"),
+    Code("E141", "`reception collect` given nothing to collect",
+         "give one or more URLs of review pages, or --due to read the subscribed feeds"),
+    Code("E142", "a critic's submission refused (why is said)", "submission refused: {reason}"),
     Code("E200", "no such film",
          "no film matches {ref!r}; try `reception reviews` with an id or check the title"),
     Code("E201", "several films match", "{ref!r} matches several films: {candidates}; give the year or the id"),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "reception.catalog",
     "reception.scores",
+    "reception.collect",
     "reception.web",
 ]
 # The API's docs page (Swagger UI) is served from the files django-ninja bundles, no CDN: its

@@ -100,11 +100,21 @@ class Resolver:
 
     def find_film(self, ref: FilmRef) -> int | None:
         """The film a reference names, by the rules in catalog.identity; raises on ambiguity."""
+        films = self.film_candidates(ref)
+        if len(films) > 1:
+            ids = ", ".join(map(str, films))
+            raise AmbiguousFilm(f"ambiguous film {ref.describe()!r}: matches films {ids}; left for an editor")
+        return films[0] if films else None
+
+    def film_candidates(self, ref: FilmRef) -> list[int]:
+        """The films of the first step of catalog.identity's rules that finds any: one is a
+        match, several an ambiguity."""
         if ref.source:
-            return self.film_ids.get((ref.source, ref.key))
+            found = self.film_ids.get((ref.source, ref.key))
+            return [] if found is None else [found]
         candidates = self.titles.get(title_key(ref.title), [])
         if not candidates:
-            return None
+            return []
         if ref.year is None:
             steps = [candidates]
         else:
@@ -114,13 +124,9 @@ class Resolver:
                 [c for c in candidates if c[1] is None],
             ]
         for found in steps:
-            films = list(dict.fromkeys(film_id for film_id, _ in found))  # by its title and an alias: one
-            if len(films) == 1:
-                return films[0]
-            if len(films) > 1:
-                ids = ", ".join(map(str, films))
-                raise AmbiguousFilm(f"ambiguous film {ref.describe()!r}: matches films {ids}; left for an editor")
-        return None
+            if found:
+                return list(dict.fromkeys(film_id for film_id, _ in found))  # by its title and an alias: one
+        return []
 
     def _new_film(self, title: str, year: int | None, title_known: bool = True) -> int:
         film_id = self._insert("catalog_film", {

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from .. import editing, ratings
 from ..catalog import decisions, models
+from ..collect import models as collect_models
 from ..catalog.keys import review_key
 from ..ingest.formats import NAMES
 from .models import ApiToken
@@ -427,3 +428,69 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # the token's text is shown once, by `reception token`
+
+
+# collection: feeds, pages held for a film, critics' accounts and submissions ---------------
+
+class FeedItemInline(admin.TabularInline):
+    model = collect_models.FeedItem
+    extra = 0
+    fields = ("link", "seen_at", "done", "tries", "result")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(collect_models.Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ("url", "outlet", "fetched_at", "due_at", "last_result")
+    readonly_fields = ("fetched_at", "etag", "last_modified", "last_result")
+    search_fields = ("url", "outlet")
+    inlines = [FeedItemInline]
+
+
+@admin.register(collect_models.HeldPage)
+class HeldPageAdmin(admin.ModelAdmin):
+    list_display = ("url", "reason", "held_at", "settled_at")
+    list_filter = (("settled_at", admin.EmptyFieldListFilter),)
+    readonly_fields = ("url", "page", "reason", "candidates", "label", "quote", "critic", "held_at", "settled_at",
+                       "review")
+
+
+@admin.register(collect_models.CriticAccount)
+class CriticAccountAdmin(admin.ModelAdmin):
+    list_display = ("name", "outlet", "user", "status", "applied_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("name", "outlet", "user__username")
+    raw_id_fields = ("critic",)
+    readonly_fields = ("user", "applied_at", "decided_at", "decided_by")
+    actions = ["approve", "refuse"]
+
+    @admin.action(description="Approve the selected critics' accounts")
+    def approve(self, request, queryset):
+        done = editing.decide_critic_accounts(list(queryset), True, request.user)
+        self.message_user(request, f"{done} approved")
+
+    @admin.action(description="Refuse the selected critics' accounts")
+    def refuse(self, request, queryset):
+        done = editing.decide_critic_accounts(list(queryset), False, request.user)
+        self.message_user(request, f"{done} refused")
+
+
+@admin.register(collect_models.Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("url", "account", "verdict", "status", "submitted_at")
+    list_filter = ("status", "verdict")
+    search_fields = ("url", "account__name")
+    readonly_fields = ("account", "url", "quote", "verdict", "submitted_at", "page", "reason", "film", "review",
+                       "decided_at", "decided_by")
+    actions = ["publish", "reject"]
+
+    @admin.action(description="Publish the selected submissions")
+    def publish(self, request, queryset):
+        done = editing.publish_submissions(list(queryset.filter(status=collect_models.Submission.Status.QUEUED)),
+                                           request.user)
+        self.message_user(request, f"{done} published")
+
+    @admin.action(description="Reject the selected submissions")
+    def reject(self, request, queryset):
+        self.message_user(request, f"{editing.reject_submissions(list(queryset), request.user)} rejected")

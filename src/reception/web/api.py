@@ -38,6 +38,7 @@ from . import schemas as S
 from .listing import SHOWS, SORTS, listing
 from .editors import is_editor
 from .models import ApiToken
+from ..collect.models import CriticAccount
 
 READ_RATE, WRITE_RATE = setting("RECEPTION_API_RATE"), setting("RECEPTION_WRITE_RATE")
 # What a write may answer besides its own result: no editor, no such object, too many writes.
@@ -75,6 +76,23 @@ class EditorSession(SessionAuth):
 
 EDITOR = [EditorToken(), EditorSession()]
 
+
+class CriticToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = ApiToken.user_for(token, CriticAccount.approved_user)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class CriticSession(EditorSession):
+    def authenticate(self, request, key):
+        user = SessionAuth.authenticate(self, request, key)
+        return user if user is not None and CriticAccount.approved_user(user) else None
+
+
+CRITIC = [CriticToken(), CriticSession()]
+
 # ninja renders its bundled Swagger page only when listed as an app (settings say why it is
 # not); otherwise it renders a page loading Swagger from a CDN. Its "CDN" page is pointed at
 # the bundled one, which loads the files `collectstatic` took from ninja (settings).
@@ -100,8 +118,8 @@ def _invalid(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
-    return json_error(401, "an editor's API token or a signed-in staff session (with its CSRF token) is needed",
-                      WWW_Authenticate="Bearer")
+    return json_error(401, "an API token or a signed-in session (with its CSRF token) is needed: an editor's, or "
+                           "for submissions an approved critic's", WWW_Authenticate="Bearer")
 
 
 @api.exception_handler(HttpError)
@@ -384,3 +402,33 @@ def approve(request, film_id: int):
     editing.approve(consensus, request.user.get_username())
     return {"ok": True, "consensus": consensus_json(consensus)}
 
+
+
+class SubmissionIn(Schema):
+    url: str
+    quote: str
+    verdict: str  # positive or negative (fresh or rotten): the critic's own call
+
+
+def _submission_json(sub) -> dict:
+    return {"id": sub.pk, "url": sub.url, "quote": sub.quote, "verdict": sub.verdict, "status": sub.status,
+            "reason": sub.reason, "submitted_at": sub.submitted_at.isoformat(), "page": sub.page,
+            "film": pages.film_ref(sub.film) if sub.film_id else None, "review": sub.review_id}
+
+
+@api.post("/submissions", auth=CRITIC, throttle=[ByEditor("write", WRITE_RATE)],
+          response={201: S.SubmissionOut, 400: S.Error, **REFUSED},
+          summary="A critic submits their review: its link, a quote and their own verdict (an approved critic's "
+                  "token); the page is read at once, and the review waits for an editor or goes live")
+def submit(request, payload: SubmissionIn):
+    sent = editing.submit_review(CriticAccount.of(request.auth), payload.url, payload.quote, payload.verdict)
+    return Status(201, _submission_json(sent))
+
+
+@api.get("/submissions", auth=CRITIC, response={200: S.Submissions, **REFUSED},
+         summary="The critic's own submissions, newest first, with where each stands")
+def submissions(request):
+    from ..collect.models import Submission
+
+    sent = Submission.objects.filter(account=CriticAccount.of(request.auth)).select_related("film")[:200]
+    return {"submissions": [_submission_json(sub) for sub in sent]}

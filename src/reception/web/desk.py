@@ -1,6 +1,7 @@
-"""The editors' desk: three queues (ratings against labels, verdicts to check, consensus drafts),
-each counted, paged and sorted with the most-read films first, with actions on the items
-checked or on a whole page; one-click verdict overrides from any review list. Staff only;
+"""The editors' desk: queues of ratings against labels, verdicts to check, consensus drafts,
+critics' submissions, collected pages whose film an editor must name, and critics' accounts,
+each counted and paged (reviews and drafts with the most-read films first, the rest oldest
+first), with actions on the items checked or on a whole page; one-click verdict overrides from any review list. Staff only;
 every change is a POST checked for its CSRF token, and brings the editor back to the same
 queue and page. Merging critics and outlets is an action in their admin lists."""
 
@@ -18,7 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import editing
-from ..catalog.models import Consensus, Review
+from ..catalog.models import Consensus, Film, Review
+from ..collect.models import CriticAccount, HeldPage, Submission
 from .editors import editor_required
 from .limits import ByEditor, limited
 from .listing import page_count, page_of
@@ -37,7 +39,7 @@ class Queue:
 
 
 def _verdict(verdict: str):
-    return lambda items: editing.override(items, verdict)
+    return lambda items, editor: editing.override(items, verdict)
 
 
 QUEUES = {q.key: q for q in (
@@ -46,9 +48,9 @@ QUEUES = {q.key: q for q in (
           "stands meanwhile; a rating read on an inferred scale counts in no average until you settle it.",
           lambda: Review.objects.exclude(conflict="").order_by(*MOST_READ, "id"),
           {"label-rating-counts": ("Label stands, rating counts",
-                                   lambda items: editing.settle_conflicts(items, rating_counts=True)),
+                                   lambda items, editor: editing.settle_conflicts(items, rating_counts=True)),
            "label-rating-aside": ("Label stands, rating misread: set it aside",
-                                  lambda items: editing.settle_conflicts(items, rating_counts=False)),
+                                  lambda items, editor: editing.settle_conflicts(items, rating_counts=False)),
            "positive": ("Mark positive", _verdict("positive")),
            "negative": ("Mark negative", _verdict("negative"))}),
     Queue("check", "Verdicts to check",
@@ -61,20 +63,46 @@ QUEUES = {q.key: q for q in (
           "Drafted from the reviews, each clause citing its reviews. Approve as written, or edit in the admin.",
           lambda: Consensus.objects.filter(status=Consensus.Status.DRAFT).order_by(*MOST_READ, "id"),
           {"approve": ("Approve", None)}),
+    Queue("submissions", "Critics' submissions",
+          "Reviews critics sent in, with their own verdict and quote, and what their page says. Publish puts "
+          "them live (the critic's verdict first); one whose film is not certain then waits under Pages to place.",
+          lambda: Submission.objects.filter(status=Submission.Status.QUEUED).order_by("submitted_at", "id"),
+          {"publish": ("Publish", editing.publish_submissions),
+           "reject": ("Reject", editing.reject_submissions)}),
+    Queue("held", "Pages to place",
+          "Collected reviews whose film is not certain: the title names several films, or only a headline names "
+          "it. Name the film (a candidate, or any film's id); Dismiss drops the page.",
+          lambda: HeldPage.objects.filter(settled_at__isnull=True).order_by("held_at", "id"),
+          {"dismiss": ("Dismiss", lambda items, editor: editing.dismiss_held(items))}),
+    Queue("critics", "Critics' accounts",
+          "Critics who applied to submit their reviews. Approve links each to the catalogue's critic of that name "
+          "(added if new).",
+          lambda: CriticAccount.objects.filter(status=CriticAccount.Status.APPLIED).order_by("applied_at", "id"),
+          {"approve": ("Approve", lambda items, editor: editing.decide_critic_accounts(items, True, editor)),
+           "refuse": ("Refuse", lambda items, editor: editing.decide_critic_accounts(items, False, editor))}),
 )}
+REVIEW_QUEUES = {"conflicts", "check"}
 
 
 @editor_required
 def queue(request):
     chosen = QUEUES.get(request.GET.get("queue"), QUEUES["conflicts"])
-    items = chosen.items().select_related("film", "film__score")
-    if chosen.key != "drafts":
+    items = chosen.items()
+    if chosen.key in REVIEW_QUEUES or chosen.key == "drafts":
+        items = items.select_related("film", "film__score")
+    if chosen.key in REVIEW_QUEUES:
         items = items.select_related("critic", "outlet")
+    elif chosen.key == "submissions":
+        items = items.select_related("account", "account__critic")
+    elif chosen.key == "critics":
+        items = items.select_related("user")
     count = items.count()
     page, start = page_of(request.GET.get("page"), count, PER_PAGE)
     shown = list(items[start:start + PER_PAGE])
     if chosen.key == "drafts":
         _with_evidence(shown)
+    if chosen.key == "held":
+        _with_candidates(shown)
     return render(request, "web/desk.html", {
         "queue": chosen, "queues": [(q, q.items().count()) for q in QUEUES.values()],
         "items": shown, "count": count, "page": page,
@@ -90,6 +118,12 @@ def _with_evidence(drafts) -> None:
     for consensus in drafts:
         consensus.evidence = [{**clause, "cited": [reviews[i] for i in clause["review_ids"] if i in reviews]}
                               for clause in consensus.clauses or []]
+
+
+def _with_candidates(held) -> None:
+    films = Film.objects.in_bulk({pk for page in held for pk in page.candidates or []})
+    for page in held:
+        page.films = [films[pk] for pk in page.candidates or [] if pk in films]
 
 
 def _back(request, default: str):
@@ -129,7 +163,7 @@ def act(request):
             editing.approve(consensus, request.user.get_username())
         done = len(items)
     else:
-        done = run(items)
+        done = run(items, request.user)
     messages.success(request, f"{text}: {done} of {len(items)} done by {request.user.get_username()}")
     return _back(request, f"/desk/?queue={chosen.key}")
 
@@ -158,9 +192,28 @@ def approve(request, consensus_id: int):
     return _back(request, "/desk/?queue=drafts")
 
 
+@require_POST
+@editor_required
+@limited("write", "RECEPTION_WRITE_RATE", by=ByEditor)
+def place(request, held_id: int):
+    """A held page's review stored under the film the editor names."""
+    held = get_object_or_404(HeldPage, pk=held_id)
+    try:
+        film_id = int((request.POST.get("film_id") or request.POST.get("film") or "").strip())
+    except ValueError:
+        return HttpResponseBadRequest("name the film by its id")
+    try:
+        outcome = editing.place_held(held, film_id, request.user)
+    except editing.EditError as exc:
+        return HttpResponseBadRequest(str(exc))
+    messages.success(request, f"{held.url}: review {outcome.result} under film {film_id}")
+    return _back(request, "/desk/?queue=held")
+
+
 urlpatterns = [
     path("desk/", queue, name="desk"),
     path("desk/act", act, name="desk-act"),
     path("desk/reviews/<int:review_id>/verdict", override, name="desk-override"),
     path("desk/consensus/<int:consensus_id>/approve", approve, name="desk-approve"),
+    path("desk/held/<int:held_id>/place", place, name="desk-place"),
 ]

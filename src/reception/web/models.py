@@ -44,8 +44,13 @@ class ApiToken(models.Model):
         """The editor (web.editors.is_editor) an unexpired token belongs to, or None."""
         from .editors import is_editor
 
+        return cls.user_for(token, is_editor)
+
+    @classmethod
+    def user_for(cls, token: str, allowed):
+        """The active user an unexpired token belongs to, if `allowed(user)`; else None."""
         found = cls.objects.select_related("user").filter(digest=_digest(token or "")).first()
-        if found is None or found.expires_at <= timezone.now() or not is_editor(found.user):
+        if found is None or found.expires_at <= timezone.now() or not found.user.is_active or not allowed(found.user):
             return None
         cls.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         return found.user

@@ -260,3 +260,34 @@ class Reviewed(Open):
 class Approved(Open):
     ok: bool
     consensus: ConsensusOut | None
+
+
+class PageRead(Open):
+    """What was read from a review page (collect.page.PageReview)."""
+    kind: str
+    url: str
+    film_title: str
+    film_year: int | None = None
+    directors: list[str] = []
+    critic: str = ""
+    outlet: str = ""
+    published: str | None = None
+    rating_raw: str = ""
+    quote: str = ""
+
+
+class SubmissionOut(Open):
+    id: int
+    url: str
+    quote: str
+    verdict: str
+    status: str
+    reason: str
+    submitted_at: str
+    page: PageRead | None = None
+    film: FilmRef | None = None
+    review: int | None = None
+
+
+class Submissions(Open):
+    submissions: list[SubmissionOut]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk, internal, views
+from . import critics_desk, desk, internal, views
 from .api import api
 
 pages = [
@@ -34,5 +34,6 @@ urlpatterns += [
     path("favicon.ico", views.favicon),
     path("api/v1/", api.urls),
     *desk.urlpatterns,
+    *critics_desk.urlpatterns,
     *internal.urlpatterns,
 ]

@@ -1,0 +1,389 @@
+"""A review page read: who reviewed which film, when, with what rating, in which words.
+
+The page's own markup says it, read by extruct, in this order:
+1. schema.org `Review` (or `CriticReview`) as JSON-LD, then as microdata: `itemReviewed` a
+   `Movie` (name, dateCreated or datePublished for its year, director), `author`, `publisher`,
+   `datePublished`, `reviewRating` (ratingValue over bestRating), `description`. A `Movie`
+   carrying its `review` counts the same. A review of anything else (a `Book`, a `MusicAlbum`,
+   a `TVSeries`) is refused as not a film's.
+2. Open Graph alone (`og:title`, `og:description`, `og:site_name`, `article:author`,
+   `article:published_time`): the film is then named only by a headline ("'Glass Orchard'
+   review: …", "Review: Glass Orchard (2021)"), which is read only in those forms, and only
+   a film already in the catalogue is matched to it (collect.place).
+3. No markup: refused; the page says nothing we can read without guessing.
+
+The quote is the page's own summary (the review's `description`, else `og:description`, else
+the meta description); without one, the first sentences of the critic's text (the review's
+`reviewBody`, else the page's main text by trafilatura), at most QUOTE_CHARS: never the whole
+article. The page's canonical URL (`<link rel="canonical">`, else `og:url`, on the same site
+as the page) is the review's key, so collecting it again finds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..ingest.records import RowError, parse_date
+
+QUOTE_CHARS = 300
+FILM_TYPES = {"Movie"}
+REVIEW_TYPES = {"Review", "CriticReview", "EmployerReview", "UserReview"}
+# Query parameters that say how a visitor came, not which page: dropped from a URL without a
+# canonical link, so a feed's "?utm_source=feed" and a share's "?fbclid=…" are one page.
+TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|ocid)$", re.I)
+
+
+class Unreadable(ValueError):
+    """A page that holds no film review we can read; `code` sorts the report."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code = code
+
+
+@dataclass
+class PageReview:
+    kind: str  # json-ld, microdata or opengraph: where the facts came from
+    url: str  # the canonical URL
+    film_title: str
+    film_year: int | None = None
+    directors: list[str] = field(default_factory=list)
+    critic: str = ""
+    outlet: str = ""
+    published: dt.date | None = None
+    rating_raw: str = ""
+    quote: str = ""
+    # The film named only by a headline (Open Graph): matched to a catalogue film, never added.
+    headline_only: bool = False
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PageReview":
+        data = dict(data)
+        data["published"] = dt.date.fromisoformat(data["published"]) if data.get("published") else None
+        return cls(**data)
+
+
+def read_page(html: str, url: str) -> list[PageReview]:
+    """Every film review the page at `url` holds (one, nearly always); Unreadable if none."""
+    import extruct
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        raise Unreadable("no-markup", f"not an HTML page ({exc})") from None
+    metas = _metas(tree)
+    canonical = _canonical(tree, metas, url)
+    try:
+        data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata", "opengraph"], uniform=True,
+                               errors="ignore")
+    except Exception as exc:  # extruct raises what its parsers raise; the page is refused, with why
+        raise Unreadable("no-markup", f"its markup could not be read ({type(exc).__name__}: {exc})") from None
+    og = _opengraph(data.get("opengraph") or [])
+    others = []
+    for kind in ("json-ld", "microdata"):
+        found, refused = _reviews(data.get(kind) or [])
+        others += refused
+        if found:
+            return [_from_schema(review, kind, canonical, metas, og, tree, many=len(found) > 1) for review in found]
+    if others:
+        raise Unreadable("not-a-film", f"it reviews {_a(others[0])}, not a film")
+    if og.get("og:title") or og.get("og:description"):
+        return [_from_opengraph(og, metas, canonical, tree)]
+    raise Unreadable("no-markup", "it has no review markup (schema.org Review or Open Graph) naming a film")
+
+
+# the markup ----------------------------------------------------------------------------------
+
+def _types(item) -> set[str]:
+    kinds = item.get("@type") if isinstance(item, dict) else None
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return {str(k).rsplit("/", 1)[-1] for k in kinds if k}
+
+
+def _nodes(items):
+    """Every object of the extracted items, nested ones and @graph members included."""
+    stack = list(items)
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        elif isinstance(item, dict):
+            yield item
+            stack[:0] = [value for value in item.values() if isinstance(value, (dict, list))]
+
+
+def _reviews(items) -> tuple[list[dict], list[str]]:
+    """The reviews of films among `items`, and the types of other things reviewed."""
+    nodes = list(_nodes(items))
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and len(node) > 1}
+    films, others, seen = [], [], set()
+    for node in nodes:
+        if _types(node) & FILM_TYPES and isinstance(node.get("review"), (dict, list)):
+            for review in _list(node["review"]):
+                if isinstance(review, dict) and id(review) not in seen:
+                    seen.add(id(review))
+                    films.append({**review, "itemReviewed": {k: v for k, v in node.items() if k != "review"}})
+            continue
+        if not _types(node) & REVIEW_TYPES or id(node) in seen:
+            continue
+        seen.add(id(node))
+        reviewed = node.get("itemReviewed")
+        reviewed = _list(reviewed)[0] if reviewed else None
+        if isinstance(reviewed, dict) and set(reviewed) == {"@id"}:
+            reviewed = by_id.get(reviewed["@id"], reviewed)
+        if isinstance(reviewed, dict) and _types(reviewed) & FILM_TYPES:
+            films.append({**node, "itemReviewed": reviewed})
+        elif isinstance(reviewed, dict) and _types(reviewed):
+            others.append(sorted(_types(reviewed))[0])
+    return films, others
+
+
+def _from_schema(review: dict, kind: str, canonical: str, metas: dict, og: dict, tree, many: bool) -> PageReview:
+    film = review["itemReviewed"]
+    title = _text(film.get("name")) or _text(film.get("alternateName"))
+    if not title:
+        raise Unreadable("no-film", "its review markup names no film (itemReviewed has no name)")
+    year = _year(film.get("dateCreated") or film.get("datePublished") or film.get("copyrightYear")
+                 or _first(film.get("releasedEvent"), "startDate"))
+    directors = [name for name in map(_name, _list(film.get("director"))) if name]
+    url = canonical
+    if many:  # a round-up: one page, several reviews, each keyed by its film
+        url = f"{canonical}#{re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')}"
+    quote = (_text(review.get("description")) or og.get("og:description") or metas.get("description")
+             or _passage(_text(review.get("reviewBody")) or _main_text(tree)))
+    return PageReview(
+        kind=kind, url=url, film_title=title, film_year=year, directors=directors,
+        critic=_person(review.get("author")) or metas.get("author", "") or og.get("article:author", ""),
+        outlet=(_name(_first_of(review.get("publisher"))) or _name(_first_of(review.get("sourceOrganization")))
+                or og.get("og:site_name", "")),
+        published=_date(review.get("datePublished") or review.get("dateCreated") or og.get("article:published_time")
+                        or metas.get("article:published_time")),
+        rating_raw=_rating(review.get("reviewRating")), quote=_quote(quote))
+
+
+def _from_opengraph(og: dict, metas: dict, canonical: str, tree) -> PageReview:
+    headline = og.get("og:title") or metas.get("title", "")
+    title, year = film_from_headline(headline, og.get("og:site_name", ""))
+    if not title:
+        raise Unreadable("no-film", f"it names its film only in a headline we do not read as one: {headline[:80]!r}")
+    author = og.get("article:author") or metas.get("author", "")
+    if author.startswith(("http://", "https://")):
+        author = ""  # a profile page's URL, not a name
+    return PageReview(
+        kind="opengraph", url=canonical, film_title=title, film_year=year, critic=author,
+        outlet=og.get("og:site_name", ""),
+        published=_date(og.get("article:published_time") or metas.get("article:published_time")),
+        quote=_quote(og.get("og:description") or metas.get("description") or _passage(_main_text(tree))),
+        headline_only=True)
+
+
+_QUOTED = re.compile(r"[‘'\"“«]\s*([^‘’'\"“”«»]{1,120}?)\s*[’'\"”»]\s*(?:\((\d{4})\)\s*)?(?:(?:film|movie)\s+)?review\b",
+                     re.I)
+_REVIEW_FIRST = re.compile(r"^(?:(?:film|movie)\s+)?review\s*[:–—-]\s*(.{1,120}?)\s*(?:\((\d{4})\))?\s*(?:[:–—|]\s.*)?$",
+                           re.I)
+_TITLE_FIRST = re.compile(r"^(.{1,120}?)\s*(?:\((\d{4})\))?\s*(?:[–—-]\s*)?(?:(?:film|movie)\s+)?review\b(?:\s*[:–—|-].*)?$",
+                          re.I)
+
+
+def film_from_headline(headline: str, site: str = "") -> tuple[str, int | None]:
+    """A film's title and year as a review's headline states them, in the forms
+    "'Title' review: …", "Review: Title (2021)", "Title (2021) review" and "Title review – …";
+    ('', None) for any other headline (never a guess)."""
+    text = " ".join((headline or "").split())
+    if site:  # "… | The Lantern Review": the site's name is no part of the headline
+        text = re.sub(rf"\s*[|–—-]\s*{re.escape(site)}\s*$", "", text, flags=re.I)
+    for pattern in (_QUOTED, _REVIEW_FIRST, _TITLE_FIRST):
+        match = pattern.search(text) if pattern is _QUOTED else pattern.match(text)
+        if match and match.group(1).strip(" :–—-"):
+            return match.group(1).strip(" :–—-"), int(match.group(2)) if match.group(2) else None
+    return "", None
+
+
+# the page's own head -------------------------------------------------------------------------
+
+def _metas(tree) -> dict:
+    found = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if key and content:
+            found.setdefault(key, content)
+    title = tree.find(".//title")
+    if title is not None and title.text_content().strip():
+        found.setdefault("title", title.text_content().strip())
+    return found
+
+
+def _canonical(tree, metas: dict, url: str) -> str:
+    """The page's canonical URL when it names one on its own site, else `url` without its
+    fragment and tracking parameters."""
+    page = urlsplit(url)
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            candidate = _absolute(link.get("href").strip(), url)
+            if _same_site(candidate, page):
+                return _clean(candidate)
+    if metas.get("og:url") and _same_site(_absolute(metas["og:url"], url), page):
+        return _clean(_absolute(metas["og:url"], url))
+    return _clean(url)
+
+
+def _absolute(href: str, base: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, href)
+
+
+def _same_site(candidate: str, page) -> bool:
+    """Another site's URL as a canonical would let one page overwrite another site's review:
+    the same host, or one a subdomain of the other ("www." aside: amp.example.com names
+    www.example.com), but not two sites under one public suffix (a.co.uk, b.co.uk)."""
+    other = urlsplit(candidate)
+    if other.scheme not in ("http", "https") or not other.hostname or not page.hostname:
+        return False
+    one, two = (host.lower().removeprefix("www.") for host in (other.hostname, page.hostname))
+    return one == two or one.endswith("." + two) or two.endswith("." + one)
+
+
+def _clean(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+
+
+def _opengraph(items) -> dict:
+    found = {}
+    for item in items:
+        for key, value in item.items():
+            if ":" in key and isinstance(value, str) and value.strip():
+                found.setdefault(key, " ".join(value.split()))
+    return found
+
+
+# values --------------------------------------------------------------------------------------
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else [value] if value is not None else []
+
+
+def _first_of(value):
+    values = _list(value)
+    return values[0] if values else None
+
+
+def _first(value, key):
+    for item in _list(value):
+        if isinstance(item, dict) and item.get(key):
+            return item[key]
+    return None
+
+
+def _text(value) -> str:
+    import html
+
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), "")
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name") or ""
+    return " ".join(html.unescape(str(value or "")).split())
+
+
+def _name(value) -> str:
+    return _text(value.get("name") if isinstance(value, dict) else value)
+
+
+def _person(value) -> str:
+    """The first author who is a person (an Organization as author is the outlet's desk)."""
+    for author in _list(value):
+        if isinstance(author, dict) and _types(author) - {"Person"}:
+            continue
+        if _name(author):
+            return _name(author)
+    return ""
+
+
+def _year(value) -> int | None:
+    match = re.match(r"\s*(\d{4})", str(value or ""))
+    return int(match.group(1)) if match and 1870 <= int(match.group(1)) <= 2100 else None
+
+
+def _date(value) -> dt.date | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except RowError:
+        try:  # ISO forms parse_date does not hold ("2019-05-14T09:00:00.000+0100")
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            return None
+
+
+def _number(text: str) -> str:
+    """'3.50' → '3.5', '7' → '7': the rating as a critic would write it."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return f"{value:g}"
+
+
+def _rating(value) -> str:
+    """The rating as our table reads it: "3.5/5" from ratingValue and bestRating; a value with
+    no bestRating as given ("B+", "4 stars"), which the table reads or flags; a scale that does
+    not start at 0 or 1 kept whole, so the table flags it rather than misread it."""
+    rating = _first_of(value)
+    if not isinstance(rating, dict):
+        return _text(rating)
+    given = _text(rating.get("ratingValue"))
+    if not given:
+        return ""
+    best, worst = _text(rating.get("bestRating")), _text(rating.get("worstRating"))
+    if not best:
+        return given
+    if worst and _number(worst) not in ("0", "1"):
+        return f"{_number(given)} on a scale of {_number(worst)} to {_number(best)}"
+    return f"{_number(given)}/{_number(best)}"
+
+
+def _a(kind: str) -> str:
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind).lower()
+    return f"{'an' if spaced[:1] in 'aeiou' else 'a'} {spaced}"
+
+
+# the critic's words --------------------------------------------------------------------------
+
+def _main_text(tree) -> str:
+    """The page's main text (trafilatura), without navigation, footers or a paywall box."""
+    import lxml.html
+    import trafilatura
+
+    try:
+        return trafilatura.extract(lxml.html.tostring(tree, encoding="unicode"), include_comments=False,
+                                   include_tables=False, favor_precision=True) or ""
+    except Exception:  # trafilatura gives up on odd pages with assorted errors: no passage then
+        return ""
+
+
+def _passage(text: str) -> str:
+    """The first sentences of the critic's text, up to QUOTE_CHARS."""
+    text = " ".join((text or "").split())
+    if len(text) <= QUOTE_CHARS:
+        return text
+    cut = text[:QUOTE_CHARS]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    return cut[: end + 1] if end > 40 else cut.rsplit(" ", 1)[0] + " …"
+
+
+def _quote(text: str) -> str:
+    return _passage(_text(text))

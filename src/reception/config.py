@@ -92,6 +92,12 @@ TABLE = [
     Setting("RECEPTION_TOKEN_DAYS", "90", "Days an API token stays valid after it is issued.", parse=_whole),
     Setting("RECEPTION_SIGNIN_ATTEMPTS", "10",
             "Failed sign-ins allowed per account, and per client address, in 15 minutes.", parse=_whole),
+    Setting("RECEPTION_HTTP_MAX_AGE", "60",
+            "Seconds a browser, a reverse proxy or a CDN may serve a visitor's page without asking again "
+            "(Cache-Control max-age; ETag and Last-Modified make asking again cheap).", parse=_whole),
+    Setting("RECEPTION_HTTP_STALE", "600",
+            "Seconds past max-age a cache may serve a page while it asks for a fresh one "
+            "(Cache-Control stale-while-revalidate).", parse=_whole),
     Setting("RECEPTION_PAGE_CACHE_MB", "64", "Megabytes of pages each server process keeps cached.",
             parse=_number),
     Setting("RECEPTION_SQLITE_TIMEOUT", "20",

@@ -414,6 +414,8 @@ class DataVersion(models.Model):
     whether a page it cached is still current (see catalog.version)."""
 
     number = models.BigIntegerField(default=0)
+    # When it was last raised: the Last-Modified of every page (web.http_cache).
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"data version {self.number}"

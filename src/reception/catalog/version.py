@@ -7,8 +7,11 @@ signals; bulk paths (ingest, verdicts, scores) write with SQL and call ``bump()`
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 WATCHED_APPS = {"catalog", "scores"}
 
@@ -20,11 +23,27 @@ def current() -> int:
     return row[0] if row else 0
 
 
-def bump() -> None:
+def stamp() -> tuple[int, dt.datetime | None]:
+    """The version and when it was raised, in one lookup."""
     with connection.cursor() as c:
-        c.execute("UPDATE catalog_dataversion SET number = number + 1 WHERE id = 1")
+        c.execute("SELECT number, changed_at FROM catalog_dataversion WHERE id = 1")
+        row = c.fetchone()
+    if not row:
+        return 0, None
+    changed = row[1]
+    if isinstance(changed, str):  # SQLite through a raw cursor: ISO text
+        changed = dt.datetime.fromisoformat(changed)
+    if changed is not None and timezone.is_naive(changed):
+        changed = changed.replace(tzinfo=dt.timezone.utc)
+    return row[0], changed
+
+
+def bump() -> None:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as c:
+        c.execute("UPDATE catalog_dataversion SET number = number + 1, changed_at = %s WHERE id = 1", [now])
         if c.rowcount == 0:
-            c.execute("INSERT INTO catalog_dataversion (id, number) VALUES (1, 1)")
+            c.execute("INSERT INTO catalog_dataversion (id, number, changed_at) VALUES (1, 1, %s)", [now])
 
 
 def _changed(sender, **kwargs) -> None:

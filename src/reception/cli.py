@@ -203,6 +203,20 @@ def feeds_add(url, outlet):
                + (f" (outlet: {feed.outlet})" if feed.outlet else ""))
 
 
+@feeds.command("remove")
+@click.argument("url")
+@with_db
+def feeds_remove(url):
+    """Unsubscribe from the feed at URL (the reviews collected from it stay)."""
+    from .collect.models import Feed
+
+    migrate()
+    deleted, _ = Feed.objects.filter(url=url.strip()).delete()
+    if not deleted:
+        raise click.UsageError(f"not subscribed to {url}; `reception feeds list` lists the feeds")
+    click.echo(f"unsubscribed from {url.strip()}; the reviews collected from it stay")
+
+
 @feeds.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @with_db
@@ -256,9 +270,11 @@ def reviews(film, as_json):
 
 @main.command()
 @click.option("--all", "redo_all", is_flag=True, help="Decide every verdict again (editors' are kept).")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Read the quotes on the workers of this Dask scheduler (tcp://HOST:8786) rather than here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @with_db
-def verdicts(redo_all, as_json):
+def verdicts(redo_all, cluster, as_json):
     """Give a verdict to every review that lacks one: from its rating, its source's label, or its text."""
     from dataclasses import asdict
 
@@ -268,7 +284,7 @@ def verdicts(redo_all, as_json):
 
     migrate()
     with tqdm(desc="reading quotes", unit=" reviews", disable=as_json, leave=False) as bar:
-        report = refresh(redo=redo_all, progress=bar).verdicts
+        report = refresh(redo=redo_all, progress=bar, cluster=cluster).verdicts
     click.echo(json.dumps(asdict(report)) if as_json else f"verdicts ({report.model}): {report.summary()}")
     if report.model_missing:
         sys.exit(1)  # what the rules decide is stored; the quotes are not read

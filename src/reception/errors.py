@@ -87,6 +87,11 @@ CATALOGUE = {entry.code: entry for entry in [
     Code("E300", "no verdict model file",
          "{path}: no verdict model here; run `reception train --data DIR --out {path}`"),
     Code("E301", "a file that is not a verdict model", "{path}: not a Reception verdict model file"),
+    Code("E302", "a Dask cluster that cannot be reached (`reception verdicts --cluster`)",
+         "cannot reach the Dask scheduler at {address}: {reason}"),
+    Code("E303", "a cluster's workers running another verdict model",
+         "the cluster's workers read with model {worker}, this install with {here}: install the same "
+         "Reception (and RECEPTION_VERDICT_MODEL) on the workers"),
 ]}
 
 

@@ -12,7 +12,8 @@ later one: this module, above them all, runs them in the flow's order, each over
    the scope;
 2. no consensus cites the reviews `gone` (catalog.citations);
 3. the open verdicts decided (verdicts.decide): the rules, then, with `read_text`, the text
-   model; with `redo`, every verdict but editors' decided again;
+   model (on a Dask cluster's workers with `cluster`); with `redo`, every verdict but editors'
+   decided again;
 4. the films' figures computed (scores.compute);
 5. with `consensus`, each film's consensus drafted (consensus.store; editors' texts are kept);
 6. the data version raised (catalog.version), so no page shows what was.
@@ -49,7 +50,7 @@ class Refreshed:
 
 
 def refresh(film_ids=None, *, outlet_ids=(), gone=(), read_text: bool = True, redo: bool = False,
-            consensus: bool = False, progress=None) -> Refreshed:
+            consensus: bool = False, progress=None, cluster: str | None = None) -> Refreshed:
     """Bring everything that follows from reviews up to date for these films (see above)."""
     films = None if film_ids is None else set(film_ids)
     outlets = set(outlet_ids) - {None}
@@ -62,7 +63,7 @@ def refresh(film_ids=None, *, outlet_ids=(), gone=(), read_text: bool = True, re
         forget_reviews(films, gone)
     if films is not None and len(films) > SCOPE_ALL:
         films = None
-    verdicts = decide_verdicts(films, redo=redo, read_text=read_text, progress=progress)
+    verdicts = decide_verdicts(films, redo=redo, read_text=read_text, progress=progress, cluster=cluster)
     scored = score(sorted(films) if films is not None else None) if films != set() else Scored()
     drafts = {}
     if consensus:

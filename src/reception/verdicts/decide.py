@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from ..catalog import decisions, version
-from ..rules import DecidedBy, Verdict, VerdictRules, model_config
+from ..rules import DecidedBy, VerdictRules, model_config
 from .model import ModelMissing, shared_text_model
+from .reading import open_reviews, open_rows, prepare_quotes, weigh
 
-CHECK_LOW, CHECK_HIGH = 0.35, 0.65
 BATCH = 512
-POS, NEG = Verdict.POSITIVE.value, Verdict.NEGATIVE.value
 
 
 @dataclass
@@ -53,10 +52,11 @@ class VerdictReport:
 
 
 def decide_verdicts(film_ids=None, *, redo: bool = False, read_text: bool = True, model=None, progress=None,
-                    batch: int = BATCH) -> VerdictReport:
+                    batch: int = BATCH, cluster: str | None = None) -> VerdictReport:
     """Give a verdict to every review of these films (every film's if None) that lacks one;
     with `redo`, to every one but editors'. Without `read_text`, or where the text model is not
-    installed, the rules still decide and the quotes wait (`model_missing` says why)."""
+    installed, the rules still decide and the quotes wait (`model_missing` says why). With
+    `cluster` (a Dask scheduler's address), the quotes are read by its workers (verdicts.cluster)."""
     report = VerdictReport()
     config = model.config if model is not None else model_config()
     rules = VerdictRules(config)
@@ -67,7 +67,11 @@ def decide_verdicts(film_ids=None, *, redo: bool = False, read_text: bool = True
     report.by_rating = decided[DecidedBy.CRITIC_RATING.value]
     report.by_label = decided[DecidedBy.OUTLET_LABEL.value]
     report.model = config["id"]
-    if read_text:
+    if read_text and cluster:
+        from .cluster import read_on_cluster
+
+        read_on_cluster(cluster, film_ids, rules, config, report, progress, batch)
+    elif read_text:
         _read_open_quotes(film_ids, model, rules, config, report, progress, batch)
     version.bump()
     return report
@@ -75,20 +79,13 @@ def decide_verdicts(film_ids=None, *, redo: bool = False, read_text: bool = True
 
 def _read_open_quotes(film_ids, model, rules: VerdictRules, config: dict, report: VerdictReport, progress,
                       batch: int) -> None:
-    scope, params = decisions.films_clause(film_ids)
-    with connection.cursor() as c:
-        c.execute(f"SELECT id FROM catalog_review WHERE verdict = ''{scope} ORDER BY id", params)
-        pending = [row[0] for row in c.fetchall()]
+    pending = open_reviews(film_ids)
     if progress is not None:
         progress.reset(total=len(pending))
     for start in range(0, len(pending), batch):
         ids = pending[start:start + batch]
         with transaction.atomic(), connection.cursor() as c:
-            c.execute(
-                "SELECT id, quote, rating, rating_scale, needs_check FROM catalog_review "
-                f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND verdict = ''", ids
-            )
-            rows = c.fetchall()
+            rows = open_rows(c, ids)
             if model is None and rows:
                 try:
                     model = shared_text_model()
@@ -104,28 +101,5 @@ def _read_open_quotes(film_ids, model, rules: VerdictRules, config: dict, report
 
 def _read_quotes(rows, model, rules: VerdictRules, config: dict, report: VerdictReport) -> list[tuple]:
     """The text model's decisions for these open reviews, as catalog.decisions.write takes them."""
-    # Imported here: the rules above serve installs without the model's parts.
-    from .text import looks_english, prepare, with_rating_prior
-
-    texts, readable, updates = [], [], []
-    for review_id, quote, rating, scale, marked in rows:
-        text = prepare(quote)
-        if not text:
-            report.nothing_to_read += 1
-        elif not looks_english(text):
-            # The model reads English only: an editor decides.
-            report.not_english += 1
-            report.to_check += 1
-            updates.append(("", "", model.id, "", None, True, review_id))
-        else:
-            texts.append(text)
-            readable.append((review_id, rules.split_share(rating, scale), marked))
-    for (review_id, share, marked), p in zip(readable, model.probabilities(texts)):
-        p = float(p)
-        if share is not None:
-            p = with_rating_prior(p, share, config["base_rate"])
-        unsure = CHECK_LOW <= p <= CHECK_HIGH
-        report.by_model += 1
-        report.to_check += decisions.marked(DecidedBy.MODEL.value, bool(marked), unsure)
-        updates.append((POS if p >= 0.5 else NEG, DecidedBy.MODEL.value, model.id, "", round(p, 4), unsure, review_id))
-    return updates
+    texts, readable, updates = prepare_quotes(rows, model.id, rules, report)
+    return updates + weigh(readable, model.probabilities(texts), model.id, config, report)

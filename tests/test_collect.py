@@ -252,6 +252,8 @@ def test_an_atom_feed_and_a_feed_url_refused(cli, site, collector):
     assert done.returncode == 1 and "E140" in done.stderr and "only http and https" in done.stderr
     done = cli("collect", check=False)
     assert done.returncode == 1 and "E141" in done.stderr
+    assert "unsubscribed" in cli("feeds", "remove", site.url("/feeds/ledger.atom")).stdout
+    assert "no feeds" in cli("feeds", "list").stdout and Review.objects.count() == 2  # the reviews stay
 
 
 # the fetcher's turns -------------------------------------------------------------------------
@@ -354,3 +356,77 @@ def test_headlines_read_and_not_read():
     assert film_from_headline("Night Ferry (2011) review") == ("Night Ferry", 2011)
     assert film_from_headline("The ten best films of the year") == ("", None)
     assert film_from_headline("Why critics got it wrong") == ("", None)
+
+
+def test_read_page_follows_references_and_tells_critics_from_visitors():
+    from reception.collect.page import Unreadable, read_page
+
+    # A Yoast @graph: author, publisher and the director given by @id.
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "Person", "@id": "#ada", "name": "Ada Quill"},
+        {"@type": "Person", "@id": "#dir", "name": "Cy Vale"},
+        {"@type": "Organization", "@id": "#org", "name": "The Ledger"},
+        {"@type": "Movie", "@id": "#film", "name": "Low Sun", "dateCreated": "2019", "director": {"@id": "#dir"}},
+        {"@type": "Review", "itemReviewed": {"@id": "#film"}, "author": {"@id": "#ada"},
+         "publisher": {"@id": "#org"}, "reviewRating": {"ratingValue": "4.5", "bestRating": "5", "worstRating": "0.5"}}]}
+    [review] = read_page(_page(_ld(graph)), "https://example.org/low-sun")
+    assert (review.critic, review.outlet, review.directors) == ("Ada Quill", "The Ledger", ["Cy Vale"])
+    assert review.rating_raw == "4.5/5"  # a half-star scale starts at 0.5
+
+    # Two critics on one film: two reviews, two keys.
+    second = [{"@type": "Review", "itemReviewed": MOVIE, "author": name, "description": "x"}
+              for name in ("Lou Vance", "Pia Stone")]
+    assert [r.url for r in read_page(_page(_ld(second)), "https://example.org/two")] == [
+        "https://example.org/two#night-ferry-lou-vance", "https://example.org/two#night-ferry-pia-stone"]
+
+    # Visitors' reviews are no critic's.
+    visitors = {**MOVIE, "review": [{"@type": "UserReview", "author": "moviefan99", "reviewBody": "meh"}]}
+    with pytest.raises(Unreadable, match="visitors'"):
+        read_page(_page(_ld(visitors)), "https://example.org/film")
+
+    # An XHTML page with its XML declaration; an Open Graph page whose article:author is a URL.
+    xhtml = '<?xml version="1.0" encoding="utf-8"?>\n' + _page(_ld({"@type": "Review", "itemReviewed": MOVIE}))
+    assert read_page(xhtml, "https://example.org/x")[0].film_title == "Night Ferry"
+    og = _page("<p>Words.</p>", '<meta property="og:title" content="Night Ferry (2011) – Review">'
+                                '<meta property="article:author" content="https://facebook.com/ada">'
+                                '<meta name="author" content="Ada Quill">')
+    [review] = read_page(og, "https://example.org/og")
+    assert (review.film_title, review.film_year, review.critic, review.headline_only) == ("Night Ferry", 2011,
+                                                                                         "Ada Quill", True)
+
+
+def test_a_page_that_moves_to_a_canonical_address_and_changes_is_revised(cli, site, collector, tmp_path):
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(ROOT, root)
+    page = root / "reviews" / "remake.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('<link rel="canonical" href="{{BASE}}/reviews/remake.html">', ""), encoding="utf-8")
+    with OutletSite(root) as moving:
+        url = moving.url("/reviews/remake.html?id=7")
+        assert collect(cli, url)["added"] == 1
+        assert Review.objects.get().url == url
+        page.write_text(text.replace("2.5", "3"), encoding="utf-8")  # a canonical link now, and a new rating
+        report = collect(cli, url)
+        canonical = moving.url("/reviews/remake.html")
+    assert report["updated"] == 1 and report["added"] == 0
+    review = Review.objects.get()
+    assert review.url == canonical and review.rating_raw == "3/4"
+
+
+def test_an_unreachable_site_is_tried_again_and_a_missing_page_is_not(cli, site, collector, settings, tmp_path):
+    from reception.collect.models import FeedItem
+
+    settings.RECEPTION_COLLECT_RETRIES = 0
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            '<item><link>http://127.0.0.1:1/review</link></item>'
+            '<item><link>{{BASE}}/reviews/gone.html</link></item></channel></rss>')
+    site.touch_feed("mixed.rss", feed)
+    cli("feeds", "add", site.url("/feeds/mixed.rss"))
+    report = collect(cli, "--due")
+    down = outcome_of(report, "http://127.0.0.1:1/review")
+    assert down["result"] == "failed" and "robots.txt could not be read" in down["reason"]
+    items = {item.link: item for item in FeedItem.objects.all()}
+    assert not items["http://127.0.0.1:1/review"].done  # tried again at the next due run
+    assert items[site.url("/reviews/gone.html")].done  # a 404 is final

@@ -88,15 +88,37 @@ def test_live_submissions_and_a_link_that_cannot_be_read(client, site, collector
     apply(client)
     approve(client, CriticAccount.objects.get())
     client.login(username="mara", password="lantern-light-2019")
-    client.post("/submit", {"url": site.url("/reviews/quiet-harbour.html"), "quote": "Trusts silence.",
+    client.post("/submit", {"url": site.url("/reviews/salt-meridian.html"), "quote": "Gorgeous and maddening.",
                             "verdict": "positive"})
     assert Submission.objects.get().status == "live"
-    assert Review.objects.get().film.title == "Quiet Harbour"
+    assert Review.objects.get().film.title == "The Salt Meridian"
+
+    # A page naming someone else as its author waits for an editor, live setting or not.
+    client.post("/submit", {"url": site.url("/reviews/quiet-harbour.html"), "quote": "Trusts silence.",
+                            "verdict": "positive"})
+    other = Submission.objects.get(url__endswith="quiet-harbour.html")
+    assert other.status == "queued" and "names Desmond Achterberg as its author" in other.reason
+    assert Review.objects.count() == 1
 
     answer = client.post("/submit", {"url": site.url("/missing.html"), "quote": "Gone.", "verdict": "positive"},
                          follow=True)
     assert "could not be read: HTTP 404" in answer.content.decode()
     assert Submission.objects.filter(status="failed").count() == 1 and Review.objects.count() == 1
+
+
+def test_a_critic_cannot_take_over_another_s_review(client, site, collector):
+    from reception.collect import collect_pages
+
+    collect_pages([site.url("/reviews/salt-meridian.html")])  # Mara Ellison's, collected
+    apply(client, username="noor", name="Noor Castellanos")
+    approve(client, CriticAccount.objects.get())
+    client.login(username="noor", password="lantern-light-2019")
+    answer = client.post("/submit", {"url": site.url("/reviews/salt-meridian.html"), "quote": "A triumph.",
+                                     "verdict": "positive"})
+    assert "this page is stored as Mara Ellison&#x27;s review" in answer.content.decode()
+    assert not Submission.objects.exists()
+    review = Review.objects.select_related("critic").get()
+    assert review.critic.name == "Mara Ellison" and review.label == ""
 
 
 def test_a_held_submission_is_placed_by_an_editor(client, site, collector, settings):
@@ -141,3 +163,25 @@ def test_submissions_through_the_api_need_an_approved_critic_s_token(client, sit
     editor_token = ApiToken.issue(make_editor("edna"))
     assert client.post("/api/v1/submissions", body, content_type="application/json",
                        headers={"Authorization": f"Bearer {editor_token}"}).status_code == 401
+
+
+def test_an_editor_adds_a_held_page_s_film(client, site, collector):
+    from reception.catalog.models import Film
+    from reception.collect import collect_pages
+
+    collect_pages([site.url("/reviews/glass-orchard.html")])  # named only in a headline: held
+    held = HeldPage.objects.get()
+    editor = approve_nobody(client)
+    shown = editor.get("/desk/?queue=held").content.decode()
+    assert "Add “Glass Orchard” as a new film" in shown
+    assert editor.post(f"/desk/held/{held.pk}/place", {"new": "1", "film_id": ""}).status_code == 302
+    review = Review.objects.select_related("film").get()
+    assert review.film.title == "Glass Orchard" and Film.objects.count() == 1
+    assert "Pages to place" in editor.get("/desk/?queue=held").content.decode()
+    assert not HeldPage.objects.filter(settled_at__isnull=True).exists()
+
+
+def approve_nobody(client):
+    editor = client.__class__()
+    editor.force_login(make_editor("edna"))
+    return editor

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from . import pipeline, ratings
 from .catalog import decisions, version
-from .catalog.identity import name_key
+from .catalog.identity import name_key, title_key
 from .catalog.keys import review_key
 from .catalog.models import Consensus, Credit, Critic, CriticAlias, Film, Outlet, OutletAlias, Person, Review
 from .ingest.film_merge import fold_films
@@ -248,14 +248,17 @@ def merge_outlets(queryset, keep=None) -> tuple[Outlet, int]:
 
 # collected reviews: pages held for a film, critics' accounts and submissions ---------------
 
-def place_held(held, film_id: int, editor=None):
-    """A held page's review stored under the film the editor names (collect.place)."""
+def place_held(held, film_id: int | None, editor=None):
+    """A held page's review stored under the film the editor names (collect.place), or, with
+    `film_id` None, under a new film made from the page (its title, year and director)."""
     from .collect import Read, store_pages
     from .collect.page import PageReview
 
     if held.settled_at is not None:
         raise EditError("this page has been placed already")
-    if not Film.objects.filter(pk=film_id).exists():
+    if film_id is None:
+        film_id = _film_from_page(held.page).pk
+    elif not Film.objects.filter(pk=film_id).exists():
         raise EditError(f"no film {film_id}")
     done = store_pages([Read(held.url, pages=[PageReview.from_dict(held.page)])], label=held.label,
                        quote=held.quote, critic=held.critic, film_id=film_id)
@@ -264,6 +267,19 @@ def place_held(held, film_id: int, editor=None):
     _submission_placed(held.url, outcome, editor)
     pipeline.refresh(done.touched_films)
     return outcome
+
+
+def _film_from_page(page: dict) -> Film:
+    """A new film as a held page names it: an editor's choice, so no title match stands in its way."""
+    title = (page.get("film_title") or "").strip()
+    if not title:
+        raise EditError("the page names no film title to add")
+    with transaction.atomic():
+        film = Film.objects.create(title=title, title_key=title_key(title), year=page.get("film_year"))
+        for order, name in enumerate(page.get("directors") or []):
+            person = Person.objects.filter(name_key=name_key(name)).first() or Person.objects.create(name=name)
+            Credit.objects.create(film=film, person=person, role=Credit.Role.DIRECTOR, order=order)
+    return film
 
 
 def _submission_placed(url: str, outcome, editor) -> None:
@@ -285,12 +301,13 @@ def dismiss_held(items) -> int:
 
 def submit_review(account, url: str, quote: str, verdict: str):
     """A critic's submission: recorded and its page read; live at once with
-    RECEPTION_SUBMISSIONS_LIVE, else left for an editor (`publish_submissions`)."""
-    from .collect.submissions import submit
+    RECEPTION_SUBMISSIONS_LIVE, unless its page names someone else as author; else left for an
+    editor (`publish_submissions`)."""
+    from .collect.submissions import goes_live, submit
     from .config import setting
 
     submission = submit(account, url, quote, verdict)
-    if setting("RECEPTION_SUBMISSIONS_LIVE") and submission.page:
+    if setting("RECEPTION_SUBMISSIONS_LIVE") and goes_live(submission):
         publish_submissions([submission])
         submission.refresh_from_db()
     return submission

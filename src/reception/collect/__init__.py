@@ -35,6 +35,7 @@ class Outcome:
     film_id: int | None = None
     review_id: int | None = None
     page: dict | None = None  # what was read, for a submission's editor
+    transient: bool = False  # a failure that may pass: worth trying again later
 
     def as_dict(self) -> dict:
         return {"url": self.url, "result": self.result, "reason": self.reason, "film": self.film_id,
@@ -48,6 +49,7 @@ class Read:
     pages: list = field(default_factory=list)  # page.PageReview
     result: str = ""  # '' when read; refused (no film review on it) or failed (not fetched)
     reason: str = ""
+    transient: bool = False
 
 
 @dataclass
@@ -85,9 +87,10 @@ def read_url(fetcher, url: str) -> Read:
     try:
         fetched = fetcher.get(url, headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
     except FetchFailed as exc:
-        return Read(url, result="refused" if exc.refused else "failed", reason=exc.reason)
+        return Read(url, result="refused" if exc.refused else "failed", reason=exc.reason, transient=exc.transient)
     if fetched.content_type not in HTML_TYPES:
-        return Read(url, result="refused", reason=f"not an HTML page ({fetched.content_type})")
+        hint = ": a feed? subscribe with `reception feeds add URL`" if "xml" in fetched.content_type else ""
+        return Read(url, result="refused", reason=f"not an HTML page ({fetched.content_type}){hint}")
     try:
         return Read(url, pages=read_page(fetched.text(), fetched.final_url))
     except Unreadable as exc:
@@ -113,6 +116,7 @@ def store_pages(reads: list[Read], *, outlet: str = "", label: str = "", quote: 
     """The reviews read stored, in one transaction (a savepoint a page); those whose film is
     not certain held for an editor (collect.place). `outlet`: a feed's; `label`, `quote`,
     `critic`: a submitting critic's own call, words and name; `film_id`: an editor's choice.
+    A page's own publisher comes before `outlet`.
 
     A page a critic submitted keeps the critic's call and words when it is collected again
     (from a feed, say): the critic's own call comes first."""
@@ -125,7 +129,7 @@ def store_pages(reads: list[Read], *, outlet: str = "", label: str = "", quote: 
     pages = []
     for read in reads:
         if read.result:
-            report.outcomes.append(Outcome(read.url, read.result, read.reason))
+            report.outcomes.append(Outcome(read.url, read.result, read.reason, transient=read.transient))
         seen = set()
         for page in read.pages:
             if page.url not in seen:  # one page reached by two URLs is one review
@@ -136,6 +140,7 @@ def store_pages(reads: list[Read], *, outlet: str = "", label: str = "", quote: 
     with transaction.atomic():
         store = Store(source=SOURCE)
         keys = [page_key(page.url) for _, page in pages]
+        _follow_moves(store.cursor, pages, keys)
         before = _stored(store.cursor, keys)
         placed = {}
         submitted = {} if label else _submitted([page.url for _, page in pages])
@@ -168,6 +173,22 @@ def store_pages(reads: list[Read], *, outlet: str = "", label: str = "", quote: 
                                 settled_at__isnull=True).update(settled_at=timezone.now())
         version.bump()
     return report
+
+
+def _follow_moves(cursor, pages, keys) -> None:
+    """A review stored under the address a page was fetched at, whose page now names another
+    canonical one (a permalink added, http to https): moved to the new key, so a changed page
+    revises it rather than adding a second."""
+    from .place import page_key
+
+    moved = {page_key(page.fetched): key for (_, page), key in zip(pages, keys)
+             if page.fetched and page_key(page.fetched) != key}
+    if not moved:
+        return
+    stored = _stored(cursor, list(moved.values()))
+    for old, (review_id, _, _) in _stored(cursor, list(moved)).items():
+        if moved[old] not in stored:
+            cursor.execute("UPDATE catalog_review SET source_key = %s WHERE id = %s", [moved[old], review_id])
 
 
 def _submitted(urls) -> dict[str, tuple[str, str, str]]:

@@ -6,8 +6,9 @@ answer stated (Cache-Control max-age, else Expires), never less than MIN_MINUTES
 RECEPTION_FEED_MINUTES. A due feed is asked with the validators of its last answer (ETag as
 If-None-Match, Last-Modified as If-Modified-Since), so an unchanged feed answers 304 with no
 body. An item is known by its guid, else its link: its page is collected once. A page that
-failed for a passing reason (a timeout, a 5xx) is tried again at the next due run, up to
-ITEM_TRIES times; one refused for good (not a film's review, disallowed by robots.txt) is not.
+failed for a reason that may pass (a timeout, a 5xx, its site's robots.txt unreachable) is
+tried again at the next due run, up to ITEM_TRIES times; any other outcome (collected, not a
+film's review, disallowed by robots.txt, a 404) is final.
 """
 
 from __future__ import annotations
@@ -116,13 +117,16 @@ def read_feed(fetcher: Fetcher, feed: Feed, now=None) -> tuple[list[str], dict]:
         else:
             feed.etag = answer.headers.get("etag", "")[:500]
             feed.last_modified = answer.headers.get("last-modified", "")[:100]
-            known = set(feed.items.values_list("key", flat=True))
+            items = list(feed.items.values_list("key", "link"))
+            known, links = {key for key, _ in items}, {link for _, link in items}
             fresh = []
             for entry in parsed.entries:
                 key, link = _item_key(entry)
-                if key in known or not link.startswith(("http://", "https://")):
+                # One page is one item, whatever guids a feed gives it.
+                if key in known or link in links or not link.startswith(("http://", "https://")):
                     continue
                 known.add(key)
+                links.add(link)
                 fresh.append(FeedItem(feed=feed, key=key, link=link[:1000]))
             FeedItem.objects.bulk_create(fresh)
             new = len(fresh)
@@ -159,6 +163,6 @@ def _record(feed: Feed, stored: CollectReport) -> None:
         if item is None:
             continue
         item.tries += 1
-        item.done = outcome.result != "failed"
+        item.done = not outcome.transient
         item.result = f"{outcome.result}{': ' + outcome.reason if outcome.reason else ''}"[:500]
         item.save(update_fields=["tries", "done", "result"])

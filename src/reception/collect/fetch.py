@@ -39,12 +39,14 @@ ROBOTS_BYTES = 500_000  # Google reads the first 500 KiB of a robots.txt; so do 
 class FetchFailed(Exception):
     """A URL that could not be fetched; str() is the reason, for the report."""
 
-    def __init__(self, url: str, reason: str, refused: bool = False):
+    def __init__(self, url: str, reason: str, refused: bool = False, transient: bool = False):
         super().__init__(reason)
         self.url = url
         self.reason = reason
         # Not asked at all, and not to be: the address is not allowed, or robots.txt disallows it.
         self.refused = refused
+        # May pass (a timeout, a 5xx, a site down): worth trying again later.
+        self.transient = transient
 
 
 @dataclass
@@ -72,11 +74,14 @@ class Fetched:
             return self.body.decode("utf-8", errors="replace")
 
 
+PRODUCT = "Reception"  # the User-Agent's product token: what robots.txt groups are matched against
+
+
 def user_agent() -> str:
     from .. import __version__
 
     contact = setting("RECEPTION_COLLECT_CONTACT")
-    return f"Reception/{__version__} (film review aggregator{'; +' + contact if contact else ''})"
+    return f"{PRODUCT}/{__version__} (film review aggregator{'; +' + contact if contact else ''})"
 
 
 class _Host:
@@ -158,11 +163,11 @@ class Fetcher:
         raise FetchFailed(url, f"more than {self.max_redirects} redirects (a redirect loop?)")
 
     def allowed(self, url: str) -> bool:
-        """Whether the site's robots.txt lets us fetch `url`."""
+        """Whether the site's robots.txt lets us fetch `url` (False while it cannot be read)."""
         robots = self._robots_for(url)
-        if isinstance(robots, bool):
-            return robots
-        return robots.can_fetch(url, self.agent)
+        if isinstance(robots, (bool, FetchFailed)):
+            return robots is True
+        return robots.can_fetch(url, PRODUCT)
 
     # the steps -----------------------------------------------------------------------------
 
@@ -174,8 +179,13 @@ class Fetcher:
             raise FetchFailed(url, f"not fetched{where}: {exc}", refused=True) from None
 
     def _check_robots(self, url: str, current: str) -> None:
+        robots = self._robots_for(current)
+        where = "" if current == url else f" (redirected to {current})"
+        if isinstance(robots, FetchFailed):
+            # RFC 9309: a robots.txt that cannot be reached means "disallow all", for now.
+            raise FetchFailed(url, f"the site's robots.txt could not be read ({robots.reason}){where}: nothing "
+                                   "is fetched from the site until it can", transient=True)
         if not self.allowed(current):
-            where = "" if current == url else f" (redirected to {current})"
             raise FetchFailed(url, f"disallowed by the site's robots.txt{where}", refused=True)
 
     def _host(self, url: str) -> _Host:
@@ -188,7 +198,7 @@ class Fetcher:
                 host.interval = self.interval
             return host
 
-    def _robots_for(self, url: str) -> Protego | bool:
+    def _robots_for(self, url: str) -> Protego | bool | FetchFailed:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._lock:
@@ -201,8 +211,8 @@ class Fetcher:
                 if origin in self._robots:
                     return self._robots[origin]
             robots = self._read_robots(origin)
-            if not isinstance(robots, bool):
-                delay = robots.crawl_delay(self.agent)
+            if isinstance(robots, Protego):
+                delay = robots.crawl_delay(PRODUCT)
                 if delay:
                     host = self._host(url)
                     host.interval = max(host.interval, min(float(delay), LONGEST_WAIT))
@@ -210,22 +220,27 @@ class Fetcher:
                 self._robots[origin] = robots
         return robots
 
-    def _read_robots(self, origin: str) -> Protego | bool:
-        """The site's rules; True (allow all) where it has none, False (disallow all) where its
-        robots.txt cannot be reached (RFC 9309, 2.3.1)."""
+    def _read_robots(self, origin: str) -> Protego | bool | FetchFailed:
+        """The site's rules; True (allow all) where it has none (4xx); the failure where its
+        robots.txt cannot be reached (5xx, no connection), which disallows all (RFC 9309, 2.3.1)."""
         current = f"{origin}/robots.txt"
         for _ in range(self.max_redirects + 1):
             try:
                 check_url(current, self.allow_private)
-                response, body = self._request(current, current, {}, limit=ROBOTS_BYTES, whole=False)
-            except (Refused, FetchFailed):
+            except Refused:
                 return False
+            try:
+                response, body = self._request(current, current, {}, limit=ROBOTS_BYTES, whole=False)
+            except FetchFailed as exc:
+                return exc
             if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
                 current = urljoin(current, response.headers["location"])
                 continue
             if 200 <= response.status_code < 300:
                 return Protego.parse(body.decode("utf-8", errors="replace"))
-            return 400 <= response.status_code < 500
+            if 400 <= response.status_code < 500:
+                return True
+            return FetchFailed(current, f"HTTP {response.status_code}", transient=True)
         return True  # RFC 9309: past five redirects, robots.txt counts as missing
 
     def _request(self, url: str, current: str, headers: dict, limit: int | None = None,
@@ -243,11 +258,11 @@ class Fetcher:
                     return response, body
                 wait = _retry_after(response.headers.get("retry-after"))
                 failure = FetchFailed(url, f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                                      + f" after {attempt + 1} tries" * bool(attempt))
+                                      + f" after {attempt + 1} tries" * bool(attempt), transient=True)
             except httpx.TimeoutException:
-                failure = FetchFailed(url, f"no answer within {self.timeout:g} s")
+                failure = FetchFailed(url, f"no answer within {self.timeout:g} s", transient=True)
             except httpx.TransportError as exc:
-                failure = FetchFailed(url, f"could not connect: {exc or type(exc).__name__}")
+                failure = FetchFailed(url, f"could not connect: {exc or type(exc).__name__}", transient=True)
             if attempt == self.retries:
                 raise failure
             self.sleep(min(wait if wait is not None else 0.5 * 2 ** attempt, LONGEST_WAIT))
@@ -273,7 +288,7 @@ class Fetcher:
                     break
                 chunks.append(chunk)
                 if self.clock() > deadline:
-                    raise FetchFailed(url, f"the answer took more than {self.timeout:g} s")
+                    raise FetchFailed(url, f"the answer took more than {self.timeout:g} s", transient=True)
             return response, b"".join(chunks)
 
 

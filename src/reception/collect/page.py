@@ -29,8 +29,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..ingest.records import RowError, parse_date
 
 QUOTE_CHARS = 300
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 FILM_TYPES = {"Movie"}
-REVIEW_TYPES = {"Review", "CriticReview", "EmployerReview", "UserReview"}
+REVIEW_TYPES = {"Review", "CriticReview"}
+# Visitors' reviews on a film's page: not a critic's; refused, saying so.
+AUDIENCE_TYPES = {"UserReview", "EmployerReview"}
 # Query parameters that say how a visitor came, not which page: dropped from a URL without a
 # canonical link, so a feed's "?utm_source=feed" and a share's "?fbclid=…" are one page.
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|ocid)$", re.I)
@@ -58,6 +61,9 @@ class PageReview:
     quote: str = ""
     # The film named only by a headline (Open Graph): matched to a catalogue film, never added.
     headline_only: bool = False
+    # The address it was fetched at (after redirects, tracking dropped): where a review stored
+    # before its page named a canonical URL is found (collect.store_pages).
+    fetched: str = ""
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -76,6 +82,8 @@ def read_page(html: str, url: str) -> list[PageReview]:
     import extruct
     import lxml.html
 
+    # An XHTML page's XML declaration names an encoding, which lxml refuses in text already decoded.
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError) as exc:
@@ -88,17 +96,39 @@ def read_page(html: str, url: str) -> list[PageReview]:
     except Exception as exc:  # extruct raises what its parsers raise; the page is refused, with why
         raise Unreadable("no-markup", f"its markup could not be read ({type(exc).__name__}: {exc})") from None
     og = _opengraph(data.get("opengraph") or [])
+    fetched = _clean(url)
     others = []
     for kind in ("json-ld", "microdata"):
         found, refused = _reviews(data.get(kind) or [])
         others += refused
         if found:
-            return [_from_schema(review, kind, canonical, metas, og, tree, many=len(found) > 1) for review in found]
+            pages = [_from_schema(review, kind, canonical, metas, og, tree) for review in found]
+            if len(pages) > 1:  # a round-up: one page, several reviews, each keyed by its film and critic
+                _key_each(pages)
+            for page in pages:
+                page.fetched = fetched
+            return pages
     if others:
-        raise Unreadable("not-a-film", f"it reviews {_a(others[0])}, not a film")
+        what = others[0]
+        if what in AUDIENCE_TYPES:
+            raise Unreadable("not-a-critic", "its reviews are visitors' (schema.org UserReview), not a critic's")
+        raise Unreadable("not-a-film", f"it reviews {_a(what)}, not a film")
     if og.get("og:title") or og.get("og:description"):
-        return [_from_opengraph(og, metas, canonical, tree)]
+        page = _from_opengraph(og, metas, canonical, tree)
+        page.fetched = fetched
+        return [page]
     raise Unreadable("no-markup", "it has no review markup (schema.org Review or Open Graph) naming a film")
+
+
+def _key_each(pages: list[PageReview]) -> None:
+    def slug(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+    seen: dict[str, int] = {}
+    for page in pages:
+        key = "-".join(part for part in (slug(page.film_title), slug(page.critic)) if part)
+        seen[key] = seen.get(key, 0) + 1
+        page.url = f"{page.url}#{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")
 
 
 # the markup ----------------------------------------------------------------------------------
@@ -122,24 +152,32 @@ def _nodes(items):
 
 
 def _reviews(items) -> tuple[list[dict], list[str]]:
-    """The reviews of films among `items`, and the types of other things reviewed."""
+    """The critics' reviews of films among `items`, their references ({"@id": …}) to other
+    nodes of the page followed; and the types of other things reviewed (or of visitors' reviews)."""
     nodes = list(_nodes(items))
     by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and len(node) > 1}
     films, others, seen = [], [], set()
     for node in nodes:
         if _types(node) & FILM_TYPES and isinstance(node.get("review"), (dict, list)):
+            film = _resolved({k: v for k, v in node.items() if k != "review"}, by_id)
             for review in _list(node["review"]):
+                review = _resolved(review, by_id)
                 if isinstance(review, dict) and id(review) not in seen:
                     seen.add(id(review))
-                    films.append({**review, "itemReviewed": {k: v for k, v in node.items() if k != "review"}})
+                    if _types(review) & AUDIENCE_TYPES:
+                        others.append(sorted(_types(review) & AUDIENCE_TYPES)[0])
+                    else:
+                        films.append({**review, "itemReviewed": film})
+            continue
+        if _types(node) & AUDIENCE_TYPES:
+            others.append(sorted(_types(node) & AUDIENCE_TYPES)[0])
             continue
         if not _types(node) & REVIEW_TYPES or id(node) in seen:
             continue
         seen.add(id(node))
+        node = _resolved(node, by_id)
         reviewed = node.get("itemReviewed")
         reviewed = _list(reviewed)[0] if reviewed else None
-        if isinstance(reviewed, dict) and set(reviewed) == {"@id"}:
-            reviewed = by_id.get(reviewed["@id"], reviewed)
         if isinstance(reviewed, dict) and _types(reviewed) & FILM_TYPES:
             films.append({**node, "itemReviewed": reviewed})
         elif isinstance(reviewed, dict) and _types(reviewed):
@@ -147,7 +185,29 @@ def _reviews(items) -> tuple[list[dict], list[str]]:
     return films, others
 
 
-def _from_schema(review: dict, kind: str, canonical: str, metas: dict, og: dict, tree, many: bool) -> PageReview:
+# What a review's facts may point at elsewhere on the page (Yoast writes author, publisher and
+# the film's director as references to nodes of its @graph).
+_REFERENCED = ("itemReviewed", "author", "publisher", "sourceOrganization", "reviewRating", "director")
+
+
+def _resolved(node, by_id: dict, depth: int = 0):
+    """`node` with its references among _REFERENCED replaced by the nodes they name, two levels deep."""
+    def follow(value):
+        if isinstance(value, list):
+            return [follow(v) for v in value]
+        if isinstance(value, dict) and set(value) == {"@id"}:
+            return by_id.get(value["@id"], value)
+        return value
+
+    if not isinstance(node, dict):
+        return node
+    node = {k: follow(v) if k in _REFERENCED else v for k, v in node.items()}
+    if depth < 1 and isinstance(node.get("itemReviewed"), dict):
+        node["itemReviewed"] = _resolved(node["itemReviewed"], by_id, depth + 1)
+    return node
+
+
+def _from_schema(review: dict, kind: str, canonical: str, metas: dict, og: dict, tree) -> PageReview:
     film = review["itemReviewed"]
     title = _text(film.get("name")) or _text(film.get("alternateName"))
     if not title:
@@ -156,8 +216,6 @@ def _from_schema(review: dict, kind: str, canonical: str, metas: dict, og: dict,
                  or _first(film.get("releasedEvent"), "startDate"))
     directors = [name for name in map(_name, _list(film.get("director"))) if name]
     url = canonical
-    if many:  # a round-up: one page, several reviews, each keyed by its film
-        url = f"{canonical}#{re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')}"
     quote = (_text(review.get("description")) or og.get("og:description") or metas.get("description")
              or _passage(_text(review.get("reviewBody")) or _main_text(tree)))
     return PageReview(
@@ -175,9 +233,9 @@ def _from_opengraph(og: dict, metas: dict, canonical: str, tree) -> PageReview:
     title, year = film_from_headline(headline, og.get("og:site_name", ""))
     if not title:
         raise Unreadable("no-film", f"it names its film only in a headline we do not read as one: {headline[:80]!r}")
-    author = og.get("article:author") or metas.get("author", "")
-    if author.startswith(("http://", "https://")):
-        author = ""  # a profile page's URL, not a name
+    # article:author is often a profile page's URL, not a name.
+    author = next((name for name in (metas.get("author", ""), og.get("article:author", ""))
+                   if name and not name.startswith(("http://", "https://"))), "")
     return PageReview(
         kind="opengraph", url=canonical, film_title=title, film_year=year, critic=author,
         outlet=og.get("og:site_name", ""),
@@ -188,23 +246,34 @@ def _from_opengraph(og: dict, metas: dict, canonical: str, tree) -> PageReview:
 
 _QUOTED = re.compile(r"[‘'\"“«]\s*([^‘’'\"“”«»]{1,120}?)\s*[’'\"”»]\s*(?:\((\d{4})\)\s*)?(?:(?:film|movie)\s+)?review\b",
                      re.I)
+# "Review: 'Oppenheimer' is a triumph": the title is what the quotation marks hold.
+_REVIEW_QUOTED = re.compile(r"^(?:(?:film|movie)\s+)?review\s*[:–—-]\s*[‘'\"“«]\s*([^‘’'\"“”«»]{1,120}?)\s*[’'\"”»]"
+                            r"\s*(?:\((\d{4})\))?", re.I)
 _REVIEW_FIRST = re.compile(r"^(?:(?:film|movie)\s+)?review\s*[:–—-]\s*(.{1,120}?)\s*(?:\((\d{4})\))?\s*(?:[:–—|]\s.*)?$",
                            re.I)
 _TITLE_FIRST = re.compile(r"^(.{1,120}?)\s*(?:\((\d{4})\))?\s*(?:[–—-]\s*)?(?:(?:film|movie)\s+)?review\b(?:\s*[:–—|-].*)?$",
                           re.I)
+# "TV review: …", "Theatre review: …": reviews of other things. "The week in review": no title.
+_OTHER_ARTS = re.compile(r"^(?:tv|television|theatre|theater|book|books|album|music|concert|game|video game|opera|"
+                         r"dance|restaurant|podcast|art|exhibition|gig|comedy|stage|series|episode)\s+review\b", re.I)
+_NOT_A_TITLE = re.compile(r"\b(?:in|of|the|a|an|to|for|on|at|week|month|year|weekend|news)$", re.I)
 
 
 def film_from_headline(headline: str, site: str = "") -> tuple[str, int | None]:
     """A film's title and year as a review's headline states them, in the forms
-    "'Title' review: …", "Review: Title (2021)", "Title (2021) review" and "Title review – …";
-    ('', None) for any other headline (never a guess)."""
+    "'Title' review: …", "Review: 'Title' …", "Review: Title (2021)", "Title (2021) review" and
+    "Title review – …"; ('', None) for any other headline, and for reviews of other arts
+    ("TV review: …"): never a guess."""
     text = " ".join((headline or "").split())
     if site:  # "… | The Lantern Review": the site's name is no part of the headline
         text = re.sub(rf"\s*[|–—-]\s*{re.escape(site)}\s*$", "", text, flags=re.I)
-    for pattern in (_QUOTED, _REVIEW_FIRST, _TITLE_FIRST):
+    if _OTHER_ARTS.match(text):
+        return "", None
+    for pattern in (_REVIEW_QUOTED, _QUOTED, _REVIEW_FIRST, _TITLE_FIRST):
         match = pattern.search(text) if pattern is _QUOTED else pattern.match(text)
-        if match and match.group(1).strip(" :–—-"):
-            return match.group(1).strip(" :–—-"), int(match.group(2)) if match.group(2) else None
+        title = match.group(1).strip(" :–—-") if match else ""
+        if title and not (pattern is _TITLE_FIRST and _NOT_A_TITLE.search(title)):
+            return title, int(match.group(2)) if match.group(2) else None
     return "", None
 
 
@@ -351,7 +420,7 @@ def _rating(value) -> str:
     best, worst = _text(rating.get("bestRating")), _text(rating.get("worstRating"))
     if not best:
         return given
-    if worst and _number(worst) not in ("0", "1"):
+    if worst and _number(worst) not in ("0", "0.5", "1"):  # half-star sites start at 0.5
         return f"{_number(given)} on a scale of {_number(worst)} to {_number(best)}"
     return f"{_number(given)}/{_number(best)}"
 

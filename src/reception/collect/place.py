@@ -93,11 +93,12 @@ def _describe(films) -> str:
 
 
 def record_of(page: PageReview, outlet: str = "", label: str = "", quote: str = "", critic: str = "") -> ReviewRecord:
-    """The review as the import's writer takes it. An operator's `outlet` for a feed, and a
-    critic's own `label`, `quote` and name for a submission, come before what the page says."""
+    """The review as the import's writer takes it. A critic's own `label`, `quote` and name
+    for a submission come before what the page says; an operator's `outlet` (a feed's) fills
+    in where the page names no publisher."""
     return ReviewRecord(
         film=FilmRef(title=page.film_title, year=page.film_year), critic=critic or page.critic,
-        outlet=outlet or page.outlet,
+        outlet=page.outlet or outlet,
         published=page.published, quote=quote or page.quote, url=page.url, rating_raw=page.rating_raw,
         label=label, source_key=page_key(page.url))
 

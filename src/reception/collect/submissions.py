@@ -56,9 +56,38 @@ def submit(account: CriticAccount, url: str, quote: str, verdict: str, fetcher: 
     if read.result:
         submission.status, submission.reason = Submission.Status.FAILED, read.reason[:500]
     else:
-        submission.page = read.pages[0].as_dict()
+        page = read.pages[0]
+        owner = stored_critic(page)
+        if owner is not None and name_key(owner) != name_key(account.display_name):
+            raise refuse(f"this page is stored as {owner}'s review")
+        submission.page = page.as_dict()
+        submission.reason = authorship(page, account)
     submission.save()
     return submission
+
+
+def stored_critic(page: PageReview) -> str | None:
+    """The critic of the review stored under this page's key, if one is ('' for none named)."""
+    from ..catalog.models import Review
+    from .place import SOURCE, page_key
+
+    found = Review.objects.filter(source=SOURCE, source_key=page_key(page.url)).select_related("critic").first()
+    if found is None:
+        return None
+    return found.critic.name if found.critic_id else ""
+
+
+def authorship(page: PageReview, account: CriticAccount) -> str:
+    """'' when the page names the submitting critic, or no one; else what an editor must weigh."""
+    if page.critic and name_key(page.critic) != name_key(account.display_name):
+        return f"the page names {page.critic} as its author, not {account.display_name}"
+    return ""
+
+
+def goes_live(submission: Submission) -> bool:
+    """Whether a submission may skip the editors (RECEPTION_SUBMISSIONS_LIVE): read, and its
+    page names no one else as author."""
+    return bool(submission.page) and not submission.reason
 
 
 def publish(submissions, editor=None) -> CollectReport:
@@ -68,6 +97,12 @@ def publish(submissions, editor=None) -> CollectReport:
         if sub.status not in (Submission.Status.QUEUED,) or not sub.page:
             continue
         page = PageReview.from_dict(sub.page)
+        owner = stored_critic(page)
+        if owner is not None and name_key(owner) != name_key(sub.account.display_name):
+            sub.status, sub.reason = Submission.Status.REJECTED, f"this page is stored as {owner}'s review"
+            sub.decided_at, sub.decided_by = timezone.now(), editor
+            sub.save()
+            continue
         done = store_pages([Read(sub.url, pages=[page])], label=sub.verdict, quote=sub.quote,
                            critic=sub.account.display_name)
         outcome = done.outcomes[0]

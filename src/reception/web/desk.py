@@ -103,6 +103,8 @@ def queue(request):
         _with_evidence(shown)
     if chosen.key == "held":
         _with_candidates(shown)
+    if chosen.key == "critics":
+        _with_namesakes(shown)
     return render(request, "web/desk.html", {
         "queue": chosen, "queues": [(q, q.items().count()) for q in QUEUES.values()],
         "items": shown, "count": count, "page": page,
@@ -118,6 +120,22 @@ def _with_evidence(drafts) -> None:
     for consensus in drafts:
         consensus.evidence = [{**clause, "cited": [reviews[i] for i in clause["review_ids"] if i in reviews]}
                               for clause in consensus.clauses or []]
+
+
+def _with_namesakes(accounts) -> None:
+    """Beside each application, the catalogue's critic of that name, if one: approving would
+    let the applicant submit as them."""
+    from django.db.models import Count
+
+    from ..catalog.identity import name_key
+    from ..catalog.models import Critic
+
+    keys = {name_key(a.name) for a in accounts}
+    found = {c.name_key: c for c in Critic.objects.filter(name_key__in=keys).annotate(
+        n=Count("reviews", distinct=True), held=Count("accounts", distinct=True))}
+    for account in accounts:
+        critic = found.get(name_key(account.name))
+        account.known = {"reviews": critic.n, "accounts": critic.held} if critic else None
 
 
 def _with_candidates(held) -> None:
@@ -198,15 +216,19 @@ def approve(request, consensus_id: int):
 def place(request, held_id: int):
     """A held page's review stored under the film the editor names."""
     held = get_object_or_404(HeldPage, pk=held_id)
-    try:
-        film_id = int((request.POST.get("film_id") or request.POST.get("film") or "").strip())
-    except ValueError:
-        return HttpResponseBadRequest("name the film by its id")
+    chosen = (request.POST.get("film_id") or request.POST.get("film") or "").strip()
+    if request.POST.get("new") and not chosen:
+        film_id = None  # a new film, from the page
+    else:
+        try:
+            film_id = int(chosen)
+        except ValueError:
+            return HttpResponseBadRequest("name the film by its id, or add it as a new film")
     try:
         outcome = editing.place_held(held, film_id, request.user)
     except editing.EditError as exc:
         return HttpResponseBadRequest(str(exc))
-    messages.success(request, f"{held.url}: review {outcome.result} under film {film_id}")
+    messages.success(request, f"{held.url}: review {outcome.result} under film {outcome.film_id}")
     return _back(request, "/desk/?queue=held")
 
 

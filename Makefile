@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.articles
 	$(BIN)/python -m bench.labels
 	$(BIN)/python -m bench.site
+	$(BIN)/python -m bench.cluster
 
 # The WAL and its index go with the database: a new reception.db must not meet an old WAL.
 clean:

@@ -18,7 +18,10 @@ the baseline.
 
 With `--postgres`, the same file is also imported into a new database on that PostgreSQL server
 (an URL a database can be created from; `auto` starts a throwaway server from Debian's packages),
-beside the raw `COPY` of the file into an unindexed table of text columns there.
+beside the raw `COPY` of the file into an unindexed table of text columns there, and beside
+PostgreSQL's Python floor (bench.postgres_floor): the rows our import stored, already in a
+Python process's memory, COPYed into an empty database of our schema (what any importer that
+binds each row in Python pays); `postgres_phases_s` splits ours as the import reports it.
 
 Then a small file (100 new reviews) is imported into that database of a million, and into an
 empty one: an import's cost should follow its own size, not the database's.
@@ -196,10 +199,30 @@ def postgres_imports(tsv: Path, workdir: Path, admin_url: str) -> dict:
             cur.execute("SELECT count(*) FROM raw_reviews")
             raw_rows = cur.fetchone()[0]
         ours_s, report = timed_ingest(tsv, new_database(url), workdir / "rejects-pg.tsv")
+        # The Python floor: our rows, already in memory, COPYed into an empty database of our schema.
+        floor_name = name + "_floor"
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{floor_name}"')
+        floor_url = admin_url.rsplit("/", 1)[0] + "/" + floor_name
+        new_database(floor_url)
+        _settle()
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "bench.postgres_floor", url, floor_url], cwd=ROOT,
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"bench.postgres_floor failed:\n{done.stderr}")
+        floor = json.loads(done.stdout)
+        floor_s = time.perf_counter() - start - floor["loading_s"]
         return {"postgres_baseline": "COPY into a table of text columns (no parsing, no indexes)",
                 "postgres_baseline_s": round(raw_s, 3), "postgres_baseline_rows": raw_rows,
                 "postgres_s": round(ours_s, 3), "postgres_imported": report["imported"],
-                "postgres_ratio": round(ours_s / raw_s, 2)}
+                "postgres_phases_s": report["seconds"],
+                "postgres_ratio": round(ours_s / raw_s, 2),
+                "postgres_python_floor": "a Python process COPYing our stored rows, already in memory, into an "
+                                         "empty database of our schema by psycopg's write_row (full indexes "
+                                         "rebuilt, one commit; interpreter start counted)",
+                "postgres_python_floor_s": round(floor_s, 3), "postgres_python_floor_rows": floor["stored"],
+                "postgres_python_floor_ratio": round(floor_s / raw_s, 2)}
     finally:
         if server is not None:
             server.stop()

@@ -67,3 +67,30 @@ def test_python_floor_stores_what_our_import_stored(tmp_path):
     assert _reviews(empty) == stored
     # The indexes it set aside are built again, as our import's are.
     assert _indexes(empty) == _indexes(ours)
+
+
+def test_postgres_floor_stores_what_our_import_stored(tmp_path, postgres_url):
+    import psycopg
+
+    source = tmp_path / "rt.tsv"
+    source.write_text(HEADER + "".join(ROWS), encoding="latin-1")
+    ours, empty = postgres_url.new_database(), postgres_url.new_database()
+    run_cli("init", db=ours)
+    run_cli("ingest", source, "--no-verdicts", db=ours)
+    run_cli("init", db=empty)
+    done = subprocess.run([sys.executable, "-m", "bench.postgres_floor", ours, empty], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["stored"] == len(ROWS)
+
+    def reviews(url):
+        with psycopg.connect(url) as db:
+            return db.execute(f"SELECT {', '.join(COMPARED)} FROM catalog_review ORDER BY id").fetchall()
+
+    def schema(url):
+        with psycopg.connect(url) as db:
+            return (db.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'catalog_review' ORDER BY 1").fetchall(),
+                    db.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'catalog_review'::regclass "
+                               "ORDER BY 1").fetchall())
+
+    assert len(reviews(ours)) == len(ROWS) and reviews(empty) == reviews(ours)
+    assert schema(empty) == schema(ours)  # what it set aside is put back, as our import's is

@@ -270,3 +270,48 @@ def test_browser_axe_finds_no_serious_accessibility_violations(served):
                     found[f"{name} at {width}"] = bad
         browser.close()
     assert found == {}, found
+
+
+@pytest.fixture
+def served_for_members(monkeypatch, request):
+    """The demo site with the audience score shown from one counted rating and a new member's
+    rating counted at once, so a member sees their own rating move it."""
+    monkeypatch.setenv("RECEPTION_AUDIENCE_MIN", "1")
+    monkeypatch.setenv("RECEPTION_MEMBER_WAIT_HOURS", "0")
+    return request.getfixturevalue("served")
+
+
+@pytest.mark.slow  # a browser, and `reception serve`, through the fixture below
+def test_browser_a_member_joins_rates_a_film_and_sees_the_audience_score_change(served_for_members):
+    from playwright.sync_api import expect, sync_playwright
+
+    served = served_for_members
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True)
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.goto(served + "/")
+        page.get_by_role("link", name="Join").click()
+        page.get_by_label("User name").fill("ann")
+        page.get_by_label("Password").fill("a-good-long-password-1")
+        page.get_by_role("button", name="Join").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+
+        page.goto(served + "/search?q=One+from+the+Heart")
+        page.get_by_role("link", name="One from the Heart").first.click()
+        page.get_by_label("Stars").select_option("5")
+        page.get_by_label("A short review (optional)").fill("<b>Dazzling</b> to look at.")
+        page.get_by_role("button", name="Rate").click()
+        figure = page.locator("[data-figure=audience]")
+        expect(figure).to_contain_text("%")
+        liked = int(figure.inner_text().rstrip("%"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / "member-rated-390.png"), full_page=True)
+
+        page.get_by_label("Stars").select_option("0.5")
+        page.get_by_role("button", name="Change my rating").click()
+        expect(page.locator(".rate .hint")).to_contain_text("You gave it 0.5 ★")
+        assert int(page.locator("[data-figure=audience]").inner_text().rstrip("%")) < liked
+        page.goto(served + "/account")
+        expect(page.locator("ul.ratings")).to_contain_text("<b>Dazzling</b> to look at.")  # shown as text
+        browser.close()

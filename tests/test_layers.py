@@ -16,7 +16,8 @@ PACKAGE = ROOT / "src" / "reception"
 RANK = {
     "errors": 0, "config": 1, "database": 2, "ratings": 2, "rules": 3, "catalog": 4, "settings": 5,
     # collect fetches pages and hands them to ingest's writer: above ingest, below what follows it.
-    "ingest": 10, "collect": 10.5, "verdicts": 11, "scores": 12, "consensus": 13,
+    # members: the audience's accounts and ratings, a source like collect.
+    "ingest": 10, "collect": 10.5, "members": 10.5, "verdicts": 11, "scores": 12, "consensus": 13,
     "pipeline": 20, "editing": 21,
     "web": 30, "cli": 30, "urls": 30, "wsgi": 30,
 }

@@ -209,7 +209,8 @@ def test_audience_score_stored_with_both_figures():
     AudienceRating.objects.create(film=film, user_key="early", stars=0.5, rated_at=_at(-30))
     stored = score([film.pk])[film.pk]["audience"]
     assert (stored["percent"], stored["count"]) == (100.0, 30)
-    assert stored["not_counted"] == {"before_release": 1, "flood": 100}
+    assert stored["not_counted"] == {"before_release": 1, "flood": 100, "hidden": 0, "new_account": 0}
+    assert stored["shown"] and stored["interval"][0] > 85 and stored["verified"]["count"] == 0
     assert stored["all"]["count"] == 131 and stored["all"]["percent"] < 30
     assert FilmScore.objects.get(film=film).audience_percent == 100.0
 

@@ -123,6 +123,13 @@ TABLE = [
     Setting("RECEPTION_FEED_MINUTES", "60",
             "Minutes between two reads of a feed whose answer states no lifetime (Cache-Control max-age or "
             "Expires); a stated lifetime counts, but never less than 5 minutes.", parse=_number),
+    Setting("RECEPTION_AUDIENCE_MIN", "20",
+            "Counted audience ratings a film needs before its audience % is shown (docs/scores.md).", parse=_whole),
+    Setting("RECEPTION_MEMBER_WAIT_HOURS", "24",
+            "A member's rating counts in the audience score when made at least this many hours after the "
+            "account was (a rating changed later counts from then).", parse=_number),
+    Setting("RECEPTION_RATING_RATE", "30/h", "Ratings a member may make or change, per account."),
+    Setting("RECEPTION_RATING_ADDRESS_RATE", "120/h", "Members' ratings per client address, all accounts together."),
     Setting("RECEPTION_SUBMISSIONS_LIVE", "",
             "1 puts critics' submitted reviews live at once; off, each waits in the editors' queue at /desk/.",
             parse=_flag),

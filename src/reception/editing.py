@@ -331,3 +331,11 @@ def decide_critic_accounts(items, approve: bool, editor=None) -> int:
     from .collect.submissions import decide_accounts
 
     return decide_accounts(items, approve, editor)
+
+
+def hide_member_reviews(items, reason: str) -> int:
+    """Members' reviews hidden (not shown; their ratings leave the audience score), with why."""
+    from .members.ratings import hide
+
+    pipeline.refresh(hide(items, reason), read_text=False)
+    return len(items)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "reception.catalog",
     "reception.scores",
     "reception.collect",
+    "reception.members",
     "reception.web",
 ]
 # The API's docs page (Swagger UI) is served from the files django-ninja bundles, no CDN: its

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
 
@@ -321,14 +322,26 @@ class Review(models.Model):
 
 
 class AudienceRating(models.Model):
+    """A rating by a member of the audience: imported (known by `user_key` alone) or a member's
+    of this site (`member`; `user_key` is then "member:ID"), one per person per film."""
+
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="audience_ratings")
     user_key = models.CharField(max_length=100)
     stars = models.FloatField(help_text="0.5–5 stars.")
     rated_at = models.DateTimeField()
     account_created_at = models.DateTimeField(null=True, blank=True)
+    # A member of this site: deleting the account deletes their ratings.
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="audience_ratings")
+    review = models.TextField(blank=True, help_text="The member's short review, as typed (shown escaped).")
+    # Rated with a code an editor issued for a screening (reception.members): they saw it.
+    verified = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=200, blank=True,
+                                     help_text="Why an editor hid it: not shown, not counted.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["film", "user_key"], name="audience_rating_unique")]
+        indexes = [models.Index(fields=["member", "rated_at"], name="audience_rating_member")]
 
     def __str__(self) -> str:
         return f"{self.user_key}: {self.stars} on {self.film}"

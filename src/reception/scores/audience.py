@@ -1,13 +1,19 @@
 """Audience score with protection against rating floods.
 
-Headline: % of counted ratings at 3.5 stars or more, and their mean. Not counted (but kept and
-shown as a second figure):
+Headline: % of counted ratings at 3.5 stars or more, with its 90% Wilson interval, and their
+mean; shown only from RECEPTION_AUDIENCE_MIN counted ratings (below it, the count alone).
+Beside it, the same figures over the counted ratings made with a screening code ("verified":
+the member was at a screening). Not counted (but kept, shown to editors with the reason, and
+in "all ratings"):
+- ratings an editor hid (a member's review moderated);
 - ratings dated before the film's first public screening — nobody had seen it;
 - ratings on a burst day: a day with at least BURST_MIN ratings and more than BURST_FACTOR
   times the film's usual daily rate (the median over days with any rating), the shape of a
   campaign rather than of an audience;
 - ratings from accounts created during a burst (or the BURST_LEAD days before it): the
-  campaign's accounts, whenever they rated.
+  campaign's accounts, whenever they rated;
+- a member's rating made within RECEPTION_MEMBER_WAIT_HOURS of joining: a new account counts
+  once it is that old (a rating changed later counts from then).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from .interval import wilson
 
 LIKED = 3.5  # stars out of 5
 BURST_MIN = 20
@@ -28,18 +36,36 @@ class AudienceScore:
     count: int = 0           # counted in the headline figure
     percent: float | None = None
     mean: float | None = None
+    interval: tuple[float, float] | None = None
+    minimum: int = 0         # counted ratings needed before the % is shown
+    verified_count: int = 0
+    verified_percent: float | None = None
+    verified_mean: float | None = None
     all_count: int = 0       # every rating, flagged or not
     all_percent: float | None = None
     all_mean: float | None = None
     before_release: int = 0
     flagged: int = 0         # in a burst or from an account made in one
+    hidden: int = 0          # hidden by an editor
+    new_accounts: int = 0    # made within RECEPTION_MEMBER_WAIT_HOURS of joining
     burst_days: list[str] = field(default_factory=list)
+
+    @property
+    def shown(self) -> bool:
+        return self.count >= self.minimum and self.percent is not None
 
     def as_dict(self) -> dict:
         return {
-            "count": self.count, "percent": self.percent, "mean": self.mean,
+            "count": self.count, "percent": self.percent if self.shown else None,
+            "mean": self.mean if self.shown else None,
+            "interval": list(self.interval) if self.interval and self.shown else None,
+            "minimum": self.minimum, "shown": self.shown,
+            "verified": {"count": self.verified_count,
+                         "percent": self.verified_percent if self.verified_count >= self.minimum else None,
+                         "mean": self.verified_mean if self.verified_count >= self.minimum else None},
             "all": {"count": self.all_count, "percent": self.all_percent, "mean": self.all_mean},
-            "not_counted": {"before_release": self.before_release, "flood": self.flagged},
+            "not_counted": {"before_release": self.before_release, "flood": self.flagged, "hidden": self.hidden,
+                            "new_account": self.new_accounts},
             "burst_days": self.burst_days,
         }
 
@@ -54,10 +80,13 @@ def _day(moment) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def audience_score(ratings, first_screening: date | None) -> AudienceScore:
-    """ratings: (stars, rated_at, account_created_at or None)."""
-    ratings = list(ratings)
-    score = AudienceScore(all_count=len(ratings))
+def audience_score(ratings, first_screening: date | None, minimum: int = 0,
+                   wait: timedelta = timedelta(0)) -> AudienceScore:
+    """ratings: (stars, rated_at, account_created_at or None[, hidden, verified, a member's]);
+    `minimum` counted ratings before the % is shown; a member's rating counts when made at
+    least `wait` after the account was."""
+    ratings = [(*r, False, False, False)[:6] for r in ratings]
+    score = AudienceScore(all_count=len(ratings), minimum=minimum)
     score.all_percent, score.all_mean = _figures([r[0] for r in ratings])
     per_day = Counter(_day(r[1]) for r in ratings)
     usual = statistics.median(per_day.values()) if per_day else 0
@@ -76,14 +105,24 @@ def audience_score(ratings, first_screening: date | None) -> AudienceScore:
         day = _day(created)
         return any(b - BURST_LEAD <= day <= b for b in bursts)
 
-    counted = []
-    for stars, rated_at, created in ratings:
-        if first_screening and _day(rated_at) < first_screening:
+    counted, verified = [], []
+    for stars, rated_at, created, hidden, seen, member in ratings:
+        if hidden:
+            score.hidden += 1
+        elif first_screening and _day(rated_at) < first_screening:
             score.before_release += 1
         elif _day(rated_at) in burst_set or made_in_burst(created):
             score.flagged += 1
+        elif member and created is not None and rated_at - created < wait:
+            score.new_accounts += 1
         else:
             counted.append(stars)
+            if seen:
+                verified.append(stars)
     score.count = len(counted)
     score.percent, score.mean = _figures(counted)
+    if counted:
+        score.interval = wilson(sum(s >= LIKED for s in counted), len(counted))
+    score.verified_count = len(verified)
+    score.verified_percent, score.verified_mean = _figures(verified)
     return score

@@ -21,6 +21,7 @@ import hashlib
 import json
 import sys
 from collections import defaultdict
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 
 from ..catalog import version
 from ..catalog.models import AudienceRating, ReleaseEvent
+from ..config import setting
 from . import tallies
 from .audience import audience_score
 from .badges import CERTIFIED, BadgeRules, badge, percent_positive
@@ -343,11 +345,14 @@ def _audiences(film_ids, events) -> dict:
     ratings = defaultdict(list)
     query = AudienceRating.objects.all() if film_ids is None else AudienceRating.objects.filter(film_id__in=film_ids)
     query = query.order_by("id")  # the same sums in the same order: the same digest
-    for film_id, stars, rated_at, created in query.values_list("film_id", "stars", "rated_at", "account_created_at"):
-        ratings[film_id].append((stars, rated_at, created))
+    for film_id, stars, rated_at, created, hidden, verified, member in query.values_list(
+            "film_id", "stars", "rated_at", "account_created_at", "hidden_reason", "verified", "member_id"):
+        ratings[film_id].append((stars, rated_at, created, bool(hidden), verified, member is not None))
+    minimum = int(setting("RECEPTION_AUDIENCE_MIN"))
+    wait = timedelta(hours=float(setting("RECEPTION_MEMBER_WAIT_HOURS")))
     out = {}
     for film_id, rows in ratings.items():
         showings = [d for kind, d, _ in events.get(film_id, []) if kind in FIRST_SHOWING]
-        out[film_id] = audience_score(rows, min(showings) if showings else None)
+        out[film_id] = audience_score(rows, min(showings) if showings else None, minimum, wait)
     return out
 

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from .. import editing, ratings
 from ..catalog import decisions, models
 from ..collect import models as collect_models
+from ..members import models as members_models
 from ..catalog.keys import review_key
 from ..ingest.formats import NAMES
 from .models import ApiToken
@@ -332,9 +333,11 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
 
 @admin.register(models.AudienceRating)
 class AudienceRatingAdmin(FiguresFollow, admin.ModelAdmin):
-    list_display = ["film", "user_key", "stars", "rated_at"]
-    search_fields = ["film__title", "user_key"]
+    list_display = ["film", "user_key", "stars", "verified", "rated_at", "hidden_reason"]
+    list_filter = ["verified", ("member", admin.EmptyFieldListFilter), ("hidden_reason", admin.EmptyFieldListFilter)]
+    search_fields = ["film__title", "user_key", "review"]
     autocomplete_fields = ["film"]
+    raw_id_fields = ["member"]
 
 
 class ConsensusForm(forms.ModelForm):
@@ -494,3 +497,38 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description="Reject the selected submissions")
     def reject(self, request, queryset):
         self.message_user(request, f"{editing.reject_submissions(list(queryset), request.user)} rejected")
+
+
+# members: screenings and their codes, members' accounts ---------------------------------------
+
+class ScreeningCodeInline(admin.TabularInline):
+    model = members_models.ScreeningCode
+    extra = 0
+    fields = ("code", "used_by", "used_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(members_models.Screening)
+class ScreeningAdmin(admin.ModelAdmin):
+    """An editor adds a screening with its seats: saving issues a code per seat, to hand out with
+    the tickets; a member who rates the film with one is "verified" (each code once)."""
+
+    list_display = ("film", "starts_at", "place", "seats")
+    raw_id_fields = ("film",)
+    readonly_fields = ("issued_by",)
+    inlines = [ScreeningCodeInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.issued_by = obj.issued_by or request.user
+        super().save_model(request, obj, form, change)
+        issued = obj.issue_codes()
+        if issued:
+            self.message_user(request, f"{issued} screening codes issued: they are listed below, to print")
+
+
+@admin.register(members_models.Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("user", "joined_at", "private")
+    search_fields = ("user__username",)
+    readonly_fields = ("user", "joined_at")

@@ -269,6 +269,13 @@ def export_reviews(request, format: str = "jsonl"):
     return _catalogue("reviews", format)
 
 
+@api.get("/export/audience", openapi_extra=_file("text/csv", "application/x-ndjson"),
+         summary="Every audience rating without personal data (film, stars, day, member or imported, verified, "
+                 "hidden), streamed; format: csv or jsonl")
+def export_audience(request, format: str = "jsonl"):
+    return _catalogue("audience", format)
+
+
 @api.get("/films/{film_id}/badge.svg", openapi_extra=_file("image/svg+xml"),
          summary="An embeddable SVG badge with the film's % positive")
 def badge(request, film_id: int):

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import editing
-from ..catalog.models import Consensus, Film, Review
+from ..catalog.models import AudienceRating, Consensus, Film, Review
 from ..collect.models import CriticAccount, HeldPage, Submission
 from .editors import editor_required
 from .limits import ByEditor, limited
@@ -36,6 +36,10 @@ class Queue:
     hint: str
     items: Callable  # () -> QuerySet, in the queue's order
     actions: dict  # action -> (button text, function(items) -> how many done)
+
+
+def _hide(reason: str):
+    return lambda items, editor: editing.hide_member_reviews(items, reason)
 
 
 def _verdict(verdict: str):
@@ -74,6 +78,14 @@ QUEUES = {q.key: q for q in (
           "it. Name the film (a candidate, or any film's id); Dismiss drops the page.",
           lambda: HeldPage.objects.filter(settled_at__isnull=True).order_by("held_at", "id"),
           {"dismiss": ("Dismiss", lambda items, editor: editing.dismiss_held(items))}),
+    Queue("members", "Members' reviews",
+          "What members wrote with their ratings, newest first. A hidden review is not shown, and its rating "
+          "leaves the audience score; the member sees why.",
+          lambda: AudienceRating.objects.filter(member__isnull=False, hidden_reason="").exclude(review="").order_by(
+              "-rated_at", "-id"),
+          {f"hide-{key}": (f"Hide: {reason}", _hide(reason)) for key, reason in (
+              ("spam", "spam or advertising"), ("abuse", "abusive"), ("spoilers", "spoilers"),
+              ("off-topic", "not about the film"))}),
     Queue("critics", "Critics' accounts",
           "Critics who applied to submit their reviews. Approve links each to the catalogue's critic of that name "
           "(added if new).",
@@ -96,6 +108,8 @@ def queue(request):
         items = items.select_related("account", "account__critic")
     elif chosen.key == "critics":
         items = items.select_related("user")
+    elif chosen.key == "members":
+        items = items.select_related("film", "member")
     count = items.count()
     page, start = page_of(request.GET.get("page"), count, PER_PAGE)
     shown = list(items[start:start + PER_PAGE])

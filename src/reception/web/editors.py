@@ -16,7 +16,7 @@ from django.http import HttpResponseForbidden
 from ..errors import ReceptionError
 
 GROUP = "editors"
-APPS = ("catalog", "scores", "collect")
+APPS = ("catalog", "scores", "collect", "members")
 
 
 def is_editor(user) -> bool:

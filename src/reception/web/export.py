@@ -1,6 +1,8 @@
 """The whole catalogue for researchers, streamed so that memory stays flat however large it
-is: films with their figures, and reviews with rating, label, verdict and how it was decided,
-as CSV (cells a spreadsheet would run as a formula made inert) or JSON Lines."""
+is: films with their figures, reviews with rating, label, verdict and how it was decided, and
+audience ratings without personal data (no account, name, address or review text: the film,
+the stars, the day, whether it was a member's, verified or hidden), as CSV (cells a
+spreadsheet would run as a formula made inert) or JSON Lines."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import json
 
 from django.http import StreamingHttpResponse
 
-from ..catalog.models import Film, Review
+from ..catalog.models import AudienceRating, Film, Review
 from ..ingest.files import inert
 
 CHUNK = 2000
@@ -42,6 +44,17 @@ def _reviews():
         yield row
 
 
+AUDIENCE_COLUMNS = ["id", "film_id", "film", "year", "stars", "rated_on", "source", "verified", "hidden"]
+
+
+def _audience():
+    rows = AudienceRating.objects.order_by("pk").values_list(
+        "pk", "film_id", "film__title", "film__year", "stars", "rated_at", "member_id", "verified", "hidden_reason")
+    for pk, film_id, title, year, stars, rated_at, member, verified, hidden in rows.iterator(chunk_size=CHUNK):
+        yield [pk, film_id, title, year, stars, rated_at.date().isoformat(), "member" if member else "imported",
+               verified, bool(hidden)]
+
+
 def _csv(columns, rows):
     out = io.StringIO()
     writer = csv.writer(out)
@@ -61,8 +74,9 @@ def _jsonl(columns, rows):
 
 
 def export(what: str, fmt: str) -> StreamingHttpResponse | None:
-    """`what`: films or reviews; `fmt`: csv or jsonl. None for anything else."""
-    source = {"films": (FILM_COLUMNS, _films), "reviews": (REVIEW_COLUMNS, _reviews)}.get(what)
+    """`what`: films, reviews or audience; `fmt`: csv or jsonl. None for anything else."""
+    source = {"films": (FILM_COLUMNS, _films), "reviews": (REVIEW_COLUMNS, _reviews),
+              "audience": (AUDIENCE_COLUMNS, _audience)}.get(what)
     if source is None or fmt not in ("csv", "jsonl"):
         return None
     columns, rows = source

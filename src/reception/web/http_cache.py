@@ -28,7 +28,8 @@ from django.utils.http import http_date, parse_http_date_safe
 from ..catalog import version
 from ..config import setting
 
-PRIVATE_PREFIXES = ("/desk", "/admin", "/submit", "/signin", "/signout", "/critics/apply", "/-/")
+PRIVATE_PREFIXES = ("/desk", "/admin", "/submit", "/signin", "/signout", "/critics/apply", "/join", "/account",
+                    "/members/", "/-/")
 NO_STORE = "private, no-store"
 HERE = Path(__file__).parent
 

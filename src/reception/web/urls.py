@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import critics_desk, desk, internal, views
+from . import critics_desk, desk, internal, members, views
 from .api import api
 
 pages = [
@@ -35,5 +35,6 @@ urlpatterns += [
     path("api/v1/", api.urls),
     *desk.urlpatterns,
     *critics_desk.urlpatterns,
+    *members.urlpatterns,
     *internal.urlpatterns,
 ]

@@ -187,3 +187,9 @@ def test_private_pages_deleting_an_account_and_the_export(client, film, settings
     client.post("/account", {"action": "delete", "password": PASSWORD})
     assert not AudienceRating.objects.exists() and audience(film) is None  # no ratings left at all
     assert visitor.get("/members/ann").status_code == 404
+
+
+def test_account_sends_a_critic_or_an_editor_to_their_own_pages(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("critic", "", PASSWORD))
+    assert client.get("/account")["Location"] == "/submit"
+    assert client.__class__().get("/account")["Location"] == "/signin?next=/account"

@@ -83,6 +83,8 @@ def rate(request, pk: int):
 def account(request):
     member = members.member_of(request.user)
     if member is None:
+        if request.user.is_authenticated:  # an editor's or a critic's account: their own pages
+            return redirect("/desk/" if request.user.is_staff else "/submit")
         return redirect("/signin?next=/account")
     if request.method == "POST" and request.POST.get("action") == "privacy":
         member.private = request.POST.get("private") == "1"

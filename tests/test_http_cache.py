@@ -60,3 +60,13 @@ def test_editors_critics_writes_and_signed_in_pages_are_never_stored(client, fil
 def test_a_missing_page_is_not_given_validators(client, film):
     missing = client.get("/films/999999")
     assert missing.status_code == 404 and not missing.has_header("ETag")
+
+
+def test_requests_with_credentials_and_odd_validators_get_the_page_itself(client, film):
+    url = f"/api/v1/films/{film.pk}"
+    token = client.get(url, headers={"Authorization": "Bearer rcp_anything"})
+    assert token["Cache-Control"] == "private, no-store" and not token.has_header("ETag")
+    assert client.get(f"/films/{film.slug}", headers={"If-None-Match": "*"}).status_code == 200
+    assert client.get("/films/999999", headers={"If-None-Match": "*"}).status_code == 404
+    future = "Fri, 01 Jan 2100 00:00:00 GMT"
+    assert client.get(f"/films/{film.slug}", headers={"If-Modified-Since": future}).status_code == 200

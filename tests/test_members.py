@@ -178,7 +178,7 @@ def test_private_pages_deleting_an_account_and_the_export(client, film, settings
 
     exported = visitor.get("/api/v1/export/audience?format=csv")
     text = b"".join(exported.streaming_content).decode()
-    assert text.splitlines()[0] == "id,film_id,film,year,stars,rated_on,source,verified,hidden"
+    assert text.splitlines()[0] == "film_id,film,year,stars,rated_on,source,verified,hidden"
     assert "Night Ferry" in text and "ann" not in text and "Quietly" not in text
 
     assert audience(film)["count"] == 1
@@ -193,3 +193,76 @@ def test_account_sends_a_critic_or_an_editor_to_their_own_pages(client, django_u
     client.force_login(django_user_model.objects.create_user("critic", "", PASSWORD))
     assert client.get("/account")["Location"] == "/submit"
     assert client.__class__().get("/account")["Location"] == "/signin?next=/account"
+
+
+def test_a_hidden_review_stays_hidden_when_the_member_rates_again(client, film, settings):
+    settings.RECEPTION_AUDIENCE_MIN = 1
+    settings.RECEPTION_MEMBER_WAIT_HOURS = 0
+    join(client)
+    client.post(f"/films/{film.pk}/rate", {"stars": "5", "review": "Buy cheap watches"})
+    editor = client.__class__()
+    editor.force_login(make_editor("edna"))
+    editor.post("/desk/act", {"queue": "members", "action": "hide-spam", "ids": [AudienceRating.objects.get().pk]})
+    client.post(f"/films/{film.pk}/rate", {"remove": "1"})
+    client.post(f"/films/{film.pk}/rate", {"stars": "5", "review": "Buy cheap watches"})
+    assert AudienceRating.objects.get().hidden_reason == "spam or advertising"
+    assert audience(film)["not_counted"]["hidden"] == 1 and audience(film)["count"] == 0
+    assert "Buy cheap" not in editor.get("/desk/?queue=members").content.decode()  # not asked about again
+    # "Keep" takes a review an editor has read out of the queue.
+    other = client.__class__()
+    join(other, "bob")
+    other.post(f"/films/{film.pk}/rate", {"stars": "4", "review": "Fine."})
+    kept = AudienceRating.objects.get(member__username="bob")
+    editor.post("/desk/act", {"queue": "members", "action": "keep", "ids": [kept.pk]})
+    assert "Fine." not in editor.get("/desk/?queue=members").content.decode()
+    assert AudienceRating.objects.get(pk=kept.pk).hidden_reason == ""
+
+
+def test_rating_the_same_again_changes_nothing_and_drops_no_cached_page(client, film):
+    from reception.catalog import version
+
+    join(client)
+    client.post(f"/films/{film.pk}/rate", {"stars": "3"})
+    before = version.current()
+    again = client.post(f"/films/{film.pk}/rate", {"stars": "3"}, follow=True)
+    assert "as before" in again.content.decode()
+    client.post(f"/films/{film.pk}/rate", {"remove": "1"})
+    after_remove = version.current()
+    client.post(f"/films/{film.pk}/rate", {"remove": "1"})  # nothing left to remove
+    assert version.current() == after_remove and after_remove > before
+
+
+def test_user_names_are_letters_and_digits_and_unique_in_any_form(client, film):
+    join(client, "alice")
+    for name, why in (("ａｌｉｃｅ", b"taken"), ("Alice", b"taken"), ("<b>x</b>", b"letters, digits"),
+                      ("a/b", b"letters, digits"), ("evil\u202eman", b"letters, digits"), ("zero\u200bwidth", b"letters, digits")):
+        answer = client.__class__().post("/join", {"username": name, "password": PASSWORD})
+        assert answer.status_code == 400 and why in answer.content, name
+    bad_mail = client.__class__().post("/join", {"username": "bob", "password": PASSWORD, "email": "not-mail"})
+    assert bad_mail.status_code == 400 and b"not one" in bad_mail.content
+    away = client.__class__().post("/join", {"username": "cy", "password": PASSWORD, "next": "https://evil.example/"})
+    assert away["Location"] == "/account"
+    back = client.__class__().post("/join", {"username": "dee", "password": PASSWORD, "next": f"/films/{film.slug}"})
+    assert back["Location"] == f"/films/{film.slug}"
+
+
+def test_signing_in_with_no_page_to_return_to_lands_on_the_account(client, film):
+    join(client, "ann")
+    fresh = client.__class__()
+    answer = fresh.post("/signin", {"username": "ann", "password": PASSWORD})
+    assert answer["Location"] == "/account"
+
+
+def test_a_code_of_a_deleted_account_is_not_used_again(client, film):
+    editor = client.__class__()
+    editor.force_login(make_editor("edna"))
+    screening = Screening.objects.create(film=film, starts_at=timezone.now(), seats=1)
+    screening.issue_codes()
+    code = screening.codes.get().code
+    join(client, "vera")
+    client.post(f"/films/{film.pk}/rate", {"stars": "4", "code": code})
+    client.post("/account", {"action": "delete", "password": PASSWORD})
+    victor = client.__class__()
+    join(victor, "victor")
+    refused = victor.post(f"/films/{film.pk}/rate", {"stars": "5", "code": code}, follow=True)
+    assert "has been used already" in refused.content.decode() and not AudienceRating.objects.exists()

@@ -339,3 +339,9 @@ def hide_member_reviews(items, reason: str) -> int:
 
     pipeline.refresh(hide(items, reason), read_text=False)
     return len(items)
+
+
+def keep_member_reviews(items) -> int:
+    from .members.ratings import keep
+
+    return keep(items)

@@ -101,6 +101,8 @@ else:
                   "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": int(_OURS["RECEPTION_PAGE_CACHE_MB"] * 2**20)}},
     }
 LOGIN_URL = "/admin/login/"
+# After signing in with no page to go back to: each kind of account's own page (web.members.account).
+LOGIN_REDIRECT_URL = "/account"
 
 # Sign-in: every password meets Django's validators; failed attempts are throttled (web.signin).
 AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"} for name in (

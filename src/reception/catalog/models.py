@@ -338,6 +338,8 @@ class AudienceRating(models.Model):
     verified = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=200, blank=True,
                                      help_text="Why an editor hid it: not shown, not counted.")
+    # An editor has read its review (kept or hidden): it leaves the desk's queue.
+    review_checked = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["film", "user_key"], name="audience_rating_unique")]

@@ -62,3 +62,17 @@ class ScreeningCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class HiddenReview(models.Model):
+    """An editor's decision to hide a member's review of a film: it holds for whatever rating
+    the member gives that film later (removing and rating again does not undo it). Deleting it
+    (the admin) and clearing the rating's reason shows the review again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    hidden_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "film"], name="hidden_review_unique")]

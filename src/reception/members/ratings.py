@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from ..catalog.models import AudienceRating, Film
-from .models import Member, ScreeningCode
+from .models import HiddenReview, Member, ScreeningCode
 
 REVIEW_CHARS = 1000
 STARS = [n / 2 for n in range(1, 11)]  # 0.5 … 5
@@ -26,14 +28,33 @@ class Refused(ValueError):
     """A member's action refused, with a reason to show them."""
 
 
-def join(username: str, password: str, email: str = "") -> Member:
-    """A new member's account; Django's password validators apply."""
-    username = (username or "").strip()
+def check_username(username: str) -> str:
+    """A user name as stored (NFKC, as Django stores it: "ａｌｉｃｅ" is "alice"), or Refused:
+    letters, digits and @ . + - _ only (no spaces, slashes, markup, invisible or right-to-left
+    marks), 1 to 150 characters, and not taken in any case."""
+    User = get_user_model()
+    username = User.normalize_username((username or "").strip())
     if not username or len(username) > 150:
         raise Refused("choose a user name of 1 to 150 characters")
-    User = get_user_model()
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise Refused("a user name may hold letters, digits and @ . + - _ only") from None
     if User.objects.filter(username__iexact=username).exists():
         raise Refused("that user name is taken")
+    return username
+
+
+def join(username: str, password: str, email: str = "") -> Member:
+    """A new member's account; Django's password validators apply."""
+    username = check_username(username)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Refused("that email address is not one (leave it empty if you like: it is optional)") from None
+    User = get_user_model()
     try:
         validate_password(password, User(username=username, email=email))
     except ValidationError as exc:
@@ -49,16 +70,18 @@ def member_of(user) -> Member | None:
     return Member.objects.filter(user=user).first()
 
 
-def rate(member: Member, film: Film, stars, review: str = "", code: str = "") -> AudienceRating:
-    """The member's rating of `film`, made or changed. A screening code for this film, unused or
-    used by this member before, makes it verified; a code used by someone else is refused."""
+def rate(member: Member, film: Film, stars, review: str = "", code: str = "") -> tuple[AudienceRating, bool]:
+    """The member's rating of `film`, made or changed, and whether anything changed. A screening
+    code for this film, unused or used by this member before, makes it verified; a code used by
+    anyone else (an account deleted since included) is refused. A review an editor hid for this
+    member and film stays hidden."""
     try:
         stars = float(stars)
     except (TypeError, ValueError):
         raise Refused("give from 0.5 to 5 stars, in halves") from None
     if stars not in STARS:
         raise Refused("give from 0.5 to 5 stars, in halves")
-    review = (review or "").strip()
+    review = (review or "").replace("\x00", "").strip()
     if len(review) > REVIEW_CHARS:
         raise Refused(f"a review is at most {REVIEW_CHARS} characters (this one is {len(review)})")
     user = member.user
@@ -70,18 +93,23 @@ def rate(member: Member, film: Film, stars, review: str = "", code: str = "") ->
             found = ScreeningCode.objects.select_for_update().select_related("screening").filter(code=code).first()
             if found is None or found.screening.film_id != film.pk:
                 raise Refused("that screening code is not one for this film")
-            if found.used_by_id not in (None, user.pk):
+            if found.used_at is not None and found.used_by_id != user.pk:
                 raise Refused("that screening code has been used already")
-            if found.used_by_id is None:
+            if found.used_at is None:
                 found.used_by, found.used_at = user, timezone.now()
                 found.save(update_fields=["used_by", "used_at"])
             verified = True
+        if rating is not None and (rating.stars, rating.review, rating.verified) == (stars, review, verified):
+            return rating, False  # the same again: nothing to count, nothing to show anew
         if rating is None:
             rating = AudienceRating(film=film, member=user, user_key=f"member:{user.pk}",
                                     account_created_at=user.date_joined)
+        hidden = HiddenReview.objects.filter(user=user, film=film).values_list("reason", flat=True).first()
         rating.stars, rating.review, rating.verified, rating.rated_at = stars, review, verified, timezone.now()
+        rating.hidden_reason = hidden or ""
+        rating.review_checked = bool(hidden)
         rating.save()
-    return rating
+    return rating, True
 
 
 def unrate(member: Member, film: Film) -> bool:
@@ -98,7 +126,17 @@ def delete_account(user) -> set[int]:
 
 
 def hide(ratings, reason: str) -> set[int]:
-    """Members' reviews hidden by an editor (not shown, not counted); the films touched."""
+    """Members' reviews hidden by an editor (not shown, not counted, and so for any later rating
+    of the same film by the same member); the films touched."""
     ids = [r.pk for r in ratings]
-    AudienceRating.objects.filter(pk__in=ids).update(hidden_reason=reason[:200])
+    AudienceRating.objects.filter(pk__in=ids).update(hidden_reason=reason[:200], review_checked=True)
+    for rating in ratings:
+        if rating.member_id:
+            HiddenReview.objects.update_or_create(user_id=rating.member_id, film_id=rating.film_id,
+                                                  defaults={"reason": reason[:200]})
     return {r.film_id for r in ratings}
+
+
+def keep(ratings) -> int:
+    """Members' reviews an editor has read and keeps: they leave the desk's queue."""
+    return AudienceRating.objects.filter(pk__in=[r.pk for r in ratings]).update(review_checked=True)

@@ -532,3 +532,21 @@ class MemberAdmin(admin.ModelAdmin):
     list_display = ("user", "joined_at", "private")
     search_fields = ("user__username",)
     readonly_fields = ("user", "joined_at")
+
+
+@admin.register(members_models.HiddenReview)
+class HiddenReviewAdmin(FiguresFollow, admin.ModelAdmin):
+    """Deleting one shows the member's review of the film again, and its rating counts again."""
+
+    list_display = ("user", "film", "reason", "hidden_at")
+    raw_id_fields = ("user", "film")
+
+    def delete_model(self, request, obj):
+        models.AudienceRating.objects.filter(member_id=obj.user_id, film_id=obj.film_id).update(hidden_reason="")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for hidden in queryset:
+            models.AudienceRating.objects.filter(member_id=hidden.user_id, film_id=hidden.film_id).update(
+                hidden_reason="")
+        super().delete_queryset(request, queryset)

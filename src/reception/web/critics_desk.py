@@ -32,10 +32,12 @@ class ApplyForm(forms.Form):
     email = forms.EmailField(required=False, label="Email (optional)")
 
     def clean_username(self):
-        name = self.cleaned_data["username"]
-        if get_user_model().objects.filter(username__iexact=name).exists():
-            raise ValidationError("that username is taken")
-        return name
+        from ..members.ratings import Refused, check_username
+
+        try:
+            return check_username(self.cleaned_data["username"])
+        except Refused as exc:
+            raise ValidationError(str(exc)) from None
 
     def clean(self):
         data = super().clean()

@@ -79,13 +79,15 @@ QUEUES = {q.key: q for q in (
           lambda: HeldPage.objects.filter(settled_at__isnull=True).order_by("held_at", "id"),
           {"dismiss": ("Dismiss", lambda items, editor: editing.dismiss_held(items))}),
     Queue("members", "Members' reviews",
-          "What members wrote with their ratings, newest first. A hidden review is not shown, and its rating "
-          "leaves the audience score; the member sees why.",
-          lambda: AudienceRating.objects.filter(member__isnull=False, hidden_reason="").exclude(review="").order_by(
+          "What members wrote with their ratings and no editor has read yet, newest first. Keep clears it from "
+          "here; a hidden review is not shown, its rating leaves the audience score (and so does any later "
+          "rating of the film by that member), and the member sees why.",
+          lambda: AudienceRating.objects.filter(member__isnull=False, review_checked=False).exclude(review="").order_by(
               "-rated_at", "-id"),
-          {f"hide-{key}": (f"Hide: {reason}", _hide(reason)) for key, reason in (
-              ("spam", "spam or advertising"), ("abuse", "abusive"), ("spoilers", "spoilers"),
-              ("off-topic", "not about the film"))}),
+          {"keep": ("Keep (read, fine)", lambda items, editor: editing.keep_member_reviews(items)),
+           **{f"hide-{key}": (f"Hide: {reason}", _hide(reason)) for key, reason in (
+               ("spam", "spam or advertising"), ("abuse", "abusive"), ("spoilers", "spoilers"),
+               ("off-topic", "not about the film"))}}),
     Queue("critics", "Critics' accounts",
           "Critics who applied to submit their reviews. Approve links each to the catalogue's critic of that name "
           "(added if new).",

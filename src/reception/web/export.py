@@ -44,14 +44,15 @@ def _reviews():
         yield row
 
 
-AUDIENCE_COLUMNS = ["id", "film_id", "film", "year", "stars", "rated_on", "source", "verified", "hidden"]
+# No row id either: the ids' order would tell who rated after whom.
+AUDIENCE_COLUMNS = ["film_id", "film", "year", "stars", "rated_on", "source", "verified", "hidden"]
 
 
 def _audience():
-    rows = AudienceRating.objects.order_by("pk").values_list(
-        "pk", "film_id", "film__title", "film__year", "stars", "rated_at", "member_id", "verified", "hidden_reason")
-    for pk, film_id, title, year, stars, rated_at, member, verified, hidden in rows.iterator(chunk_size=CHUNK):
-        yield [pk, film_id, title, year, stars, rated_at.date().isoformat(), "member" if member else "imported",
+    rows = AudienceRating.objects.order_by("film_id", "rated_at", "pk").values_list(
+        "film_id", "film__title", "film__year", "stars", "rated_at", "member_id", "verified", "hidden_reason")
+    for film_id, title, year, stars, rated_at, member, verified, hidden in rows.iterator(chunk_size=CHUNK):
+        yield [film_id, title, year, stars, rated_at.date().isoformat(), "member" if member else "imported",
                verified, bool(hidden)]
 
 

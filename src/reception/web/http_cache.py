@@ -1,7 +1,7 @@
 """HTTP caching, so a reverse proxy or a CDN in front of several servers can serve the pages.
 
-Visitors' pages, their JSON twins and the API's reads (GET or HEAD, answered 200, no cookie
-set, nobody signed in) carry:
+Visitors' pages and their JSON twins (GET or HEAD) and the API's reads (GET), answered 200 with
+no cookie set, to a request from nobody signed in and with no credentials, carry:
 - `ETag`: the data version (catalog.version) and the code's own stamp (its version and the
   templates and static files it serves), the same on every server of a deployment;
 - `Last-Modified`: when the data version was last raised;
@@ -18,6 +18,7 @@ them, and no browser may keep a page holding a CSRF token.
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from ..catalog import version
 from ..config import setting
 
 PRIVATE_PREFIXES = ("/desk", "/admin", "/submit", "/signin", "/signout", "/critics/apply", "/join", "/account",
-                    "/members/", "/-/")
+                    "/members/", "/-/", "/api/v1/submissions")
 NO_STORE = "private, no-store"
 HERE = Path(__file__).parent
 
@@ -50,15 +51,17 @@ def code_stamp() -> str:
 
 
 def _private(request) -> bool:
-    if request.path.startswith(PRIVATE_PREFIXES):
+    # A request with credentials (an API token) is someone's: never a shared cache's.
+    if request.path.startswith(PRIVATE_PREFIXES) or "HTTP_AUTHORIZATION" in request.META:
         return True
     return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
 def _matches(header: str, etag: str) -> bool:
-    """If-None-Match's weak comparison: any listed tag, W/ or not, or '*'."""
+    """If-None-Match's weak comparison: any listed tag, W/ or not. ("*", "any current
+    representation", is not taken: whether the address has one is the view's to say.)"""
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag in tags
+    return etag in tags
 
 
 class HttpCaching:
@@ -93,7 +96,8 @@ class HttpCaching:
         if "HTTP_IF_NONE_MATCH" in request.META:  # it decides alone (RFC 9110, 13.2.2)
             return _matches(request.META["HTTP_IF_NONE_MATCH"], etag)
         since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        return since is not None and modified is not None and modified <= since
+        # A date later than now is not a date the client was given: ignored (RFC 9110, 13.1.3).
+        return since is not None and modified is not None and modified <= since <= time.time()
 
     @staticmethod
     def _not_modified(etag: str, modified: int | None):

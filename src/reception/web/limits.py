@@ -45,7 +45,9 @@ def too_many(throttle, as_json: bool) -> HttpResponse:
     wait = str(int(throttle.wait() or 60) + 1)
     if as_json:
         return json_error(429, "too many requests: try again later", Retry_After=wait)
-    response = HttpResponse("Too many requests: try again in a minute.", status=429, content_type="text/plain")
+    minutes = max(1, round(int(wait) / 60))
+    response = HttpResponse(f"Too many requests: try again in {minutes} minute{'s' * (minutes != 1)}.", status=429,
+                            content_type="text/plain")
     response["Retry-After"] = wait
     return response
 

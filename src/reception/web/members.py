@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import pipeline
@@ -34,7 +35,7 @@ class _ByAccountAddress(ByAddress):
 
 def join(request):
     if request.method != "POST":
-        return render(request, "web/join.html", {})
+        return render(request, "web/join.html", {"next": request.GET.get("next", "")})
     return _join(request)
 
 
@@ -44,11 +45,14 @@ def _join(request):
         member = members.join(request.POST.get("username", ""), request.POST.get("password", ""),
                               request.POST.get("email", "").strip())
     except members.Refused as exc:
-        return render(request, "web/join.html", {"error": str(exc), "username": request.POST.get("username", "")},
-                      status=400)
+        return render(request, "web/join.html", {"error": str(exc), "username": request.POST.get("username", ""),
+                                                 "next": request.POST.get("next", "")}, status=400)
     login(request, member.user, backend="reception.web.signin.ThrottledModelBackend")
     messages.success(request, "Welcome: rate any film from its page.")
-    return redirect(request.POST.get("next") or "/account")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/account"
+    return redirect(target)
 
 
 @require_POST
@@ -65,18 +69,20 @@ def rate(request, pk: int):
             return too_many(throttle, False)
     film = get_object_or_404(Film, pk=pk)
     if request.POST.get("remove"):
-        members.unrate(member, film)
-        messages.success(request, "Your rating is removed.")
+        changed = members.unrate(member, film)
+        messages.success(request, "Your rating is removed." if changed else "You had not rated this film.")
     else:
         try:
-            rating = members.rate(member, film, request.POST.get("stars"), request.POST.get("review", ""),
-                                  request.POST.get("code", ""))
+            rating, changed = members.rate(member, film, request.POST.get("stars"), request.POST.get("review", ""),
+                                           request.POST.get("code", ""))
         except members.Refused as exc:
             messages.error(request, f"Not rated: {exc}.")
             return redirect(f"/films/{film.slug}#rate")
-        messages.success(request, f"Rated {rating.stars:g} stars" + (" (verified: you were at a screening)"
-                                                                      if rating.verified else "") + ".")
-    pipeline.refresh({film.pk}, read_text=False)
+        stars = f"{rating.stars:g} star{'s' * (rating.stars != 1)}"
+        messages.success(request, f"Rated {stars}" + (" (verified: you were at a screening)" if rating.verified else "")
+                         + ("." if changed else ", as before."))
+    if changed:  # a rating made again as it was changes nothing, and no cached page is dropped for it
+        pipeline.refresh({film.pk}, read_text=False)
     return redirect(f"/films/{film.slug}#rate")
 
 

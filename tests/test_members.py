@@ -266,3 +266,12 @@ def test_a_code_of_a_deleted_account_is_not_used_again(client, film):
     join(victor, "victor")
     refused = victor.post(f"/films/{film.pk}/rate", {"stars": "5", "code": code}, follow=True)
     assert "has been used already" in refused.content.decode() and not AudienceRating.objects.exists()
+
+
+def test_a_member_changes_their_password(client, film):
+    join(client)
+    changed = client.post("/account/password", {"old_password": PASSWORD, "new_password1": "another-long-secret-9",
+                                                "new_password2": "another-long-secret-9"})
+    assert changed["Location"] == "/account"
+    assert client.__class__().post("/signin", {"username": "ann", "password": "another-long-secret-9"}).status_code == 302
+    assert client.get("/account/password")["Cache-Control"] == "private, no-store"

@@ -185,3 +185,9 @@ def approve_nobody(client):
     editor = client.__class__()
     editor.force_login(make_editor("edna"))
     return editor
+
+
+def test_an_unknown_desk_queue_is_a_404_naming_the_queues(client):
+    editor = approve_nobody(client)
+    answer = editor.get("/desk/?queue=nothing")
+    assert answer.status_code == 404

@@ -12,7 +12,7 @@ from typing import Callable
 
 from django.contrib import messages
 from django.db.models import F
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -100,7 +100,10 @@ REVIEW_QUEUES = {"conflicts", "check"}
 
 @editor_required
 def queue(request):
-    chosen = QUEUES.get(request.GET.get("queue"), QUEUES["conflicts"])
+    asked = request.GET.get("queue")
+    if asked is not None and asked not in QUEUES:
+        raise Http404(f"no queue {asked!r}; the desk has: {', '.join(QUEUES)}")
+    chosen = QUEUES.get(asked, QUEUES["conflicts"])
     items = chosen.items()
     if chosen.key in REVIEW_QUEUES or chosen.key == "drafts":
         items = items.select_related("film", "film__score")

@@ -187,7 +187,7 @@ def approve_nobody(client):
     return editor
 
 
-def test_an_unknown_desk_queue_is_a_404_naming_the_queues(client):
+def test_an_unknown_desk_queue_is_a_404(client):
     editor = approve_nobody(client)
     answer = editor.get("/desk/?queue=nothing")
     assert answer.status_code == 404

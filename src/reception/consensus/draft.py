@@ -15,7 +15,7 @@ from .lexicon import BY_NAME, GENERIC, KINDS, MASS, SAID_BY_KIND
 
 MIN_QUOTES = 3  # fewer quoted reviews are not a consensus of critics
 POSITIVE_FROM, NEGATIVE_BELOW = 0.6, 0.4
-MAX_CITED = 25  # per clause; the aspect list keeps every id
+MAX_CITED = 12  # per clause, those that say it most fully; the aspect list keeps every id
 
 
 @dataclass
@@ -228,8 +228,15 @@ class _Writer:
                 f"“{p.text}” from {len(p.ids)} review{'s' if len(p.ids) != 1 else ''}" for p in phrases)
         else:
             why = f"{side}: no aspect or word shared by {self.need} reviews; the verdicts themselves ({len(ids)})"
-        return Clause(text, sorted(ids)[:MAX_CITED], "positive" if sign > 0 else "negative",
+        return Clause(text, self.cited(ids, phrases, sign), "positive" if sign > 0 else "negative",
                       sorted({p.aspect for p in phrases if p.aspect}), why)
+
+    def cited(self, ids: set[int], phrases: list[_Phrase], sign: int) -> list[int]:
+        """The reviews a clause cites: those that say most of it (the most of its phrases) and
+        whose own verdict is the clause's side, at most MAX_CITED; in id order."""
+        agree = self.reading.verdicts[sign]
+        ranked = sorted(ids, key=lambda i: (-sum(i in p.ids for p in phrases), i not in agree, i))
+        return sorted(ranked[:MAX_CITED])
 
     def describe(self, sign: int) -> tuple[str, list[_Phrase]] | None:
         """"<title> is a witty, visually striking comedy" / "… is dull and predictable"."""

@@ -48,7 +48,7 @@ def test_a_conditional_request_is_answered_304_until_the_data_changes(client, fi
 def test_editors_critics_writes_and_signed_in_pages_are_never_stored(client, film, django_user_model):
     for url in ("/desk/", "/signin", "/critics/apply", "/submit", "/admin/login/", "/-/settings.json"):
         assert client.get(url)["Cache-Control"] == "private, no-store", url
-    write = client.post(f"/api/v1/reviews/1/verdict", {"verdict": "positive"}, content_type="application/json")
+    write = client.post("/api/v1/reviews/1/verdict", {"verdict": "positive"}, content_type="application/json")
     assert write.status_code == 401 and write["Cache-Control"] == "private, no-store"
     client.force_login(django_user_model.objects.create_superuser("edna", "e@example.org", None))
     page = client.get(f"/films/{film.slug}")

@@ -32,6 +32,18 @@ def join(client, name="ann"):
     return answer
 
 
+def spam_hidden(client, film, review: str):
+    """A member's spam, rated at once counted (no wait, shown from one rating), and an editor's
+    client at the desk, which hides it as spam. Returns the editor's client."""
+    join(client)
+    client.post(f"/films/{film.pk}/rate", {"stars": "5", "review": review})
+    editor = client.__class__()
+    editor.force_login(make_editor("edna"))
+    assert review in editor.get("/desk/?queue=members").content.decode()
+    editor.post("/desk/act", {"queue": "members", "action": "hide-spam", "ids": [AudienceRating.objects.get().pk]})
+    return editor
+
+
 def audience(film) -> dict:
     return FilmScore.objects.get(film=film).detail["audience"]
 
@@ -115,14 +127,7 @@ def test_screening_codes_verify_once(client, film, settings):
 def test_hidden_reviews_leave_the_score_and_the_member_sees_why(client, film, settings):
     settings.RECEPTION_AUDIENCE_MIN = 1
     settings.RECEPTION_MEMBER_WAIT_HOURS = 0
-    join(client)
-    client.post(f"/films/{film.pk}/rate", {"stars": "5", "review": "Buy cheap watches at example.com"})
-    editor = client.__class__()
-    editor.force_login(make_editor("edna"))
-    queue = editor.get("/desk/?queue=members").content.decode()
-    assert "Buy cheap watches" in queue
-    rating = AudienceRating.objects.get()
-    editor.post("/desk/act", {"queue": "members", "action": "hide-spam", "ids": [rating.pk]})
+    spam_hidden(client, film, "Buy cheap watches at example.com")
     figures = audience(film)
     assert figures["count"] == 0 and figures["not_counted"]["hidden"] == 1
     assert "Buy cheap" not in client.get("/members/ann").content.decode()
@@ -198,11 +203,7 @@ def test_account_sends_a_critic_or_an_editor_to_their_own_pages(client, django_u
 def test_a_hidden_review_stays_hidden_when_the_member_rates_again(client, film, settings):
     settings.RECEPTION_AUDIENCE_MIN = 1
     settings.RECEPTION_MEMBER_WAIT_HOURS = 0
-    join(client)
-    client.post(f"/films/{film.pk}/rate", {"stars": "5", "review": "Buy cheap watches"})
-    editor = client.__class__()
-    editor.force_login(make_editor("edna"))
-    editor.post("/desk/act", {"queue": "members", "action": "hide-spam", "ids": [AudienceRating.objects.get().pk]})
+    editor = spam_hidden(client, film, "Buy cheap watches")
     client.post(f"/films/{film.pk}/rate", {"remove": "1"})
     client.post(f"/films/{film.pk}/rate", {"stars": "5", "review": "Buy cheap watches"})
     assert AudienceRating.objects.get().hidden_reason == "spam or advertising"

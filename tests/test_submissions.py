@@ -191,3 +191,19 @@ def test_an_unknown_desk_queue_is_a_404(client):
     editor = approve_nobody(client)
     answer = editor.get("/desk/?queue=nothing")
     assert answer.status_code == 404
+
+
+
+def test_an_approved_critic_makes_a_token_at_submit_and_submits_with_it(client, site, collector):
+    apply(client)
+    approve(client, CriticAccount.objects.get())
+    client.login(username="mara", password="lantern-light-2019")
+    page = client.post("/submit", {"action": "token"})
+    assert page["Cache-Control"] == "private, no-store"
+    import re
+
+    token = re.search(r'<code class="token">(rcp_[^<]+)</code>', page.content.decode()).group(1)
+    sent = client.__class__().post("/api/v1/submissions", {"url": site.url("/reviews/salt-meridian.html"),
+                                                           "quote": "Gorgeous.", "verdict": "fresh"},
+                                   content_type="application/json", headers={"Authorization": f"Bearer {token}"})
+    assert sent.status_code == 201 and sent.json()["page"]["critic"] == "Mara Ellison"

@@ -86,6 +86,14 @@ def submit(request):
     if not request.user.is_authenticated:
         return redirect(f"/signin?next={request.path}")
     account = account_of(request.user)
+    if request.method == "POST" and request.POST.get("action") == "token" and account is not None and account.approved:
+        from .models import ApiToken
+
+        # Shown once, on this answer only (no-store): only its hash is kept.
+        token = ApiToken.issue(request.user, "issued at /submit")
+        sent = Submission.objects.filter(account=account).select_related("film")[:50]
+        return render(request, "web/submit.html", {"form": SubmitForm(), "account": account, "sent": sent,
+                                                   "token": token})
     form = SubmitForm(request.POST or None)
     if request.method == "POST" and account is not None and account.approved and form.is_valid():
         data = form.cleaned_data

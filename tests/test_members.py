@@ -276,3 +276,16 @@ def test_a_member_changes_their_password(client, film):
     assert changed["Location"] == "/account"
     assert client.__class__().post("/signin", {"username": "ann", "password": "another-long-secret-9"}).status_code == 302
     assert client.get("/account/password")["Cache-Control"] == "private, no-store"
+
+
+def test_limits_count_an_ipv6_client_by_its_64_block(client, film, settings):
+    settings.RECEPTION_RATING_ADDRESS_RATE = "2/h"
+    codes = []
+    for at, name in enumerate(("ann", "bob", "cy")):
+        member = client.__class__(REMOTE_ADDR=f"2001:db8:1:2::{at + 1}")  # one /64, three addresses
+        join(member, name)
+        codes.append(member.post(f"/films/{film.pk}/rate", {"stars": "3"}).status_code)
+    assert codes == [302, 302, 429]
+    elsewhere = client.__class__(REMOTE_ADDR="2001:db8:1:3::1")
+    join(elsewhere, "dee")
+    assert elsewhere.post(f"/films/{film.pk}/rate", {"stars": "3"}).status_code == 302

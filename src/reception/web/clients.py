@@ -33,3 +33,18 @@ def client_address(request) -> str:
         if hop and not _trusted(hop):
             return hop
     return address
+
+
+def client_key(request) -> str:
+    """What limits per client count by: the client's address, or for IPv6 its /64, the block
+    one household or one server is given (a client holds millions of addresses within it)."""
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:  # ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja.throttling import SimpleRateThrottle
 
 from ..config import setting
-from .clients import client_address
+from .clients import client_key
 from .errors import json_error
 
 
@@ -29,7 +29,7 @@ class ByAddress(_Scoped):
         user = getattr(request, "user", None)
         if getattr(request, "auth", None) is not None or (user is not None and user.is_authenticated):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_key(request)}
 
 
 class ByEditor(_Scoped):
@@ -37,7 +37,7 @@ class ByEditor(_Scoped):
 
     def get_cache_key(self, request):
         user = getattr(request, "user", None)
-        ident = f"user-{user.pk}" if user is not None and user.is_authenticated else client_address(request)
+        ident = f"user-{user.pk}" if user is not None and user.is_authenticated else client_key(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

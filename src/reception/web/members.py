@@ -29,9 +29,9 @@ class _ByAccountAddress(ByAddress):
     """Per client address, signed in or not (ByAddress leaves signed-in users out)."""
 
     def get_cache_key(self, request):
-        from .clients import client_address
+        from .clients import client_key
 
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_key(request)}
 
 
 def join(request):

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 from ..config import setting
-from .clients import client_address
+from .clients import client_key
 
 WINDOW = 15 * 60
 
@@ -17,7 +17,7 @@ WINDOW = 15 * 60
 def _keys(request, username: str) -> list[str]:
     keys = [f"signin:account:{(username or '').casefold()[:150]}"]
     if request is not None:
-        keys.append(f"signin:address:{client_address(request)}")
+        keys.append(f"signin:address:{client_key(request)}")
     return keys
 
 

@@ -274,7 +274,7 @@ def collector(settings, monkeypatch):
     process and in `reception` processes: private addresses allowed (the site is on
     127.0.0.1), no pause between requests, short time limits, and a contact."""
     values = {"RECEPTION_COLLECT_ALLOW_PRIVATE": True, "RECEPTION_COLLECT_HOST_INTERVAL": 0.0,
-              "RECEPTION_COLLECT_TIMEOUT": 2.0, "RECEPTION_COLLECT_RETRIES": 2,
+              "RECEPTION_COLLECT_TIMEOUT": 10.0, "RECEPTION_COLLECT_RETRIES": 2,
               "RECEPTION_COLLECT_MAX_BYTES": 2_000_000, "RECEPTION_COLLECT_CONTACT": "mailto:desk@example.org"}
     for name, value in values.items():
         setattr(settings, name, value)

@@ -41,7 +41,7 @@ def outcome_of(report, url):
 def test_collect_reads_each_kind_of_page_and_again_adds_nothing(cli, site, collector):
     urls = [site.url(path) for path in [*REVIEW_PAGES, *REFUSED_PAGES]]
     report = collect(cli, *urls)
-    assert report["added"] == len(REVIEW_PAGES) == 7
+    assert report["added"] == len(REVIEW_PAGES) == 7, report["outcomes"]
     assert report["refused"] == len(REFUSED_PAGES) and report["failed"] == 0 and report["held"] == 0
     for path in REFUSED_PAGES:
         reason = outcome_of(report, site.url(path))["reason"]

@@ -101,6 +101,9 @@ def read_url(fetcher, url: str) -> Read:
 
 def fetch_pages(urls, fetcher, progress=None) -> list[Read]:
     """Each URL fetched and read, side by side (each host's own limits hold), in the given order."""
+    from .page import load_readers
+
+    load_readers()
     urls = list(dict.fromkeys(urls))
     with ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(urls)))) as pool:
         reads = []

@@ -77,6 +77,15 @@ class PageReview:
         return cls(**data)
 
 
+def load_readers() -> None:
+    """Import the parsers now, in the calling thread: their first import, inside several worker
+    threads at once, is slow and (in a fresh process) may see a module another thread has only
+    half set up."""
+    import extruct  # noqa: F401
+    import lxml.html  # noqa: F401
+    import trafilatura  # noqa: F401
+
+
 def read_page(html: str, url: str) -> list[PageReview]:
     """Every film review the page at `url` holds (one, nearly always); Unreadable if none."""
     import extruct

@@ -289,3 +289,14 @@ def test_limits_count_an_ipv6_client_by_its_64_block(client, film, settings):
     elsewhere = client.__class__(REMOTE_ADDR="2001:db8:1:3::1")
     join(elsewhere, "dee")
     assert elsewhere.post(f"/films/{film.pk}/rate", {"stars": "3"}).status_code == 302
+
+
+def test_editors_see_why_each_rating_is_not_counted(client, film, settings):
+    settings.RECEPTION_MEMBER_WAIT_HOURS = 24
+    join(client)
+    client.post(f"/films/{film.pk}/rate", {"stars": "5"})  # a new account's
+    old_members(film, 1)
+    editor = client.__class__()
+    editor.force_login(make_editor("edna"))
+    listed = editor.get("/admin/catalog/audiencerating/").content.decode()
+    assert "no: new account" in listed and ">yes<" in listed

@@ -81,14 +81,13 @@ def _day(moment) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def audience_score(ratings, first_screening: date | None, minimum: int = 0,
-                   wait: timedelta = timedelta(0)) -> AudienceScore:
-    """ratings: (stars, rated_at, account_created_at or None[, hidden, verified, a member's]);
-    `minimum` counted ratings before the % is shown; a member's rating counts when made at
-    least `wait` after the account was."""
+HIDDEN, BEFORE_RELEASE, FLOOD, NEW_ACCOUNT = "hidden", "before release", "flood", "new account"
+
+
+def reasons(ratings, first_screening: date | None, wait: timedelta = timedelta(0)) -> tuple[list[str], list[date]]:
+    """Why each rating is not counted ('' for one that is), by the rules above, and the burst
+    days. ratings: (stars, rated_at, account_created_at or None[, hidden, verified, a member's])."""
     ratings = [(*r, False, False, False)[:6] for r in ratings]
-    score = AudienceScore(all_count=len(ratings), minimum=minimum)
-    score.all_percent, score.all_mean = _figures([r[0] for r in ratings])
     per_day = Counter(_day(r[1]) for r in ratings)
     usual = statistics.median(per_day.values()) if per_day else 0
     bursts = sorted(d for d, n in per_day.items() if n >= BURST_MIN and n > BURST_FACTOR * usual)
@@ -98,7 +97,6 @@ def audience_score(ratings, first_screening: date | None, minimum: int = 0,
         usual = statistics.median(quiet)
         bursts = sorted(d for d, n in per_day.items() if n >= BURST_MIN and n > BURST_FACTOR * usual)
     burst_set = set(bursts)
-    score.burst_days = [d.isoformat() for d in bursts]
 
     def made_in_burst(created) -> bool:
         if created is None:
@@ -106,20 +104,36 @@ def audience_score(ratings, first_screening: date | None, minimum: int = 0,
         day = _day(created)
         return any(b - BURST_LEAD <= day <= b for b in bursts)
 
-    counted, verified = [], []
+    why = []
     for stars, rated_at, created, hidden, seen, member in ratings:
         if hidden:
-            score.hidden += 1
+            why.append(HIDDEN)
         elif first_screening and _day(rated_at) < first_screening:
-            score.before_release += 1
+            why.append(BEFORE_RELEASE)
         elif _day(rated_at) in burst_set or made_in_burst(created):
-            score.flagged += 1
+            why.append(FLOOD)
         elif member and created is not None and rated_at - created < wait:
-            score.new_accounts += 1
+            why.append(NEW_ACCOUNT)
         else:
-            counted.append(stars)
-            if seen:
-                verified.append(stars)
+            why.append("")
+    return why, bursts
+
+
+def audience_score(ratings, first_screening: date | None, minimum: int = 0,
+                   wait: timedelta = timedelta(0)) -> AudienceScore:
+    """ratings: (stars, rated_at, account_created_at or None[, hidden, verified, a member's]);
+    `minimum` counted ratings before the % is shown; a member's rating counts when made at
+    least `wait` after the account was."""
+    ratings = [(*r, False, False, False)[:6] for r in ratings]
+    score = AudienceScore(all_count=len(ratings), minimum=minimum)
+    score.all_percent, score.all_mean = _figures([r[0] for r in ratings])
+    why, bursts = reasons(ratings, first_screening, wait)
+    score.burst_days = [d.isoformat() for d in bursts]
+    found = Counter(why)
+    score.hidden, score.before_release = found[HIDDEN], found[BEFORE_RELEASE]
+    score.flagged, score.new_accounts = found[FLOOD], found[NEW_ACCOUNT]
+    counted = [r[0] for r, reason in zip(ratings, why) if not reason]
+    verified = [r[0] for r, reason in zip(ratings, why) if not reason and r[4]]
     score.count = len(counted)
     score.percent, score.mean = _figures(counted)
     if counted:

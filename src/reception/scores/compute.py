@@ -33,7 +33,7 @@ from ..catalog import version
 from ..catalog.models import AudienceRating, ReleaseEvent
 from ..config import setting
 from . import tallies
-from .audience import audience_score
+from .audience import audience_score, reasons
 from .badges import CERTIFIED, BadgeRules, badge, percent_positive
 from .interval import wilson
 from .periods import FIRST_SHOWING, build_periods, month_label, month_span
@@ -216,11 +216,7 @@ def score(film_ids=None, rules: BadgeRules | None = None, full: bool = False) ->
         where, params = _in("id", sorted(film_ids) if film_ids is not None else None)
         c.execute(f"SELECT id, limited_release FROM catalog_film {where}", params)
         limited = {film_id: bool(flag) for film_id, flag in c.fetchall()}
-    events = defaultdict(list)
-    for film_id, kind, day, title in ReleaseEvent.objects.filter(date__isnull=False, **(
-            {"film_id__in": film_ids} if film_ids is not None else {})).order_by("film_id", "date", "kind", "id") \
-            .values_list("film_id", "kind", "date", "title"):
-        events[film_id].append((kind, day, title))
+    events = _release_events(film_ids)
     audiences = _audiences(film_ids, events)
     result = Scored()
     if checks is not None:
@@ -342,17 +338,48 @@ def _store(changed: list[dict], snapshots: list[int], now) -> None:
 
 
 def _audiences(film_ids, events) -> dict:
-    ratings = defaultdict(list)
-    query = AudienceRating.objects.all() if film_ids is None else AudienceRating.objects.filter(film_id__in=film_ids)
-    query = query.order_by("id")  # the same sums in the same order: the same digest
-    for film_id, stars, rated_at, created, hidden, verified, member in query.values_list(
-            "film_id", "stars", "rated_at", "account_created_at", "hidden_reason", "verified", "member_id"):
-        ratings[film_id].append((stars, rated_at, created, bool(hidden), verified, member is not None))
+    ratings = _audience_rows(film_ids)
     minimum = int(setting("RECEPTION_AUDIENCE_MIN"))
     wait = timedelta(hours=float(setting("RECEPTION_MEMBER_WAIT_HOURS")))
     out = {}
     for film_id, rows in ratings.items():
-        showings = [d for kind, d, _ in events.get(film_id, []) if kind in FIRST_SHOWING]
-        out[film_id] = audience_score(rows, min(showings) if showings else None, minimum, wait)
+        out[film_id] = audience_score([row for _, row in rows], _first_showing(events, film_id), minimum, wait)
     return out
+
+
+def _release_events(film_ids) -> dict[int, list[tuple]]:
+    """Each film's dated release events, (kind, day, title), in order."""
+    events = defaultdict(list)
+    for film_id, kind, day, title in ReleaseEvent.objects.filter(date__isnull=False, **(
+            {"film_id__in": film_ids} if film_ids is not None else {})).order_by("film_id", "date", "kind", "id") \
+            .values_list("film_id", "kind", "date", "title"):
+        events[film_id].append((kind, day, title))
+    return events
+
+
+def _audience_rows(film_ids) -> dict[int, list[tuple[int, tuple]]]:
+    """Each film's audience ratings as the rules read them: (rating id, (stars, rated_at,
+    account made, hidden, verified, a member's))."""
+    ratings = defaultdict(list)
+    query = AudienceRating.objects.all() if film_ids is None else AudienceRating.objects.filter(film_id__in=film_ids)
+    query = query.order_by("id")  # the same sums in the same order: the same digest
+    for pk, film_id, stars, rated_at, created, hidden, verified, member in query.values_list(
+            "pk", "film_id", "stars", "rated_at", "account_created_at", "hidden_reason", "verified", "member_id"):
+        ratings[film_id].append((pk, (stars, rated_at, created, bool(hidden), verified, member is not None)))
+    return ratings
+
+
+def _first_showing(events, film_id):
+    showings = [d for kind, d, _ in events.get(film_id, []) if kind in FIRST_SHOWING]
+    return min(showings) if showings else None
+
+
+def not_counted(film_id: int) -> dict[int, str]:
+    """Why each of a film's audience ratings is not counted, by rating id ('' when it is), by
+    the rules the film's score used: for editors (the admin lists it beside each rating)."""
+    rows = _audience_rows([film_id]).get(film_id, [])
+    events = _release_events([film_id])
+    why, _ = reasons([row for _, row in rows], _first_showing(events, film_id),
+                     timedelta(hours=float(setting("RECEPTION_MEMBER_WAIT_HOURS"))))
+    return {pk: reason for (pk, _), reason in zip(rows, why)}
 

@@ -333,11 +333,28 @@ class ReviewAdmin(FiguresFollow, admin.ModelAdmin):
 
 @admin.register(models.AudienceRating)
 class AudienceRatingAdmin(FiguresFollow, admin.ModelAdmin):
-    list_display = ["film", "user_key", "stars", "verified", "rated_at", "hidden_reason"]
+    list_display = ["film", "user_key", "stars", "verified", "rated_at", "counted"]
     list_filter = ["verified", ("member", admin.EmptyFieldListFilter), ("hidden_reason", admin.EmptyFieldListFilter)]
     search_fields = ["film__title", "user_key", "review"]
     autocomplete_fields = ["film"]
     raw_id_fields = ["member"]
+
+    def changelist_view(self, request, extra_context=None):
+        self._reasons = {}  # this page's films' reasons, computed once a film
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="counted in the audience score")
+    def counted(self, obj):
+        """Yes, or why not (scores.audience's rules, as the film's score applies them)."""
+        from ..scores.compute import not_counted
+
+        cache = getattr(self, "_reasons", {})
+        if obj.film_id not in cache:
+            cache[obj.film_id] = not_counted(obj.film_id)
+        reason = cache[obj.film_id].get(obj.pk, "")
+        if reason == "hidden":
+            return f"no: hidden ({obj.hidden_reason})"
+        return f"no: {reason}" if reason else "yes"
 
 
 class ConsensusForm(forms.ModelForm):

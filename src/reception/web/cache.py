@@ -30,7 +30,9 @@ def _key(request, params) -> str:
     known = "&".join(f"{k}={request.GET.get(k)}" for k in params if k in request.GET)
     # Hashed: a search query may hold spaces and symbols no cache backend accepts in a key.
     digest = hashlib.blake2b(f"{request.path}?{known}".encode(), digest_size=16).hexdigest()
-    return f"page:{version.current()}:{digest}"
+    # The version HttpCaching read for this request, else (a request it did not see) read now.
+    number = getattr(request, "data_version", None)
+    return f"page:{version.current() if number is None else number}:{digest}"
 
 
 def _signed_in(request) -> bool:

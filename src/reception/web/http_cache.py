@@ -75,6 +75,7 @@ class HttpCaching:
             response["Cache-Control"] = NO_STORE
             return response
         number, changed = version.stamp()
+        request.data_version = number  # the page cache keys by it (web.cache): read once a request
         etag = f'"{number}-{code_stamp()}"'
         modified = int(changed.timestamp()) if changed else None
         if self._unchanged(request, etag, modified):

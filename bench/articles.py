@@ -13,7 +13,7 @@ For the annotated articles of wikipedia-films/ (30 real Wikipedia articles; expe
   marked for an editor;
 - facts: recall of the title, the year, each director, writer, cast member, studio and
   distributor, and of each release (its kind and its date as stated; a release whose date the
-  text does not give counts when its kind is found).
+  text does not give counts when its kind is found; a limited release is a theatrical one).
 Prints one JSON object: each reader's figures, and their ratios.
 """
 
@@ -67,21 +67,26 @@ def _same_critic(found: str, wanted: str) -> bool:
 def _verdicts(reviews, model, rules) -> list[tuple[str, bool]]:
     """(verdict, marked for an editor) of each review, as the pipeline decides them."""
     from reception.ratings import parse_rating
-    from reception.verdicts.text import prepare
+    from reception.rules import bare_stars
+    from reception.verdicts.text import prepare, with_rating_prior
 
     out = [None] * len(reviews)
-    texts, at = [], []
+    texts, at, shares = [], [], []
     for n, r in enumerate(reviews):
         rating = parse_rating(r.rating_raw)
-        verdict, by, *_ = rules.apply(rating.score, rating.scale, r.label, bool(r.quote))
+        verdict, by, *_ = rules.apply(rating.score, rating.scale, r.label, bool(r.quote),
+                                      bare_stars(rating.flag, rating.scale, rating.value))
         if verdict:
             out[n] = (verdict, r.needs_check and by not in ("critic-rating", "outlet-label"))
         elif prepare(r.quote):
             texts.append(prepare(r.quote))
             at.append(n)
+            # At a rating where critics split (2.5/4) the quote is weighed with it, as verdicts.decide does.
+            shares.append(rules.split_share(rating.score, rating.scale))
         else:
             out[n] = ("", True)
-    for n, p in zip(at, model.probabilities(texts) if texts else []):
+    for n, share, p in zip(at, shares, model.probabilities(texts) if texts else []):
+        p = float(p) if share is None else with_rating_prior(float(p), share, model.config["base_rate"])
         out[n] = ("positive" if p >= 0.5 else "negative", bool(reviews[n].needs_check or 0.35 <= p <= 0.65))
     return out
 
@@ -166,8 +171,9 @@ def score_article(film, reviews, wanted: dict, verdicts) -> dict:
     releases = [(r["kind"], _date_as_stated(r)) for r in (film.releases if film else [])]
     for w in wanted["releases"]:
         total_facts += 1
-        # A festival's premiere is a "festival" event here, a premiere in the annotation.
-        kinds = {w["kind"], "festival"} if w["kind"] == "premiere" else {w["kind"]}
+        # A festival's premiere is a "festival" event here, a premiere in the annotation; a
+        # limited release is a theatrical one (the annotation has no kind of its own for it).
+        kinds = {w["kind"], {"premiere": "festival", "theatrical": "limited"}.get(w["kind"], w["kind"])}
         found_facts += any(kind in kinds and _same_date(w["date"], day) for kind, day in releases)
     return {"matched": len(matched), "found": len(reviews), "expected": len(wanted["reviews"]),
             "outlet_right": outlet_right, "polarity_right": polarity, "facts_found": found_facts,

@@ -105,3 +105,28 @@ def test_stars_without_a_scale_are_read_on_the_outlets_star_scale(tmp_path):
     assert (bob.rating, bob.rating_scale, bob.rating_flag) == (87.5, "stars/4", "scale-inferred")
     # No star scale known for its outlet: flagged, never read on an assumed 4 or 5.
     assert (cy.rating, cy.rating_scale, cy.rating_flag) == (None, "stars", "no-scale")
+
+
+def test_a_star_count_with_no_scale_decides_where_every_star_scale_agrees(tmp_path):
+    _load(tmp_path, [("Film J", "Ann", "Nowhere", "★★★½", ""), ("Film J", "Bob", "Nowhere", "two stars", ""),
+                     ("Film J", "Cy", "Nowhere", "★★½", ""), ("Film J", "Di", "Nowhere", "3/4", "")])
+    ann, bob, cy = (Review.objects.get(critic__name=name) for name in ("Ann", "Bob", "Cy"))
+    # 3.5 stars is 87.5 out of 4 and 70 out of 5: positive either way; 2 stars negative either way.
+    assert (ann.rating, ann.rating_flag, ann.verdict, ann.decided_by) == (None, "no-scale", "positive", "critic-rating")
+    assert (bob.verdict, bob.decided_by) == ("negative", "critic-rating")
+    # 2.5 stars out of 4 is where critics split: left to the text (or an editor), not guessed.
+    assert (cy.verdict, cy.decided_by) == ("", "")
+    figures = _score("Film J")
+    # Their scores stay unknown: only the 3/4 counts in the average.
+    assert (figures.positive, figures.negative, figures.rated, figures.average) == (2, 1, 1, 75)
+
+
+def test_stars_out_of_four_follow_the_out_of_four_threshold_and_split():
+    from reception.ratings import parse_rating
+    from reception.rules import VerdictRules
+
+    rules = VerdictRules()
+    for raw, with_quote, verdict in (("2.5 out of 4 stars", True, ""), ("2.5/4", True, ""),
+                                     ("2.5 out of 4 stars", False, "negative"), ("3 out of 4 stars", True, "positive")):
+        rating = parse_rating(raw)
+        assert rules.apply(rating.score, rating.scale, "", with_quote).verdict == verdict, raw

@@ -14,7 +14,7 @@ from .catalog.identity import name_key, title_key
 from .catalog.keys import review_key
 from .catalog.models import Consensus, Credit, Critic, CriticAlias, Film, Outlet, OutletAlias, Person, Review
 from .ingest.film_merge import fold_films
-from .rules import Verdict, VerdictRules
+from .rules import Verdict, VerdictRules, bare_stars
 
 # What the rules decide a verdict from (reception.rules): an editor's change to one decides it again.
 RULE_INPUTS = {"rating_raw", "label", "quote"}
@@ -35,8 +35,9 @@ def read_again(review: Review, changed) -> None:
         # A bare number takes its outlet's scale after the save (reviews_changed).
         review.rating, review.rating_scale, review.rating_flag = rating.score, rating.scale, rating.flag
     if RULE_INPUTS & set(changed):
+        stars = bare_stars(review.rating_flag, review.rating_scale, ratings.parse_rating(review.rating_raw).value)
         decisions.settle(review, VerdictRules().apply(review.rating, review.rating_scale, review.label,
-                                                      bool(review.quote)))
+                                                      bool(review.quote), stars))
 
 
 def reviews_changed(film_ids, outlet_ids=(), gone=()) -> pipeline.Refreshed:

@@ -13,7 +13,10 @@ touched: catalog.decisions):
 3. a rating where critics' verdicts split (2.5/4 is fresh half the time) and no quote: its
    scale's threshold → critic-rating; with a quote, nothing here: the text model weighs the
    quote with that rating's share of positives (verdicts.decide);
-4. nothing else decides: OPEN, the text model's to read.
+4. a star count with no scale ("four stars"), while its outlet's scale is unknown: the verdict
+   it has on every star scale it fits (out of 4 and out of 5), where they agree and neither is
+   a split → critic-rating. Its score stays unknown, so it counts in no average;
+5. nothing else decides: OPEN, the text model's to read.
 
 An import applies it to each distinct (rating, label, has a quote) it meets (ingest.store),
 `reception verdicts` to each distinct one of the open reviews (verdicts.decide), an editor's
@@ -37,7 +40,7 @@ from django.db.models import TextChoices  # an enum: needs no settings (`recepti
 
 from .config import setting
 from .errors import ReceptionError
-from .ratings import SCALE_INFERRED
+from .ratings import NO_SCALE, SCALE_INFERRED, STARS
 
 
 
@@ -120,13 +123,21 @@ def model_config(path: Path | None = None) -> dict:
     return _config(str(path), mtime)
 
 
+def same_scale(scale: str, known) -> str:
+    """The scale `known` (thresholds or split points) has for `scale`: itself, or for stars out
+    of N the scale out of N ("2.5 out of 4 stars" is 2.5/4), else `scale`."""
+    if scale not in known and scale.startswith("stars/") and scale[len("stars"):] in known:
+        return scale[len("stars"):]
+    return scale
+
+
 def rating_verdict(score: float | None, scale: str, thresholds: dict[str, float]) -> str:
     """'positive', 'negative', or '' when there is no score: the scale's threshold (thumbs: up)."""
     if score is None:
         return ""
     if scale == "thumbs":
         return POS if score >= 50 else NEG
-    return POS if score >= thresholds.get(scale, thresholds[ANY]) else NEG
+    return POS if score >= thresholds.get(same_scale(scale, thresholds), thresholds[ANY]) else NEG
 
 
 def split_shares(config: dict) -> dict[tuple[str, float], float]:
@@ -142,16 +153,20 @@ class VerdictRules:
         config = config or model_config()
         self.thresholds = config["thresholds"]
         self.splits = split_shares(config)
+        self.split_scales = {scale for scale, _ in self.splits}
         self.rule_id = f"{config['id']}:rule"  # stored as the verdict's model: which thresholds decided
 
     def split_share(self, score: float | None, scale: str) -> float | None:
         """The share of positives at this rating where verdicts split on it, else None."""
-        return None if score is None else self.splits.get((scale, round(score, 2)))
+        return None if score is None else self.splits.get((same_scale(scale, self.split_scales), round(score, 2)))
 
-    def apply(self, score: float | None, scale: str, label: str, has_quote: bool) -> Decision:
-        """The Decision for a review with this rating (0–100 on `scale`, or None), label and quote."""
+    def apply(self, score: float | None, scale: str, label: str, has_quote: bool, stars: float | None = None) -> Decision:
+        """The Decision for a review with this rating (0–100 on `scale`, or None), label and quote;
+        `stars`: the count of a star rating with no scale (bare_stars)."""
         split = self.split_share(score, scale) is not None
         rated = rating_verdict(score, scale, self.thresholds) if score is not None and not split else ""
+        if score is None and stars is not None:
+            rated = self._any_star_scale(stars)
         if label:
             conflict = f"the rating reads {rated} on {scale}; the label says {label}" if rated and rated != label else ""
             return Decision(label, DecidedBy.OUTLET_LABEL.value, "", conflict)
@@ -160,3 +175,20 @@ class VerdictRules:
         if split and not has_quote:
             return Decision(rating_verdict(score, scale, self.thresholds), DecidedBy.CRITIC_RATING.value, self.rule_id)
         return OPEN
+
+    def _any_star_scale(self, count: float) -> str:
+        """The verdict a star count has on every star scale it fits, or '' where they differ
+        or one is a split (2.5 stars: 2.5/4 splits critics)."""
+        readings = set()
+        for top in (4, 5):
+            if count <= top:
+                score, scale = 100.0 * count / top, f"{STARS}/{top}"
+                if self.split_share(score, scale) is not None:
+                    return ""
+                readings.add(rating_verdict(score, scale, self.thresholds))
+        return readings.pop() if len(readings) == 1 else ""
+
+
+def bare_stars(flag: str, scale: str, value: float | None) -> float | None:
+    """A rating's star count where it has no scale (VerdictRules.apply's `stars`), else None."""
+    return value if flag == NO_SCALE and scale == STARS else None

@@ -22,7 +22,8 @@ from collections import Counter
 from django.db import connection
 
 from ..database import id_chunks
-from ..rules import DecidedBy
+from ..ratings import NO_SCALE, STARS, parse_rating
+from ..rules import DecidedBy, bare_stars
 from . import version
 
 EDITOR = DecidedBy.EDITOR.value
@@ -37,6 +38,8 @@ def marked(decided_by: str, was_marked: bool, unsure: bool = False) -> bool:
 
 
 # `marked` over the row's own mark, for the statements below: settles?, then unsure.
+# The rating text of a star count with no scale ("four stars"), '' for any other: the rules read it.
+_BARE = f"(CASE WHEN rating_flag = '{NO_SCALE}' AND rating_scale = '{STARS}' THEN rating_raw ELSE '' END)"
 _MARK = "needs_check = (NOT %s) AND (needs_check OR %s)"
 _STANDS = "decided_by <> %s"  # with EDITOR: an editor's verdict stands
 
@@ -55,27 +58,30 @@ def write(cursor, rows, only_open: bool = False) -> None:
 
 def decide_kinds(cursor, decide, film_ids=None) -> Counter:
     """Every review without a verdict (of `film_ids` only, if given) decided by
-    `decide(score, scale, label, has_quote)` -> rules.Decision, where it decides:
-    one call per distinct (rating, scale, label, has a quote), and one set-based UPDATE through
-    a temporary table of those decisions. Returns how many reviews each decided_by decided."""
+    `decide(score, scale, label, has_quote, stars)` -> rules.Decision, where it decides:
+    one call per distinct (rating, scale, label, has a quote, a star rating with no scale), and
+    one set-based UPDATE through a temporary table of those decisions. Returns how many reviews
+    each decided_by decided."""
     scope, params = films_clause(film_ids)
     cursor.execute(
-        "SELECT rating, rating_scale, label, CASE WHEN coalesce(quote, '') <> '' THEN 1 ELSE 0 END, count(*) "
-        f"FROM catalog_review WHERE verdict = ''{scope} GROUP BY 1, 2, 3, 4", params)
+        f"SELECT rating, rating_scale, label, CASE WHEN coalesce(quote, '') <> '' THEN 1 ELSE 0 END, {_BARE}, "
+        f"count(*) FROM catalog_review WHERE verdict = ''{scope} GROUP BY 1, 2, 3, 4, 5", params)
     decisions, counts = [], Counter()
-    for score, scale, label, has_quote, count in cursor.fetchall():
-        verdict, by, model, conflict = decide(score, scale, label, bool(has_quote))
+    for score, scale, label, has_quote, bare, count in cursor.fetchall():
+        stars = bare_stars(NO_SCALE, scale, parse_rating(bare).value) if bare else None
+        verdict, by, model, conflict = decide(score, scale, label, bool(has_quote), stars)
         if verdict:
             # A rating is 0–100: -1 stands for none, which SQL's = cannot match.
-            decisions.append((-1.0 if score is None else score, scale, label, has_quote, verdict, by, model, conflict))
+            decisions.append((-1.0 if score is None else score, scale, label, has_quote, bare, verdict, by, model,
+                              conflict))
             counts[by] += count
     if not decisions:
         return counts
     temp = "temp" if connection.vendor == "sqlite" else "pg_temp"
     cursor.execute(f"DROP TABLE IF EXISTS {temp}.review_rule")
     cursor.execute("CREATE TEMPORARY TABLE review_rule (rating DOUBLE PRECISION, rating_scale TEXT, label TEXT, "
-                   "has_quote INTEGER, verdict TEXT, decided_by TEXT, verdict_model TEXT, conflict TEXT)")
-    cursor.executemany("INSERT INTO review_rule VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", decisions)
+                   "has_quote INTEGER, bare TEXT, verdict TEXT, decided_by TEXT, verdict_model TEXT, conflict TEXT)")
+    cursor.executemany("INSERT INTO review_rule VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", decisions)
     # SQLite's UPDATE … FROM does not take an alias for the table updated: it is named in full.
     r = "catalog_review"
     cursor.execute(
@@ -83,7 +89,8 @@ def decide_kinds(cursor, decide, film_ids=None) -> Counter:
         f"conflict = k.conflict, verdict_probability = NULL, {_MARK} FROM review_rule AS k WHERE {r}.verdict = '' AND {r}.{_STANDS}"
         f"{films_clause(film_ids, f'{r}.film_id')[0]} AND coalesce({r}.rating, -1) = k.rating "
         f"AND {r}.rating_scale = k.rating_scale AND {r}.label = k.label "
-        f"AND (CASE WHEN coalesce({r}.quote, '') <> '' THEN 1 ELSE 0 END) = k.has_quote",
+        f"AND (CASE WHEN coalesce({r}.quote, '') <> '' THEN 1 ELSE 0 END) = k.has_quote "
+        f"AND {_BARE.replace('rating_', r + '.rating_')} = k.bare",
         [True, False, EDITOR, *params])
     cursor.execute("DROP TABLE review_rule")
     return counts

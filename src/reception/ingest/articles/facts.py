@@ -14,22 +14,25 @@ from .names import PERSON, is_outlet, looks_like_person
 COMPANY = r"(?:[A-Z0-9][\w&.'’-]*)(?:\s+(?:of|and|the|de|&|[A-Z0-9][\w&.'’-]*))*(?:\s+Bros\.)?"
 COMPANY_WORDS = re.compile(r"\b(?:Pictures|Studios?|Productions?|Films?|Entertainment|Media|Company|Corporation|"
                            r"Corp\.?|Inc\.?|Ltd\.?|LLC|Releasing|Distribution|Distributors?|Group|Bros\.?|Features|"
-                           r"Classics|Animation|Television|Cinema|Cinemas|Artists|Organization|Organisation)\b")
+                           r"Classics|Animation|Television|Cinema|Cinemas|Artists|Organization|Organisation|"
+                           r"Theatres|Theaters|Video)\b")
 ROLES = [
     (re.compile(r"\b(?:co-?)?directed\b|\bhelmed\b", re.I), "director"),
-    (re.compile(r"\b(?:co-?)?written|\bscreenplay|\bscripted\b|\badapted\b", re.I), "writer"),
+    (re.compile(r"\b(?:co-?)?written|\bscreenplay|\bscripted\b|\badapted\b|\bre-?written\b|\brevised\b", re.I),
+     "writer"),
     (re.compile(r"\b(?:co-?)?produced\b", re.I), "producer"),
 ]
-HOME_VIDEO = re.compile(r"\b(?:VHS|DVD|Blu-ray|LaserDisc|Laserdisc|Ultra HD|UHD|4K Ultra|home video|home media|"
+HOME_VIDEO = re.compile(r"\b(?:VHS|DVD|Blu-?[Rr]ay|LaserDisc|Laserdisc|Ultra HD|UHD|4K Ultra|home video|home media|"
                         r"digital (?:download|HD|release)|streaming|video on demand|VOD|Betamax|Video CD|VCD)\b")
 RESTORED = re.compile(r"\b(?:restor\w*|remaster\w*)\b", re.I)
-RERELEASED = re.compile(r"\b(?:re-?releas\w*|reissu\w*|released again|returned to (?:theaters|theatres|cinemas))\b", re.I)
+RERELEASED = re.compile(r"\b(?:re-?releas\w*|reissu\w*|re-?screen\w*|released again|"
+                        r"returned to (?:theaters|theatres|cinemas))\b", re.I)
 FESTIVAL = re.compile(rf"\b(?:at|during)\s+(?:the\s+)?((?:\d{{4}}\s+)?{COMPANY}\s+(?:International\s+)?Film\s+Festival"
                       rf"|(?:\d{{4}}\s+)?{COMPANY}\s+Festival)\b")
 # The title a new version is released under: "entitled One From the Heart: Reprise".
 RELEASE_TITLE = re.compile(r"\b(?:entitled|titled|subtitled|retitled|called)\s+[\"“]?([A-Z0-9][\w'’-]*(?:\s+(?:[a-z]{1,4}\s+)"
                            r"*?[A-Z0-9][\w'’-]*)*(?::\s+[A-Z0-9][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*)*)?)")
-FORMATS = re.compile(r"\b(4K|8K|2K|IMAX|70\s?mm|35\s?mm|Blu-ray|DVD|VHS|LaserDisc|3D)\b")
+FORMATS = re.compile(r"\b(4K|8K|2K|IMAX|70\s?mm|35\s?mm|Blu-?[Rr]ay|DVD|VHS|LaserDisc|3D)\b")
 
 
 def people(text: str, characters: bool = False) -> list:
@@ -41,7 +44,7 @@ def people(text: str, characters: bool = False) -> list:
     for part in re.split(r"\s*,\s*(?:and\s+|with\s+)?|\s+(?:and|with|&)\s+|\s*;\s*", text.strip().rstrip(".,")):
         part = re.sub(r"\s*\([^)]*\)", "", part.strip())
         item = re.match(rf"(?:(?:[\w'’-]+\s+){{0,3}}?(?:[\w-]+['’]s\s+|his\s+|her\s+|their\s+)"
-                        rf"(?:[a-z][\w-]*\s+){{1,2}})?({PERSON})(?:\s+(?:as|playing)\s+(.+))?$", part)
+                        rf"(?:[a-z][\w-]*\s+){{1,2}}|{_TRADE})?({PERSON})(?:\s+(?:as|playing)\s+(.+))?$", part)
         name = item.group(1).strip() if item else ""
         if not item or not 1 <= len(name.split()) <= 5 or name in ("The", "It", "A", "An"):
             if out:
@@ -69,6 +72,17 @@ def lead_year(sentence: str) -> int | None:
     return None
 
 
+def lead_companies(sentence: str, ents) -> list[str]:
+    """Companies a lead names before the film's kind: "a 2016 BBC documentary", "a 1995 Pixar
+    animated film". `ents`: (label, text) of the sentence's entities."""
+    match = re.search(r"\b(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,2}?\d{4}\s+(.+?)\s+(?:film|movie|documentary)\b", sentence)
+    if not match:
+        return []
+    orgs = {t for label, t in ents if label == "ORG"}
+    return [name for name in re.findall(r"[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*", match.group(1))
+            if name in orgs and (_acronym(name) or COMPANY_WORDS.search(name))]
+
+
 def genre_of(sentence: str, ents) -> str:
     match = re.search(r"\b(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,2}?\d{4}\s+(.+?)\s+(?:film|movie)\b", sentence)
     if not match:
@@ -79,11 +93,15 @@ def genre_of(sentence: str, ents) -> str:
 
 
 _ROLE_WORD = r"(?i:(?:co-?)?(?:written|directed|produced|scripted|adapted|edited|narrated|created|developed|helmed|" \
-             r"photographed|shot|scored))"
+             r"photographed|shot|scored|re-?written|revised))"
 _STARRING = r"(?:[Ss]tarring|stars|co-?stars|starred|[Ff]eaturing|features|featured)"
 _VOICES = r"(?:(?:the\s+)?(?:voices?|voice\s+talents?|talents?)\s+of\s+)?"
+# A list item may give its person's part in the making first: "writer David Veloz", "associate
+# producer Jane Roe".
+_TRADE = r"(?:(?:associate|executive|co-?)?\s*(?:writer|screenwriter|producer|director|novelist|author|playwright|" \
+         r"filmmaker|cinematographer|composer|editor)\s+)"
 # The list after a verb: names joined by commas, "and", "with" (lead's lists run long).
-_LIST = rf"({PERSON}(?:(?:\s*,\s*(?:and\s+|with\s+)?|\s+(?:and|with|&)\s+)(?:[\w'’-]+['’]s\s+[\w-]+\s+)?{PERSON}" \
+_LIST = rf"({PERSON}(?:(?:\s*,\s*(?:and\s+|with\s+)?|\s+(?:and|with|&)\s+)(?:[\w'’-]+['’]s\s+[\w-]+\s+|{_TRADE})?{PERSON}" \
         rf"(?:\s+(?:as|playing)\s+(?:the\s+(?:voice|role)\s+of\s+)?[\"“]?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*[\"”]?)?" \
         rf"|\s+(?:as|playing)\s+(?:the\s+(?:voice|role)\s+of\s+)?[\"“]?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*[\"”]?)*)"
 
@@ -164,18 +182,27 @@ def companies_in(sentence: str) -> list[tuple[str, str, str]]:
         add(match.group(1), "studio", sure=False)
     for match in re.finditer(rf"\b(?:production\s+compan(?:y|ies)|studio|banner)\s+{_COMPANIES}", text):
         add(match.group(1), "studio", sure=False)
-    for match in re.finditer(rf"\b{_DISTRIBUTOR_BY}\s+(?:[\w.-]+\s+){{0,5}}?(?:by|via|through)\s+{_COMPANIES}{region}",
+    # Up to eight words between: "released in the United States on January 19, 2018 by …".
+    for match in re.finditer(rf"\b{_DISTRIBUTOR_BY}\s+(?:(?![a-z][\w-]*(?:ed|ing)\b)[\w.-]+,?\s+){{0,8}}?(?:by|via|through)\s+{_COMPANIES}{region}",
                              text):
-        # "distributed by" anyone, "released by" anyone but a person, names a distributor.
+        # "distributed by" anyone, "released by" anything but a person's full name, names a
+        # distributor (a single word is a company's: "released by Universal").
+        first = re.split(r"\s*,\s*|\s+and\s+", match.group(1))[0]  # as written: "The Criterion Collection"
         sure = bool(re.match(r"[Dd]istributed", match.group())) or (
-            bool(re.match(r"[Rr]eleased\s+by", match.group())) and not looks_like_person(match.group(1)))
+            bool(re.match(r"[Rr]eleased", match.group())) and not (looks_like_person(first) and len(first.split()) > 1))
         add(match.group(1), "distributor", match.group(2) or "", sure=sure)
+    # A list of releases, each dated and credited: "released on VHS in 1985 by Playhouse Video,
+    # in 1989 by CBS/Fox Video, and in 1994 by Fox Video".
+    if re.search(r"\b(?:released|distributed|issued|release)\b", text):
+        for match in re.finditer(rf"\b(?:in|on)\s+{DATE_TEXT.pattern}\s+by\s+({COMPANY})", text):
+            name = match.group(1)
+            add(name, "distributor", sure=not (looks_like_person(name) and len(name.split()) > 1))
     for match in re.finditer(rf"\b(?:release|distribution|distributor)\s+(?:[\w.-]+\s+){{0,5}}?(?:by|via|through|to)\s+"
                              rf"{_COMPANIES}", text):
         add(match.group(1), "distributor", sure=match.group().startswith("distribut"))
     for match in re.finditer(rf"{_COMPANIES}\s+(?:handled|handling|handles|acquired|took|holds?|had|supplied|"
-                             rf"distributed|released)\s+(?:the\s+|its\s+)?(?:[\w-]+\s+)?(?:distribution|film|"
-                             rf"movie|picture|it)\b{region}", text):
+                             rf"distributed|released)\s+(?:the\s+|its\s+|an?\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:distribution|"
+                             rf"film|movie|picture|it|cut|version|edition)\b{region}", text):
         add(match.group(1), "distributor", match.group(2) or "", sure="distribut" in match.group())
     for match in re.finditer(rf"{_COMPANIES}(?:,[^,]{{1,120}},)?\s+(?:acquired|bought|picked up|secured|obtained|"
                              rf"became|was|is)\s+(?:the\s+)?(?:film's\s+)?(?:[\w.-]+\s+){{0,3}}?(?:distribution|"
@@ -187,6 +214,11 @@ def companies_in(sentence: str) -> list[tuple[str, str, str]]:
     for match in re.finditer(rf"\b({COMPANY}\s+(?:Studios|Studio|Pictures|Productions|Films|Entertainment))\s+"
                              r"(?:production|film|presentation)\b", text):
         add(match.group(1), "studio")
+    # "Magnolia Pictures became the U.S. distributor", "United Artists, (the European distributor)"
+    for match in re.finditer(rf"{_COMPANIES}(?:\s+(?:became|was|is|remained)\s+|,?\s*\(|,\s+)(?:the|its)\s+(?:film's\s+)?"
+                             rf"(?:[\w.-]+\s+){{0,2}}?distributor\b", text):
+        name = re.sub(r"^(?:With|And|But|While|However|Then)\s+", "", match.group(1))
+        add(name, "distributor", sure=not looks_like_person(name) or bool(COMPANY_WORDS.search(name)))
     # "bought the rights through his Zoetrope Studios"
     for match in re.finditer(rf"\bthrough\s+(?:his|her|their|its|the)\s+(?:own\s+)?(?:company\s+)?({COMPANY})", text):
         add(match.group(1), "studio", sure=False)
@@ -196,7 +228,8 @@ def companies_in(sentence: str) -> list[tuple[str, str, str]]:
                              rf"(?:\s+(?:for|in)\s+(?:the\s+)?({COMPANY}))?", text):
         name = re.sub(r"^(?:With|And|But|While)\s+", "", match.group(1)).split(" with ")[-1]
         add(name, "distributor", match.group(2) or "", sure=False)
-    return [(name, role, region) for name, role, region in out if name and not _not_company(name)]
+    return [(name, role, region) for name, role, region in out
+            if name and not _not_company(name) and not FORMATS.fullmatch(name) and not HOME_VIDEO.fullmatch(name)]
 
 
 def _split_companies(names: str) -> list[str]:
@@ -207,7 +240,8 @@ def _not_company(name: str) -> bool:
     """Words a company pattern can catch that name none ("The", "It", a month, a place word)."""
     return bool(re.fullmatch(r"(?:The|It|A|An|This|His|Her|Their|Its|In|On|At|[A-Z][a-z]+day|[\d\s,.]+|"
                              r"January|February|March|April|May|June|July|August|September|October|November|"
-                             r"December)", name)) or len(name) < 2
+                             r"December)", name)) or len(name) < 2 or \
+        bool(re.match(r"(?:In|On|At|By|From|After|Before|During|Since|Until|When|While|Upon|As)\s", name))
 
 
 def _acronym(name: str) -> bool:
@@ -246,12 +280,21 @@ NOT_THE_FILM = re.compile(r"\b(?:trailers?|teasers?|(?:video\s+)?games?|advertis
                           r"toys?|apps?|featurettes?|spots?|songs?|tie-ins?|sequels?|prequels?|remakes?)\b", re.I)
 # Where a sentence's releases part: ", and in America on …", "; ", ", with the Blu-ray edition
 # released on …", and before each date of a list ("on 6 December in France, 7 December in …").
-_CLAUSES = re.compile(rf",?\s+(?:and|while|then)\s+(?=on\s|in\s|was\s|it\s|the\s|a\s|re-?releas)|;\s+|"
+# A list of years ("in 1985 by Playhouse Video, in 1989 by CBS/Fox Video") parts before each,
+# and so do "and again in 2003 …" and ", following with a DVD release in 1998".
+_CLAUSES = re.compile(rf",?\s+(?:and|while|then)\s+(?=on\s|in\s|was\s|it\s|the\s|a\s|re-?releas|again\b)|;\s+|"
                       rf",\s+with\s+(?=the\s|a\s|an\s)|,\s+(?:and\s+)?(?=(?:on\s+)?(?:\d{{1,2}}\s+{MONTH_NAME}|"
-                      rf"{MONTH_NAME}\s+\d))")
+                      rf"{MONTH_NAME}\s+\d))|,\s+(?:followed|following)\s+(?:by|with)\s+")
+# "released on October 28, 1994 in the United States and released internationally in December":
+# a second verb with a date of its own.
+_AND_VERB = re.compile(r",?\s+and\s+(?:also\s+|later\s+|then\s+)?(?=(?:was\s+)?(?:screened|shown|premiered|released|"
+                       r"opened)\b)")
+_YEAR_LIST = re.compile(rf",\s+(?:and\s+)?(?=in\s+(?:{MONTH_NAME}\s+)?\d{{4}}\b)")
+# A month the text dates by the year it last gave: "in December of the same year".
+_MONTH_OF_THAT_YEAR = re.compile(rf"\b({MONTH_NAME})\s+(?:of\s+)?(?:the\s+same|that)\s+year\b")
 
 
-def releases_in(sentence: str, ents, review_like: bool, year: int | None = None) -> list[dict]:
+def releases_in(sentence: str, ents, review_like: bool, year: int | None = None, strict: bool = False) -> list[dict]:
     """Release events a sentence states, each with its date (and precision) and its place:
     premieres, festival screenings, previews, theatrical and limited releases, re-releases,
     restorations, and home video. A sentence may hold several ("re-released on 8 August 2018
@@ -259,12 +302,19 @@ def releases_in(sentence: str, ents, review_like: bool, year: int | None = None)
     its verb first ("In June 2018, Arrow reported that it would be re-released on 8 August
     2018"), a day without a year taking the year of the clause before (or `year`, the last the
     text gave). A clause with a date and no verb of its own goes on with the one before ("on
-    April 6, 2011 in France, and in America on July 17, 2012")."""
+    April 6, 2011 in France, and in America on July 17, 2012"). `strict`, for a sentence that
+    is not about the release as such (under Legacy, or about takings): only a release dated
+    right after its verb ("it was first shown in 1986") counts, never "when she died in 2003,
+    68 years after the film's premiere"."""
     out = []
     inherited = ""
-    for clause in _CLAUSES.split(sentence):
+    for clause in _clauses(sentence):
         found = _kind(clause, review_like)
         dates = [m for m in DATE_TEXT.finditer(clause) if parse_article_date(m.group())]
+        # A year that opens a name ("the 2018 Cannes Film Festival") dates nothing if a date does.
+        named = [m for m in dates if re.fullmatch(r"\d{4}", m.group()) and re.match(r"\s+[A-Z]", clause[m.end():])]
+        if len(named) < len(dates):
+            dates = [m for m in dates if m not in named]
         if found is None and inherited and (dates or DAY_MONTH.search(clause)):
             found = (inherited, re.match("", clause))
         if found is not None and NOT_THE_FILM.search(clause[:found[1].start()]):
@@ -274,6 +324,10 @@ def releases_in(sentence: str, ents, review_like: bool, year: int | None = None)
             continue
         kind, verb = found
         after = [m for m in dates if m.start() >= verb.start()]
+        if (strict or _TAKINGS.search(clause)) and not _dated_here(clause, verb, review_like):
+            continue
+        if re.search(r"\b\w{3,}est\s+(?:[\w-]+\s+){0,3}$", clause[:verb.start()]):
+            continue  # "the lowest Star Wars debut since 2002": a comparison, no event
         stated = (after[0] if after else dates[-1]).group() if dates else ""
         day = parse_article_date(stated) if stated else None
         if day is None and year:
@@ -281,17 +335,26 @@ def releases_in(sentence: str, ents, review_like: bool, year: int | None = None)
             if partial:
                 stated = partial.group()
                 day = parse_article_date(f"{stated} {year}")
+            month = _MONTH_OF_THAT_YEAR.search(clause)
+            if day is None and month:
+                stated = month.group()
+                day = parse_article_date(f"{month.group(1)} {year}")
         if day is None:
             if kind == "home-video" and inherited:
                 continue
-            if kind not in ("theatrical", "premiere") or not re.search(r"\bin\s+(?:the\s+)?[A-Z]", clause):
+            # Undated: a release somewhere ("in Italy"), a premiere or a preview at a place.
+            if not (kind in ("theatrical", "premiere") and re.search(r"\bin\s+(?:the\s+)?[A-Z]", clause)) and \
+                    not (kind in ("premiere", "preview") and _place(clause, ents, kind)):
                 continue
         year = day[0].year if day else year
         event = {"kind": kind, "date": day[0] if day else None, "date_precision": day[1] if day else "day",
                  "stated": stated}
         place = _place(clause, ents, kind)
-        if kind == "premiere" and FESTIVAL.search(clause):
-            kind = event["kind"] = "festival"  # a festival's premiere is its own kind of event
+        festival = FESTIVAL.search(clause, 0 if kind == "premiere" else verb.start())
+        if festival and kind in ("premiere", "theatrical"):
+            # A festival's premiere or screening is its own kind of event.
+            kind = event["kind"] = "festival"
+            place = festival.group(1)
         if place:
             event["place" if kind in ("premiere", "festival", "preview") else "region"] = place
         fmt = FORMATS.search(clause)
@@ -309,6 +372,42 @@ def releases_in(sentence: str, ents, review_like: bool, year: int | None = None)
     return out
 
 
+_TAKINGS = re.compile(r"\b(?:grossed|grossing|earned|earning|takings|box[- ]office|million)\b|[$£€¥]")
+
+
+def _dated_here(clause: str, verb, review_like: bool) -> bool:
+    """Is a release dated by its own words: the date soon after its verb ("first shown in
+    1986", "released … on July 11"), or opening a clause that is not about critics ("On 30
+    April 2004, it was re-released …")? Never a release in passing ("the year after the film
+    was released", "the lowest debut since 2002", "to be released")."""
+    date = DATE_TEXT.search(clause, verb.end()) or DAY_MONTH.search(clause, verb.end())
+    if date and date.start() - verb.end() <= 60 and \
+            not re.search(r"\b(?:since|until|than|before|after)\b", clause[verb.end():date.start()]):
+        return True
+    if re.search(r"\b(?:after|before|since|until|when|to(?:\s+be)?)\s+(?:[\w'’-]+\s+){0,3}$", clause[:verb.start()]):
+        return False
+    return not review_like and bool(re.match(rf"\s*(?:On|In)\s+{DATE_TEXT.pattern}", clause))
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence's clauses, a clause listing years parted before each ("in 1985 by Playhouse
+    Video, in 1989 by CBS/Fox Video")."""
+    out = []
+    for clause in _CLAUSES.split(sentence):
+        listed = sum(1 for m in DATE_TEXT.finditer(clause) if parse_article_date(m.group())) > 1
+        for piece in _YEAR_LIST.split(clause) if listed else [clause]:
+            parts = _AND_VERB.split(piece)
+            # "remastered and released on DVD": a verb with no date of its own shares the clause.
+            kept = [parts[0]]
+            for part in parts[1:]:
+                if DATE_TEXT.search(part) or DAY_MONTH.search(part) or _MONTH_OF_THAT_YEAR.search(part):
+                    kept.append(part)
+                else:
+                    kept[-1] = f"{kept[-1]} and {part}"
+            out += kept
+    return out
+
+
 def _year_of(dates, year):
     return parse_article_date(dates[-1].group())[0].year if dates else year
 
@@ -320,13 +419,16 @@ def _kind(clause: str, review_like: bool):
             (re.compile(r"\b(?:test screenings?|sneak previews?|preview\w*|screened for|(?:early|private|rough|test|"
                         r"work-?print)\s+(?:\w+\s+)?screenings?|screenings? of an? (?:\w+\s+){0,2}?"
                         r"(?:print|cut|version))\b", re.I), "preview"),
-            (re.compile(r"\bpremiered?\b|\bworld premiere\b|\bdebut(?:ed)?\b"), "premiere"),
+            (re.compile(r"\bpremiered?\b|\bworld premiere\b|\bdebut(?:ed)?\b|\bpremier\s+(?:showing|screening)\b"),
+             "premiere"),
             (re.compile(r"\blimited release\b|\bselect(?:ed)? (?:theaters|theatres|cinemas)\b"), "limited")):
         match = pattern.search(clause)
         if match:
             return kind, match
-    match = re.search(r"\b(?:released|opened|releasing|shown|(?:theatrical|wide|general|nationwide) release)\b",
-                      clause)
+    # "released", "shown", "screened", "a brief theatrical run", "the film's Italian release"
+    match = re.search(r"\b(?:released|opened|releasing|shown|screened|(?:theatrical|wide|general|nationwide) "
+                      r"(?:release|run))\b|\b(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+(?:an|ese|ish|ch|i)\s+release\b(?!\s+date)|"
+                      r"\b(?:a|an|its|the)\s+(?:[A-Z][\w.]*\s+){1,3}release\b(?!\s+date)", clause)
     if match and not review_like:
         return "theatrical", match
     return None
@@ -337,6 +439,10 @@ def _place(clause: str, ents, kind: str) -> str:
     if festival and kind in ("premiere", "festival", "preview"):
         return festival.group(1)
     found = [t for label, t, *_ in ents if label in ("GPE", "LOC", "FAC") and t in clause]
+    if not found and kind in ("premiere", "preview"):
+        # A showing's venue: "an early screening … that took place at USC".
+        venue = re.search(r"\bat\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+(?:of\s+)?[A-Z0-9][\w.'’-]*)*)", clause)
+        return venue.group(1) if venue and not re.match(rf"{MONTH_NAME}|\w+day\b", venue.group(1)) else ""
     if not found:
         return ""
     first = found[0]

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 # A name's words: a capitalised word (inner capitals as in "McCarthy", "DiBella"; an apostrophe
-# or a hyphen as in "O'Day", "Jean-Luc", never a possessive's "'s"), or initials ("A. O.", "J.C.").
+# or a hyphen as in "O'Day", "Jean-Luc", never a possessive's "'s"; an en dash joins a duo's
+# credit, "Pushkar–Gayathri"), or initials ("A. O.", "J.C.").
 # Letters beyond ASCII count ("Raúl Juliá", "Yōji Matsuda", "Łukasz").
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 _LOWER = "a-zß-öø-ÿā-ž"
-_WORD = rf"(?:(?!(?:Jr|Sr)\b)(?:Mc|Mac|Di|De|La|Le|O['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*|[A-Z]\.(?:\s?[A-Z]\.)*|" \
+_WORD = rf"(?:(?!(?:Jr|Sr)\b)(?:Mc|Mac|Di|De|La|Le|O['’])?[{_UPPER}][{_LOWER}]+(?:[-–][{_UPPER}][{_LOWER}]+)*|[A-Z]\.(?:\s?[A-Z]\.)*|" \
         r"[A-Z](?=\s))"
 PARTICLE = r"(?:de|del|della|der|den|di|da|do|dos|du|la|le|van|von|ter|ten|bin|ibn|al|el|y|St\.)"
 SUFFIX = r"(?:,?\s+(?:Jr\.?|Sr\.?|III|II|IV))"

@@ -13,7 +13,9 @@ What follows an anchor, up to the next one in its paragraph, is its review: a se
 subject is "he", "she" or the critic's surname adds to it, and its quoted words are the
 critic's. The verdict is left to those words (the text model reads them); without any, the
 article's framing decides ("praised" positive, "panned" negative, a list or a poll positive),
-and a mixed framing ("but", "mixed") marks the review for an editor. A rating the text states
+and a mixed framing ("but", "mixed") marks the review for an editor. Where the article states
+the review's verdict itself ("gave the film a negative review", "wrote in a favourable
+review"), that is the review's label, as a source's Fresh or Rotten is, even beside a quote. A rating the text states
 ("gave the film 2.5 out of 4 stars", "a B-") becomes the review's rating; a critic who changed
 their mind ("originally rated it two stars, but later …") gives two reviews. A year the text
 gives the review ("In 2005, …", "in a 2002 review", "Empire's 2008 list") dates it; a review of
@@ -78,6 +80,12 @@ STARS = re.compile(
     rf"\b{_COUNT}({_HALF})[\s-]*stars?\b", re.I)
 GRADE = re.compile(r"(?:\b(?:an?|the)\s+|grade\s+(?:of\s+)?)[\"'‘“]?([A-F][+\-−]?)[\"'’”]?(?=[\s,.;]|$)(?:\s+(?:grade|rating))?")
 RATING_VERB = re.compile(r"\b(?:gave|give|gives|giving|awarded|awarding|awards|rated|rates|rating|scored)\b", re.I)
+# The article states the review's verdict: "gave the film a negative review", "wrote in a
+# favourable review" (never "a more negative review": a comparison with others).
+STATED = re.compile(r"\b(?:gave|give|gives|giving|wrote|writes|writing|published|publishing|filed|offered)\s+"
+                    r"(?:(?:the\s+)?(?:film|movie|picture)\s+|it\s+|in\s+)?an?\s+(?:(?:very|highly|largely|generally|"
+                    r"mostly|overwhelmingly|strongly|decidedly|wholly)\s+)?(positive|favou?rable|glowing|rave|negative|"
+                    r"unfavou?rable|scathing)\s+review", re.I)
 THUMBS = re.compile(r"\bthumbs?[\s-]+(up|down)\b", re.I)
 CONTRAST = re.compile(r"\b(?:but|however|although|though|yet|then again|on the other hand|nevertheless|nonetheless|"
                       r"even so|at the same time|despite|in spite of)\b", re.I)
@@ -99,20 +107,25 @@ class Review:
     year_inferred: bool = False
     rating: str = ""
     label: str = ""  # the article's framing, where no quote gives the critic's words
+    stated: str = ""  # the verdict the article states the review gave ("a negative review")
     mixed: bool = False
     quotes: list[str] = field(default_factory=list)
     ranking: bool = False
 
     @property
     def quote(self) -> str:
-        # A word or two in quotes ("almost" as good as …) is the article's phrasing, not a verdict to read.
+        # A word or two in quotes ("almost" as good as …) is the article's phrasing, not a verdict
+        # to read; but two words are the critic's verdict where the article gives no framing of
+        # its own ("wrote in NOW that it was "compulsively watchable"").
         quoted = [q.strip() for q in self.quotes if q.strip()]
-        return " … ".join(quoted) if sum(len(q.split()) for q in quoted) >= 3 else ""
+        words = sum(len(q.split()) for q in quoted)
+        return " … ".join(quoted) if words >= 3 or (words == 2 and not self.label) else ""
 
     @property
     def for_an_editor(self) -> bool:
-        """Praise and a "but", in the article's words or the critic's, with no rating to settle it."""
-        return not self.rating and (self.mixed or bool(CONTRAST.search(self.quote)))
+        """Praise and a "but", in the article's words or the critic's. A rating that decides
+        clears the mark (catalog.decisions.marked); one where critics split (2.5/4) keeps it."""
+        return self.mixed or bool(CONTRAST.search(self.quote))
 
 
 # --- quotes --------------------------------------------------------------------------------
@@ -580,6 +593,9 @@ def _review_of(mention: Mention, sent, reviews: list[Review], current, number: i
         review.label = "negative"
     else:
         review.mixed = review.mixed or (positive and negative)
+    said = STATED.search(_unquoted(clause))
+    if said:
+        review.stated = "negative" if re.match(r"neg|unf|sca", said.group(1), re.I) else "positive"
     if changed:
         first, later = text[:changed.end()], text[changed.end():]
         earlier_rating = rating_in(first) or _stars_only(first)

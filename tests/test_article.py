@@ -222,6 +222,12 @@ def test_a_verdict_the_article_states_is_the_reviews_label(cli):
     assert (pike.label, pike.quote, pike.outlet) == ("negative", "hits every note", "Truro Herald")
     assert (ross.label, ross.quote) == ("", "quietly mesmerising")
     assert (mousehole.rating_raw, mousehole.needs_check) == ("2.5/4", True)
+    # A quoted grade is the rating; "3 1/2 stars"; a quote the article leaves open ends with its
+    # sentence where the next critic's plainly opens.
+    tate, best, vane = reviews["Jory Tate"], reviews["Elowen Best"], reviews["Kitto Vane"]
+    assert (tate.rating_raw, tate.quote) == ("A-", "earns every minute of its length")
+    assert (best.rating_raw, best.quote) == ("3 1/2 stars out of four", "a stern, handsome portrait of a place.")
+    assert vane.quote == "The film mistakes stillness for depth, and silence for thought."
     cli("ingest", ARTICLES / "copper_coast.txt", "--format", "article")
     stored = _reviews(cli, "The Copper Coast")
     assert (stored["Ansel Pike"]["verdict"], stored["Ansel Pike"]["verdict_source"]) == ("negative", "outlet-label")

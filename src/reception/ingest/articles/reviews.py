@@ -74,7 +74,7 @@ REVERSAL = re.compile(r"\b(?:reversed|revised|changed|reconsidered|re-?evaluated
                       r"verdict|assessment|mind|rating|review)\b|\blater (?:increased|upgraded|raised|lowered|"
                       r"downgraded|revised)\b", re.I)
 _COUNT = r"(\d+(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
-_HALF = r"(?:[\s-]+and[\s-]+a[\s-]+half|½|\.5)?"
+_HALF = r"(?:[\s-]+and[\s-]+a[\s-]+half|½|\.5|\s+1/2)?"
 STARS = re.compile(
     rf"\b{_COUNT}({_HALF})[\s-]*(?:stars?)?\s*(?:out\s+of|of|/)\s*{_COUNT}(?:\s*stars?)?|"
     rf"\b{_COUNT}({_HALF})[\s-]*stars?\b", re.I)
@@ -131,13 +131,19 @@ class Review:
 # --- quotes --------------------------------------------------------------------------------
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """The quoted passages of a paragraph: "…" and “…”; a quote left open runs to the end."""
+    """The quoted passages of a paragraph: "…" and “…”; a quote left open runs to the end of
+    its sentence where another plainly opens after it (a space before the mark, a word after:
+    'as "a first-rate thriller. Todd McCarthy … commenting "The yarn …'), else to the end."""
     spans, opened = [], None
     for match in re.finditer(r'["“”]', text):
         mark, at = match.group(), match.start()
         if opened is None:
             if mark == "”":
                 continue
+            opened = at
+        elif mark == '"' and at > 0 and text[at - 1].isspace() and text[at + 1:at + 2].isalnum():
+            stop = [m.end() for m in re.finditer(r"[.!?](?=\s)", text[opened:at])]
+            spans.append((opened + 1, opened + stop[-1] if stop else at))
             opened = at
         elif mark in '"”':
             spans.append((opened + 1, at))
@@ -157,7 +163,8 @@ def _unquoted(text: str) -> str:
 def rating_in(text: str) -> str:
     """A rating the article states ("gave the film 2.5 out of 4 stars", "three stars", "a B-",
     "thumbs up"), in the text's own words (the rating table reads them), or ''."""
-    own = _unquoted(text)
+    # A grade is often quoted ('gave the film an "A-"'): it is the rating, not the critic's words.
+    own = _unquoted(re.sub(r'["“]([A-F][+\-−]?)["”]', r"\1", text))
     thumbs = THUMBS.search(own)
     if thumbs:
         return f"thumbs {thumbs.group(1).lower()}"
@@ -623,6 +630,8 @@ def _give_quotes(text: str, owners: list[tuple[int, Review | None]]) -> None:
     """Each quoted passage of a paragraph to the review whose text it stands in."""
     owners = sorted(owners, key=lambda item: item[0])
     for start, end in quote_spans(text):
+        if re.fullmatch(r"[A-F][+\-−]?", text[start:end].strip()):
+            continue  # a quoted grade is the rating (rating_in)
         owner = None
         for at, review in owners:
             if at <= start:

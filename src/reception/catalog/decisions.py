@@ -23,7 +23,7 @@ from django.db import connection
 
 from ..database import id_chunks
 from ..ratings import NO_SCALE, STARS, parse_rating
-from ..rules import DecidedBy, bare_stars
+from ..rules import DecidedBy
 from . import version
 
 EDITOR = DecidedBy.EDITOR.value
@@ -68,7 +68,7 @@ def decide_kinds(cursor, decide, film_ids=None) -> Counter:
         f"count(*) FROM catalog_review WHERE verdict = ''{scope} GROUP BY 1, 2, 3, 4, 5", params)
     decisions, counts = [], Counter()
     for score, scale, label, has_quote, bare, count in cursor.fetchall():
-        stars = bare_stars(NO_SCALE, scale, parse_rating(bare).value) if bare else None
+        stars = parse_rating(bare).value if bare else None  # _BARE: a star count with no scale
         verdict, by, model, conflict = decide(score, scale, label, bool(has_quote), stars)
         if verdict:
             # A rating is 0–100: -1 stands for none, which SQL's = cannot match.

@@ -87,7 +87,15 @@ HIDDEN, BEFORE_RELEASE, FLOOD, NEW_ACCOUNT = "hidden", "before release", "flood"
 def reasons(ratings, first_screening: date | None, wait: timedelta = timedelta(0)) -> tuple[list[str], list[date]]:
     """Why each rating is not counted ('' for one that is), by the rules above, and the burst
     days. ratings: (stars, rated_at, account_created_at or None[, hidden, verified, a member's])."""
-    ratings = [(*r, False, False, False)[:6] for r in ratings]
+    return _reasons(_padded(ratings), first_screening, wait)
+
+
+def _padded(ratings) -> list[tuple]:
+    """Each rating with all six fields: those left out are False."""
+    return [(*r, False, False, False)[:6] for r in ratings]
+
+
+def _reasons(ratings: list[tuple], first_screening: date | None, wait: timedelta) -> tuple[list[str], list[date]]:
     per_day = Counter(_day(r[1]) for r in ratings)
     usual = statistics.median(per_day.values()) if per_day else 0
     bursts = sorted(d for d, n in per_day.items() if n >= BURST_MIN and n > BURST_FACTOR * usual)
@@ -124,10 +132,10 @@ def audience_score(ratings, first_screening: date | None, minimum: int = 0,
     """ratings: (stars, rated_at, account_created_at or None[, hidden, verified, a member's]);
     `minimum` counted ratings before the % is shown; a member's rating counts when made at
     least `wait` after the account was."""
-    ratings = [(*r, False, False, False)[:6] for r in ratings]
+    ratings = _padded(ratings)
     score = AudienceScore(all_count=len(ratings), minimum=minimum)
     score.all_percent, score.all_mean = _figures([r[0] for r in ratings])
-    why, bursts = reasons(ratings, first_screening, wait)
+    why, bursts = _reasons(ratings, first_screening, wait)
     score.burst_days = [d.isoformat() for d in bursts]
     found = Counter(why)
     score.hidden, score.before_release = found[HIDDEN], found[BEFORE_RELEASE]

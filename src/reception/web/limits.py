@@ -22,14 +22,21 @@ class _Scoped(SimpleRateThrottle):
         super().__init__(rate)
 
 
-class ByAddress(_Scoped):
+class ByClient(_Scoped):
+    """So many requests per client address, signed in or not."""
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": client_key(request)}
+
+
+class ByAddress(ByClient):
     """So many requests per client address; signed-in editors are not counted."""
 
     def get_cache_key(self, request):
         user = getattr(request, "user", None)
         if getattr(request, "auth", None) is not None or (user is not None and user.is_authenticated):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client_key(request)}
+        return super().get_cache_key(request)
 
 
 class ByEditor(_Scoped):

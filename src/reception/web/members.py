@@ -22,16 +22,7 @@ from .. import pipeline
 from ..catalog.models import AudienceRating, Film
 from ..members import ratings as members
 from ..members.models import Member
-from .limits import ByAddress, ByEditor, limited, too_many
-
-
-class _ByAccountAddress(ByAddress):
-    """Per client address, signed in or not (ByAddress leaves signed-in users out)."""
-
-    def get_cache_key(self, request):
-        from .clients import client_key
-
-        return self.cache_format % {"scope": self.scope, "ident": client_key(request)}
+from .limits import ByClient, ByEditor, limited, too_many
 
 
 def join(request):
@@ -65,7 +56,7 @@ def rate(request, pk: int):
     from ..config import setting
 
     for throttle in (ByEditor("rate", setting("RECEPTION_RATING_RATE")),
-                     _ByAccountAddress("rate-address", setting("RECEPTION_RATING_ADDRESS_RATE"))):
+                     ByClient("rate-address", setting("RECEPTION_RATING_ADDRESS_RATE"))):
         if not throttle.allow_request(request):
             return too_many(throttle, False)
     film = get_object_or_404(Film, pk=pk)

@@ -273,11 +273,14 @@ class _Reader:
         # Outside the lead and the release sections a release counts only where its own words
         # date it (as in a clause about takings anywhere).
         strict = bool(section) and not RELEASE_SECTIONS.search(section)
+        # Under Home media a release not said to be in cinemas is a disc's.
+        discs = bool(HOME_SECTIONS.search(section)) and not re.search(
+            r"\b(?:theat(?:er|re)s?|cinemas?|theatrical\w*|screen\w*|festival)\b", sent.text, re.I)
+        restored = bool(re.search(r"restor", section, re.I))
         for event in F.releases_in(sent.text, ents, review_like, self.last_year or self.film.year, strict):
-            in_cinemas = re.search(r"\b(?:theat(?:er|re)s?|cinemas?|theatrical\w*|screen\w*|festival)\b", sent.text, re.I)
-            if HOME_SECTIONS.search(section) and event["kind"] in ("theatrical", "re-release") and not in_cinemas:
+            if discs and event["kind"] in ("theatrical", "re-release"):
                 event["kind"] = "home-video"
-            elif re.search(r"restor", section, re.I) and event["kind"] in ("theatrical", "festival"):
+            elif restored and event["kind"] in ("theatrical", "festival"):
                 # A showing told under Restoration shows the restored film.
                 self._add_release(paragraph, sent, {**event, "kind": "restoration"})
                 if event["kind"] == "theatrical":

@@ -9,7 +9,12 @@ shuffled by the seed, unlabelled, and after them the key.
 
 Prints one JSON object:
 - ``rt_reviews``: on the films of rt.reviews with at least 20 quoted reviews (all 510, or the
-  first N by id), for our draft and for LexRank's one review sentence:
+  first N by id), for our draft as `reception consensus` makes it (``ours``: every clause
+  checked by consensus.grounding, and one that fails dropped), for the same drafting without the
+  check (``unchecked``), and for LexRank's one review sentence; with ``films_without_draft``
+  (no wording passed the check), ``clauses_dropped`` and ``draft_ms_per_film`` (reading and
+  drafting, checked and unchecked). The check is this faithfulness test made a rule, run by the
+  product's own code (float32 ONNX vectors) apart from the judge's here (sentence-transformers):
   - ``faithfulness``: share of clauses whose cited reviews support them. A cited review supports
     a clause when one of its segments (the same cut the drafting uses) has cosine similarity
     ≥ SIMILAR with the clause (plain all-MiniLM-L6-v2 vectors) and the same polarity (our
@@ -46,6 +51,7 @@ import numpy as np  # noqa: E402
 
 from reception.consensus.aspects import Quote, read, read_film, segments  # noqa: E402
 from reception.consensus.draft import Clause, draft  # noqa: E402
+from reception.consensus.grounding import Grounding, SentenceVectors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SIMILAR = 0.3  # cosine at which a review segment speaks of what a clause says (MiniLM scale)
@@ -91,12 +97,21 @@ class Judge:
 
         self.encoder = SentenceTransformer(base_path(), device="cpu")
         self.model = TextModel()
+        self.gate_vectors = SentenceVectors()  # the product's own, apart from the judge's encoder
         self.prepare = prepare
         self.vectors: dict[str, np.ndarray] = {}
         self.probabilities: dict[str, float] = {}
 
     def polarity(self, texts: list[str]) -> np.ndarray:
         return self.model.probabilities([self.prepare(t) for t in texts])
+
+    def drafted(self, quotes: list[Quote], title: str | None, people=(), gate: bool = True):
+        """Our draft of a film as `reception consensus` makes it, checked by the product's gate.
+        A film without a title (rt.reviews names none) is drafted as "The film"."""
+        positive = sum(q.verdict == "positive" for q in quotes)
+        reading = read_film(quotes, self.polarity, title, people)
+        grounding = Grounding(quotes, title, self.gate_vectors, self.polarity) if gate else None
+        return reading, draft(reading, positive, len(quotes) - positive, title or "The film", grounding)
 
     def sign(self, text: str) -> int:
         return 1 if self.probabilities[text] >= 0.5 else -1
@@ -146,35 +161,47 @@ def load_rt_reviews(data: Path, limit: int | None) -> dict[str, list[Quote]]:
 
 def rt_reviews(data: Path, judge: Judge, limit: int | None) -> dict:
     films = load_rt_reviews(data, limit)
-    results = {"ours": defaultdict(list), "lexrank": defaultdict(list)}
+    results = {"ours": defaultdict(list), "unchecked": defaultdict(list), "lexrank": defaultdict(list)}
     started = time.perf_counter()
+    timing = {"ours": 0.0, "unchecked": 0.0}
     for quotes in films.values():
         positive = sum(q.verdict == "positive" for q in quotes)
         share = positive / len(quotes)
-        reading = read_film(quotes, judge.polarity)
-        ours = draft(reading, positive, len(quotes) - positive, "The film")  # rt.reviews names no film
+        drafts = {}
+        for name in ("unchecked", "ours"):  # rt.reviews names no film: "The film" stands in
+            begun = time.perf_counter()
+            reading, drafts[name] = judge.drafted(quotes, None, gate=name == "ours")
+            timing[name] += time.perf_counter() - begun
+        ours = drafts["ours"]
+        results["ours"]["ungrounded"].append(ours.status == "ungrounded")
+        results["ours"]["dropped"].append(len(ours.dropped))
         film_segments = {q.review_id: segments(q.text) for q in quotes}
         common = {t.aspect for t in reading.tallies.values() if t.mentions() >= COMMON * len(quotes)}
         listed = {a["aspect"] for a in ours.aspects}
         pick = lexrank(quotes)
-        judge.load([s for segs in film_segments.values() for s in segs]
-                   + [c.text for c in ours.clauses] + [ours.text, pick.text])
+        judge.load([s for segs in film_segments.values() for s in segs] + [pick.text]
+                   + [t for d in drafts.values() for t in [d.text] + [c.text for c in d.clauses] if t])
         for name, clauses, text, shown in (
-            ("ours", ours.clauses, ours.text, {a for c in ours.clauses for a in c.aspects}),
+            *((name, d.clauses, d.text, {a for c in d.clauses for a in c.aspects}) for name, d in drafts.items()),
             ("lexrank", [pick], pick.text, {m.aspect for m in read(pick.text).mentions}),
         ):
             r = results[name]
             r["faithful"] += [faithful(c, film_segments, judge) for c in clauses]
             if common:
                 r["coverage_text"].append(len(common & shown) / len(common))
-                r["coverage_list"].append(len(common & (shown | listed if name == "ours" else shown)) / len(common))
+                r["coverage_list"].append(len(common & (shown | listed if name != "lexrank" else shown)) / len(common))
+            if not text:
+                continue  # no draft: nothing to read (counted in films_without_draft)
             p = judge.probabilities[text]
             r["p"].append(p)
             r["share"].append(share)
             if share >= 0.6 or share < 0.4:
                 r["clear"].append((p >= 0.5) == (share >= 0.6))
     out = {"films": len(films), "quotes": sum(len(q) for q in films.values()), "similar_at": SIMILAR,
-           "seconds": round(time.perf_counter() - started, 1)}
+           "seconds": round(time.perf_counter() - started, 1),
+           "draft_ms_per_film": {k: round(1000 * v / max(1, len(films)), 1) for k, v in timing.items()},
+           "films_without_draft": sum(results["ours"].pop("ungrounded")),
+           "clauses_dropped": sum(results["ours"].pop("dropped"))}
     for name, r in results.items():
         out[name] = {
             "faithfulness": round(float(np.mean(r["faithful"])), 4), "clauses": len(r["faithful"]),
@@ -223,14 +250,13 @@ def rouge(data: Path, judge: Judge, reference: Path | None) -> dict:
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     films = load_kaggle(data, reference)
     people = kaggle_people(data)
-    sums = {"ours": defaultdict(float), "lexrank": defaultdict(float)}
+    sums = {"ours": defaultdict(float), "unchecked": defaultdict(float), "lexrank": defaultdict(float)}
     examples = []
     for title, ref, quotes in films:
-        positive = sum(q.verdict == "positive" for q in quotes)
-        ours = draft(read_film(quotes, judge.polarity, title, people.get(title, ())), positive,
-                     len(quotes) - positive, title).text
+        ours = judge.drafted(quotes, title, people.get(title, ()))[1].text
+        unchecked = judge.drafted(quotes, title, people.get(title, ()), gate=False)[1].text
         theirs = lexrank(quotes).text
-        for name, text in (("ours", ours), ("lexrank", theirs)):
+        for name, text in (("ours", ours), ("unchecked", unchecked), ("lexrank", theirs)):
             for key, value in scorer.score(ref, text).items():
                 sums[name][key] += value.fmeasure
         if len(examples) < 3:
@@ -252,9 +278,8 @@ def pairs(data: Path, judge: "Judge", n: int, seed: int) -> str:
     lines, key = [], []
     for number, (title, staff, quotes) in enumerate(chosen, 1):
         positive = sum(q.verdict == "positive" for q in quotes)
-        ours = draft(read_film(quotes, judge.polarity, title, people.get(title, ())), positive,
-                     len(quotes) - positive, title).text
-        texts = [("staff", staff), ("ours", ours)]
+        ours = judge.drafted(quotes, title, people.get(title, ()))[1]
+        texts = [("staff", staff), ("ours", ours.text or f"(no draft: {ours.reason})")]
         chooser.shuffle(texts)
         lines += [f"{number}. {title} ({positive} of {len(quotes)} quoted reviews positive)",
                   f"   A: {texts[0][1]}", f"   B: {texts[1][1]}", ""]

@@ -359,7 +359,8 @@ def consensus(film, every, as_json):
 
 def _draft_consensus(film_ids, progress: bool = False) -> dict:
     """The consensus of these films (every film's: None) drafted by the pipeline: how many
-    drafts were created, updated, kept (an editor's) or none (too few reviews)."""
+    drafts were created, updated, kept (an editor's) or none (too few reviews, no title, or no
+    wording the reviews were found to say)."""
     from collections import Counter
 
     from tqdm import tqdm
@@ -371,10 +372,15 @@ def _draft_consensus(film_ids, progress: bool = False) -> dict:
     return dict(Counter(outcome.action for outcome in drafts.values()))
 
 
+def _dropped(outcome) -> list[str]:
+    """Each wording the check found the reviews do not say, and why (for the editor)."""
+    return [f"  dropped \"{d['text']}\": {d['reason']}" for d in outcome.draft.dropped]
+
+
 def _consensus_text(film, outcome, shown) -> str:
     lines = [f"{film}"]
     if shown is None:
-        return "\n".join(lines + [f"  no consensus: {outcome.draft.reason}"])
+        return "\n".join(lines + [f"  no consensus: {outcome.draft.reason}"] + _dropped(outcome))
     if outcome.action == "kept":  # the editor's text may outlive the reviews a draft needs
         note = f"{shown['status']}, by {shown['author']}: kept as the editor left it"
     else:
@@ -388,6 +394,8 @@ def _consensus_text(film, outcome, shown) -> str:
     for cited in shown["cited"]:
         who = ", ".join(name for name in (cited["critic"], cited["outlet"]) if name) or "anonymous"
         lines.append(f"  [{cited['number']}] {who} (review {cited['review_id']}, {cited['verdict'] or 'no verdict'})")
+    if outcome.action != "kept":
+        lines += _dropped(outcome)
     for a in shown["aspects"]:
         lines.append(f"  {a['label']}: praised by {a['praised']}, faulted by {a['faulted']}")
     return "\n".join(lines)

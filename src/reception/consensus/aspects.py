@@ -54,7 +54,7 @@ def segments(text: str, title: str | None = None) -> list[str]:
     first, so "One from the Heart" is not read as praise of its heart."""
     text = _MARKUP.sub(" ", text)
     if title:
-        text = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE)
+        text = title_pattern(title).sub(" ", text)
     parts = []
     for sentence in _SENTENCE.split(text):
         words = sentence.split()
@@ -72,6 +72,11 @@ def segments(text: str, title: str | None = None) -> list[str]:
                 start = i + 1
         parts.append(" ".join(words[start:]))
     return [p.strip(" ,;:-") for p in parts if p.strip(" ,;:-.!?")]
+
+
+def title_pattern(title: str) -> re.Pattern:
+    """The title as whole words: a film called "It" leaves "its" and "Critics" alone."""
+    return re.compile(rf"(?<!\w){re.escape(title)}(?!\w)", re.IGNORECASE)
 
 
 def _opened_with_concession(words: list[str], start: int) -> bool:
@@ -258,13 +263,17 @@ def read_film(quotes: Sequence[Quote], polarity: Polarity | None, title: str | N
 def _named(quotes: Sequence[Quote], people: Sequence[tuple[str, str]], title: str | None) -> dict:
     """The credited people quotes name, by the verdict of each review that does: a name is a
     fact of the catalogue, the review's verdict says which way it was named. A surname the
-    title holds ("Jackson" in "Percy Jackson …") names the film, not the person."""
+    title holds ("Jackson" in "Percy Jackson …") names the film, not the person; one that two
+    credited people share names neither."""
     found: dict[tuple[str, str], dict[int, set[int]]] = {}
     in_title = set(re.findall(r"\w+", (title or "").lower()))
+    surnames = Counter(name.split()[-1] for name, _ in {(n, None) for n, _ in people} if name.split())
     for name, role in people:
         surname = name.split()[-1] if name.split() else ""
         if len(surname) < 3 or not surname[:1].isupper() or surname.lower() in in_title:
             continue
+        if surnames[surname] > 1:
+            continue  # Robert and Leslie Zemeckis: a quote's "Zemeckis" names neither for sure
         pattern = re.compile(rf"\b{re.escape(surname)}\b")
         for quote in quotes:
             sign = {"positive": 1, "negative": -1}.get(quote.verdict or "")

@@ -3,6 +3,8 @@
 Its lead follows the film's share of positive verdicts: mostly positive (≥ 60%) leads with
 praise, mostly negative (< 40%) with faults, and a split film says both, joined by "but". Each
 clause names only aspects and adjectives that its cited reviews use, and stores their ids.
+Each place in the sentence has wordings tried in order; with a Grounding, one the reviews are
+not found to say (grounding.py) is dropped and the next tried.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from .aspects import Reading, Tally
-from .lexicon import BY_NAME, GENERIC, KINDS, MASS, SAID_BY_KIND
+from .grounding import Grounding
+from .lexicon import BY_NAME, GENERIC, KIND_NOUN, KINDS, MASS, SAID_BY_KIND
 
 MIN_QUOTES = 3  # fewer quoted reviews are not a consensus of critics
 POSITIVE_FROM, NEGATIVE_BELOW = 0.6, 0.4
@@ -29,7 +32,7 @@ class Clause:
 
 @dataclass
 class Draft:
-    status: str  # "drafted", "too-few-reviews" or "no-title"
+    status: str  # "drafted", "too-few-reviews", "no-title" or "ungrounded"
     text: str
     clauses: list[Clause]
     tone: str | None  # "positive", "mixed", "negative"
@@ -37,6 +40,7 @@ class Draft:
     percent_positive: float | None
     aspects: list[dict]
     reason: str = ""
+    dropped: list[dict] = field(default_factory=list)  # clauses the check found unsaid, and why
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -64,7 +68,11 @@ def _words(t: Tally, sign: int) -> list[str]:
     return [p for p, _ in _ranked(counts)[:5]]
 
 
-def draft(reading: Reading, positive: int, negative: int, title: str | None) -> Draft:
+def draft(reading: Reading, positive: int, negative: int, title: str | None,
+          grounding: Grounding | None = None) -> Draft:
+    """The film's draft. With `grounding`, every clause is checked against the reviews and one
+    they do not say is dropped (the next wording in line is tried in its place); a film left
+    without a lead clause gets no draft, and the reason."""
     judged = positive + negative
     share = positive / judged if judged else None
     aspects = aspect_list(reading)
@@ -78,9 +86,15 @@ def draft(reading: Reading, positive: int, negative: int, title: str | None) -> 
                      "the film is known only by a source's id: give it its title (merge it with the titled "
                      "film, or import its catalogue) and draft again")
     tone = "positive" if share >= POSITIVE_FROM else "negative" if share < NEGATIVE_BELOW else "mixed"
-    clauses = _Writer(reading, title).write(tone)
+    writer = _Writer(reading, title, grounding)
+    clauses = writer.write(tone)
+    percent = round(100 * share, 1)
+    if not clauses:
+        tried = "; ".join(f"“{d['text']}” ({d['reason']})" for d in writer.dropped[:4])
+        return Draft("ungrounded", "", [], tone, reading.quotes, percent, aspects,
+                     f"no wording the reviews were found to say: {tried}", writer.dropped)
     text = _sentence([c.text for c in clauses])
-    return Draft("drafted", text, clauses, tone, reading.quotes, round(100 * share, 1), aspects)
+    return Draft("drafted", text, clauses, tone, reading.quotes, percent, aspects, dropped=writer.dropped)
 
 
 def _sentence(parts: list[str]) -> str:
@@ -97,7 +111,12 @@ def _sentence(parts: list[str]) -> str:
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """"a, b and c"; "a, performances from B and C, and D's direction" where an item holds its
+    own "and", so the last one is not read as part of it."""
+    if len(items) == 1:
+        return items[0]
+    serial = "," if any(" and " in item for item in items[:-1]) else ""
+    return ", ".join(items[:-1]) + serial + " and " + items[-1]
 
 
 # Words whose first letter misleads: "an honest", "a unique", "a one-note".
@@ -145,10 +164,12 @@ class _Phrase:
     ids: set[int]
     aspect: str | None = None
     noun: str | None = None
+    named: bool = False  # names a credited person: takes no "its"
+    plural: bool | None = None  # where the words alone do not tell ("performances from A and B")
 
     def with_determiner(self) -> str:
         """"a clever script", "dazzling effects", "its story", "Frances McDormand's performance"."""
-        if "'s " in self.text:
+        if self.named:
             return self.text
         if self.noun == self.text:
             return f"its {self.text}"
@@ -158,20 +179,28 @@ class _Phrase:
 
 
 class _Writer:
-    def __init__(self, reading: Reading, title: str):
+    def __init__(self, reading: Reading, title: str, grounding: Grounding | None = None):
         self.reading = reading
         self.title = title
+        self.grounding = grounding
+        self.dropped: list[dict] = []
         self.need = support_needed(reading.quotes)
         kinds = [k for k, n in _ranked(reading.kinds) if n >= max(2, self.need)]
         self.kind = kinds[0] if kinds else "film"
+        # After every wording of words `need` reviews share, a checked draft tries words fewer
+        # share (from 41 quotes on, when a third of `need` is below it): the check then stands
+        # between one critic's pet word and the consensus.
+        self.loose = min(self.need, max(2 if reading.quotes >= 10 else 1, math.ceil(self.need / 3)))
         self.phrases = {sign: self._aspect_phrases(sign) for sign in (1, -1)}
+        self.loose_phrases = {sign: self._aspect_phrases(sign, bar=self.loose) for sign in (1, -1)}
 
-    def _aspect_phrases(self, sign: int, limit: int = 2) -> list[_Phrase]:
+    def _aspect_phrases(self, sign: int, limit: int = 3, bar: int | None = None) -> list[_Phrase]:
         """The aspects most critics judge this way (and more praise than fault, or the reverse)."""
         chosen = []
-        for t in self.reading.aspects(self.need):
+        bar = bar or self.need
+        for t in self.reading.aspects(bar):
             mine, theirs = t.reviews(sign), t.reviews(-sign)
-            if len(mine) < self.need or len(mine) <= len(theirs):
+            if len(mine) < bar or len(mine) <= len(theirs):
                 continue
             term = _top(t.terms[sign], t.aspect)  # terms are tallied as the work ("acting", not "actors")
             adjectives, adverbs = t.adjectives[sign], t.adverbs[sign]
@@ -188,30 +217,55 @@ class _Writer:
         return chosen
 
     def person(self, sign: int) -> list[_Phrase]:
-        """The credited person most reviews name this way (a lead's performance, the director's
-        direction), as staff-written texts name them; none if fewer than the support needed."""
-        best = None
+        """The credited people most reviews name this way, as staff-written texts name them: up
+        to two leads ("a fierce performance from Frances McDormand", with the adjective critics
+        use of the acting) and the director ("Robert Zemeckis's assured direction"); none named
+        by fewer reviews than an aspect needs, or more often the other way."""
+        named: dict[str, list[tuple[str, set[int]]]] = {"actor": [], "director": []}
         for (name, role), signs in self.reading.people.items():
             mine, theirs = signs[sign], signs[-sign]
-            if len(mine) >= max(2, self.need) and len(mine) > len(theirs) and role in ("actor", "director"):
-                if best is None or len(mine) > len(best[2]):
-                    best = (name, role, mine)
-        if best is None:
-            return []
-        name, role, ids = best
-        work, aspect = ("performance", "acting") if role == "actor" else ("direction", "direction")
-        return [_Phrase(f"{name}'s {work}", "np", set(ids), aspect, work)]
+            if role in named and len(mine) >= max(2, self.need) and len(mine) > len(theirs):
+                named[role].append((name, mine))
+        for found in named.values():
+            found.sort(key=lambda x: (-len(x[1]), x[0]))
+        aspects = {p.aspect: p for p in self.phrases[sign] if p.kind == "np"}
+        out = []
+        actors = named["actor"][:2]
+        if actors:
+            names = _join([n for n, _ in actors])
+            ids = set().union(*(i for _, i in actors))
+            acting = aspects.get("acting")
+            adjective = acting.text.split()[0] if acting and acting.text != acting.noun else None
+            if adjective and len(actors) > 1:
+                text = f"{adjective} performances from {names}"
+            elif adjective:
+                text = f"{_article(adjective)} {adjective} performance from {names}"
+            elif len(actors) > 1:
+                text = f"performances from {names}"
+            else:
+                text = f"{names}'s performance"
+            out.append(_Phrase(text, "np", ids | (acting.ids if adjective else set()), "acting", "performance",
+                               named=True, plural=len(actors) > 1))
+        if named["director"]:
+            name, ids = named["director"][0]
+            direction = aspects.get("direction")
+            adjective = direction.text.split()[0] if direction and direction.text != direction.noun else None
+            text = f"{name}'s {adjective} direction" if adjective else f"{name}'s direction"
+            out.append(_Phrase(text, "np", ids | (direction.ids if adjective else set()), "direction", "direction",
+                               named=True, plural=False))
+        return out
 
-    def judgements(self, sign: int, limit: int = 2) -> list[_Phrase]:
-        words = [(len(ids), w, ids) for w, ids in self.reading.judgements[sign].items() if len(ids) >= self.need]
+    def judgements(self, sign: int, limit: int = 2, bar: int | None = None) -> list[_Phrase]:
+        bar = bar or self.need
+        words = [(len(ids), w, ids) for w, ids in self.reading.judgements[sign].items() if len(ids) >= bar]
         words.sort(key=lambda x: (-x[0], x[1]))
         top = words[0][0] if words else 0
         # Telling words first, as long as critics use them at least half as often as the top one.
         words.sort(key=lambda x: (x[1] in GENERIC or 2 * x[0] < top, -x[0], x[1]))
         picked = []
         for n, w, ids in words:
-            if w in GENERIC and any(p.text in GENERIC for p in picked):
-                continue  # "good, great" says nothing twice
+            if w in GENERIC and picked:
+                continue  # "good, great" says nothing twice; "moving and great" adds nothing
             if any(w in family and p.text in family for family in SAID_BY_KIND.values() for p in picked):
                 continue  # "funny and hilarious" says one thing twice
             picked.append(_Phrase(w, "adj", set(ids)))
@@ -220,29 +274,30 @@ class _Writer:
         return picked
 
     def clause(self, text: str, phrases: list[_Phrase], sign: int) -> "Clause":
-        # A clause of verdicts alone ("Most critics recommend …") cites those verdicts.
-        ids = set().union(*(p.ids for p in phrases)) if phrases else self.reading.verdicts[sign]
+        ids = self.evidence(phrases, sign)
         side = "praise" if sign > 0 else "fault"
         if phrases:
             why = f"{side}: " + "; ".join(
                 f"“{p.text}” from {len(p.ids)} review{'s' if len(p.ids) != 1 else ''}" for p in phrases)
         else:
             why = f"{side}: no aspect or word shared by {self.need} reviews; the verdicts themselves ({len(ids)})"
-        return Clause(text, self.cited(ids, phrases, sign), "positive" if sign > 0 else "negative",
+        cited = sorted(self.ranked(ids, phrases, sign)[:MAX_CITED])
+        return Clause(text, cited, "positive" if sign > 0 else "negative",
                       sorted({p.aspect for p in phrases if p.aspect}), why)
 
-    def cited(self, ids: set[int], phrases: list[_Phrase], sign: int) -> list[int]:
-        """The reviews a clause cites: those that say most of it (the most of its phrases) and
-        whose own verdict is the clause's side, at most MAX_CITED; in id order."""
-        agree = self.reading.verdicts[sign]
-        ranked = sorted(ids, key=lambda i: (-sum(i in p.ids for p in phrases), i not in agree, i))
-        return sorted(ranked[:MAX_CITED])
+    def evidence(self, phrases: list[_Phrase], sign: int) -> set[int]:
+        """The reviews whose words a clause uses; a clause of verdicts alone ("Most critics
+        recommend …") rests on those verdicts."""
+        return set().union(*(p.ids for p in phrases)) if phrases else set(self.reading.verdicts[sign])
 
-    def describe(self, sign: int) -> tuple[str, list[_Phrase]] | None:
+    def ranked(self, ids: set[int], phrases: list[_Phrase], sign: int) -> list[int]:
+        """Those that say most of it (the most of its phrases) first, then those whose own
+        verdict is the clause's side."""
+        agree = self.reading.verdicts[sign]
+        return sorted(ids, key=lambda i: (-sum(i in p.ids for p in phrases), i not in agree, i))
+
+    def describe(self, adjs: list[_Phrase], sign: int) -> tuple[str, list[_Phrase], int]:
         """"<title> is a witty, visually striking comedy" / "… is dull and predictable"."""
-        adjs = self.judgements(sign) + [p for p in self.phrases[sign] if p.kind == "adj"][:1]
-        if not adjs:
-            return None
         kind = self.kind
         said = SAID_BY_KIND.get(kind, set())
         if any(p.text in said for p in adjs):
@@ -254,80 +309,157 @@ class _Writer:
                 kind = "film"
         words = [p.text for p in adjs]
         if len(words) == 1 or kind != "film":
-            lead = f"{_article(words[0])} {', '.join(words)} {kind}"
+            lead = f"{_article(words[0])} {', '.join(words)} {KIND_NOUN.get(kind, kind)}"
         else:
             lead = _join(words)
-        return f"{self.title} is {lead}", adjs
+        return f"{self.title} is {lead}", adjs, sign
 
-    def nouns(self, sign: int, own: bool = True) -> tuple[str, list[_Phrase]] | None:
-        """The aspects as noun phrases: "its thin plot and flat characters" (own) or
-        "a clever script and dazzling effects"."""
+    def described(self, sign: int) -> list[list[_Phrase]]:
+        """The adjectives a lead may use, fullest first: the two most telling judgements and an
+        aspect adverb phrase, then each alone (a shorter claim the check may find said)."""
+        words = self.judgements(sign, limit=4)
+        adverb = [p for p in self.phrases[sign] if p.kind == "adj"][:1]
+        options = _options(words[:2] + adverb, words + adverb)
+        if self.grounding is not None:
+            loose = self.judgements(sign, limit=4, bar=self.loose)
+            options += [o for o in _options(loose[:2], loose) if o not in options]
+        return options
+
+    def nouns(self, sign: int) -> list[list[_Phrase]]:
+        """The aspects as noun phrases, all of them first, then each alone. A named lead says
+        "acting" better than "its performances": one phrase per aspect."""
         person = self.person(sign)
-        # A named lead says "acting" better than "its performances": one phrase per aspect.
         named = {q.aspect for q in person}
         nps = [p for p in self.phrases[sign] if p.kind == "np" and p.aspect not in named] + person
-        if not nps:
+        options = _options(nps, nps)
+        if self.grounding is not None:
+            loose = [p for p in self.loose_phrases[sign] if p.kind == "np" and p.aspect not in named]
+            options += [o for o in _options(loose, loose) if o not in options]
+        return options
+
+    @staticmethod
+    def bare(nps: list[_Phrase]) -> str | None:
+        """"story and suspense": the aspects by their names, for "falls short on …" (never
+        "falls short on script"); None for a person."""
+        if any(p.named or not p.aspect for p in nps):
             return None
-        if own:
-            return "its " + _join([p.text for p in nps]), nps
-        return _join([p.with_determiner() for p in nps]), nps
+        return _join([BY_NAME[p.aspect].label for p in nps])
+
+    @staticmethod
+    def own(nps: list[_Phrase]) -> str:
+        """"its thin plot and flat characters"; with a person, each its own: "its thin plot and
+        Andy Garcia's direction", never "its Andy Garcia's direction"."""
+        if not any(p.named for p in nps):
+            return "its " + _join([p.text for p in nps])
+        return _join([p.text if p.named else f"its {p.text}" for p in nps])
+
+    @staticmethod
+    def some(nps: list[_Phrase]) -> str:
+        """"a clever script and dazzling effects"."""
+        return _join([p.with_determiner() for p in nps])
+
+    def first(self, candidates) -> Clause | None:
+        """The first candidate (text, phrases, sign) the reviews are found to say. Without a
+        check every candidate passes, so the first is taken; a dropped one is told in the
+        why of the clause that took its place."""
+        passed_over, tried = [], set()
+        for text, phrases, sign in candidates:
+            if text in tried:  # the same words from a looser bar: already weighed
+                continue
+            tried.add(text)
+            clause = self.clause(text, phrases, sign)
+            if self.grounding is None:
+                return clause
+            evidence = self.ranked(self.evidence(phrases, sign), phrases, sign)
+            found = self.grounding.check(text, sign, evidence, self.need)
+            if found.grounded:
+                clause.review_ids = sorted(found.supporting[:MAX_CITED])
+                clause.why += f"; checked: {found.reason}"
+                if passed_over:
+                    clause.why += "; in place of " + "; ".join(passed_over)
+                return clause
+            shown = {"text": text.lstrip("; "), "reason": found.reason}
+            passed_over.append(f"“{shown['text']}” ({found.reason})")
+            if shown not in self.dropped:  # a wording tried again in another place
+                self.dropped.append(shown)
+        return None
 
     def write(self, tone: str) -> list[Clause]:
         lead_sign = -1 if tone == "negative" else 1
-        other = -lead_sign
-        out: list[Clause] = []
-        described = self.describe(lead_sign)
-        if tone == "negative":
-            faults = self.nouns(-1)
-            if described:
-                out.append(self.clause(described[0], described[1], -1))
-                if faults:
-                    out.append(self.clause(f"undone by {faults[0]}", faults[1], -1))
-            elif faults:
-                out.append(self.clause(f"{self.title} is undone by {faults[0]}", faults[1], -1))
-            else:
-                out.append(self.clause(f"Most critics do not recommend {self.title}", [], -1))
-            praise = self.nouns(1)
-            if praise and self._notable(praise[1]):
-                out.append(self.clause(f"despite {praise[0]}", praise[1], 1))
-            return out
-        lead_nouns = self.nouns(lead_sign, own=False)
-        if described:
-            out.append(self.clause(described[0], described[1], 1))
-            if lead_nouns:
-                out.append(self.clause(f"with {lead_nouns[0]}", lead_nouns[1], 1))
-        elif lead_nouns:
-            out.append(self.clause(f"{self.title} impresses with {lead_nouns[0]}", lead_nouns[1], 1))
-        elif tone == "mixed":
-            out.append(self.clause(f"Critics are divided on {self.title}", [], 1))
-            # Nothing on the praise side to weigh: the other side is what some critics say.
-            faults = self.nouns(other)
-            plain = None if faults else self.describe_plain(other)
-            if faults:
-                out.append(self.clause(f"; some fault {faults[0]}", faults[1], other))
-            elif plain:
-                out.append(self.clause(f"; some find it {plain[0]}", plain[1], other))
-            return out
-        else:
-            out.append(self.clause(f"Most critics recommend {self.title}", [], 1))
-        faults = self.nouns(other)
-        if tone == "mixed":
-            if faults:
-                verb = "let" if len(faults[1]) > 1 or _plural(faults[1][0].text) else "lets"
-                out.append(self.clause(f"but {faults[0]} {verb} it down", faults[1], other))
-            else:
-                plain = self.describe_plain(other)
-                if plain:
-                    out.append(self.clause(f"but it is also {plain[0]}", plain[1], other))
-        elif faults and self._notable(faults[1]):
-            out.append(self.clause(f"though some critics fault {faults[0]}", faults[1], other))
-        return out
+        lead, rest = self.lead(lead_sign)
+        if lead is None and tone != "mixed":
+            lead = self.first([(f"Most critics {'do not ' if tone == 'negative' else ''}recommend {self.title}",
+                                [], lead_sign)])
+        if lead is None and tone == "mixed":
+            # A split film with no praise found said may lead with its faults, but only with
+            # the praise that balances them.
+            lead, rest = self.lead(-1)
+            lead_sign = -1
+        if lead is None:
+            return self.divided() if tone == "mixed" else []
+        more = self.other_side(tone, -lead_sign)
+        if more is None and tone == "mixed":
+            return self.divided()  # a split film told from one side only is not its consensus
+        return [c for c in (lead, rest, more) if c]
 
-    def describe_plain(self, sign: int) -> tuple[str, list[_Phrase]] | None:
-        adjs = self.judgements(sign)
-        return (_join([p.text for p in adjs]), adjs) if adjs else None
+    def other_side(self, tone: str, sign: int) -> Clause | None:
+        """What the rest of the critics say: in a split film always, in a one-sided film only
+        when enough of them say it (_notable)."""
+        options = self.nouns(sign) if tone == "mixed" else [n for n in self.nouns(sign) if self._notable(n)]
+        if sign > 0:
+            return self.first([*((f"though some critics praise {self.own(n)}", n, 1) for n in options),
+                               *((f"despite {self.own(n)}", n, 1) for n in options)])
+        if tone != "mixed":
+            return self.first((f"though some critics fault {self.own(n)}", n, -1) for n in options)
+        return self.first([*((f"but {self.own(n)} {'are' if self._many(n) else 'is'} a letdown", n, -1)
+                             for n in options),
+                           *((f"but falls short on {self.bare(n)}", n, -1) for n in options if self.bare(n)),
+                           *((f"but it is also {_join([p.text for p in a])}", a, -1) for a in self.plain(-1))])
+
+    def divided(self) -> list[Clause]:
+        """"Critics are divided on X; some fault its plot": a split film whose praise and faults
+        cannot both be told."""
+        lead = self.first([(f"Critics are divided on {self.title}", [], 1)])
+        if lead is None:
+            return []
+        more = self.first([*((f"; some fault {self.own(n)}", n, -1) for n in self.nouns(-1)),
+                           *((f"; some find it {_join([p.text for p in a])}", a, -1) for a in self.plain(-1))])
+        return [c for c in (lead, more) if c]
+
+    def lead(self, sign: int) -> tuple[Clause | None, Clause | None]:
+        """The film described ("X is a witty comedy") and what it is praised or faulted for
+        ("with a sharp script", "undone by its thin plot"), else those aspects alone."""
+        title = self.title
+        described = self.first(self.describe(adjs, sign) for adjs in self.described(sign))
+        if described:
+            if sign > 0:
+                return described, self.first((f"with {self.some(n)}", n, 1) for n in self.nouns(1))
+            return described, self.first((f"undone by {self.own(n)}", n, -1) for n in self.nouns(-1))
+        if sign > 0:
+            return self.first((f"{title} impresses with {self.some(n)}", n, 1) for n in self.nouns(1)), None
+        nouns = self.nouns(-1)
+        return self.first([*((f"{title} is undone by {self.own(n)}", n, -1) for n in nouns),
+                           *((f"{title} falls short on {self.bare(n)}", n, -1) for n in nouns if self.bare(n))]), None
+
+    @staticmethod
+    def _many(nps: list[_Phrase]) -> bool:
+        first = nps[0]
+        return len(nps) > 1 or (first.plural if first.plural is not None else _plural(first.text))
+
+    def plain(self, sign: int) -> list[list[_Phrase]]:
+        words = self.judgements(sign, limit=4)
+        return _options(words[:2], words)
 
     def _notable(self, phrases: list[_Phrase]) -> bool:
         """A counterpoint is worth a clause when at least 15% of the quoted reviews make it."""
         ids = set().union(*(p.ids for p in phrases))
         return len(ids) >= max(self.need, 0.15 * self.reading.quotes)
+
+
+def _options(full: list[_Phrase], singles: list[_Phrase]) -> list[list[_Phrase]]:
+    """`full`, then each of `singles` alone that is not already the whole of it."""
+    out = [full] if full else []
+    for p in singles:
+        if [p] not in out:
+            out.append([p])
+    return out

@@ -114,6 +114,9 @@ biopic sequel remake romp tale melodrama farce fable parable spectacle showcase 
 chiller procedural saga actioner drama-comedy
 """.split())
 
+# Kinds that read as a noun only with "film": "a silly horror film", not "a silly horror".
+KIND_NOUN = {"horror": "horror film"}
+
 # Adjectives a kind of film already says: "a funny comedy", "a scary horror", "a thrilling
 # thriller" are tautologies; the draft says "film" instead, or leaves the word out.
 SAID_BY_KIND = {
@@ -137,9 +140,9 @@ SAID_BY_KIND = {
 }
 
 # People named for their work: "a stiff director" reads better as "stiff direction".
-WORK_OF = {"director": "direction", "directors": "direction", "helmer": "direction", "filmmaker": "filmmaking",
+WORK_OF = {"director": "direction", "directors": "direction", "directing": "direction", "helmer": "direction", "filmmaker": "filmmaking",
            "actor": "acting", "actors": "acting", "actress": "acting", "actresses": "acting",
-           "performance": "performances", "portrayal": "portrayals", "joke": "jokes", "gag": "gags", "song": "songs"}
+           "performance": "performances", "portrayal": "portrayals", "character": "characters", "joke": "jokes", "gag": "gags", "song": "songs"}
 
 # Nouns that take no "a": "with witty dialogue", not "with a witty dialogue".
 MASS = frozenset("""

@@ -13,7 +13,8 @@ from django.db import transaction
 from ..catalog.models import Consensus, Film, Verdict
 from ..verdicts.model import ModelMissing, shared_text_model
 from .aspects import Quote, read_film
-from .draft import Draft, draft
+from .draft import MIN_QUOTES, Draft, draft
+from .grounding import Grounding, shared_vectors
 
 AUTHOR = Consensus.MACHINE + "consensus/1"
 
@@ -67,7 +68,16 @@ def draft_film(film: Film) -> Outcome:
     except ModelMissing:
         # Without the text model, a quote's segments that turn count only where a word judges.
         reading = read_film(quotes, None, film.title, credited(film))
-    result = draft(reading, positive, negative, film.title if film.title_known else None)
+    grounding = None
+    if len(quotes) >= MIN_QUOTES and film.title_known:
+        try:
+            grounding = Grounding(quotes, film.title, shared_vectors(), polarity)
+        except ModelMissing:
+            pass  # no clause can be checked: each says so in its why
+    result = draft(reading, positive, negative, film.title if film.title_known else None, grounding)
+    if grounding is None:
+        for clause in result.clauses:
+            clause.why += "; not checked against the reviews (the text model is not installed)"
     with transaction.atomic():
         shown = current(film)
         if shown is not None and not shown.machine_draft:
@@ -75,7 +85,7 @@ def draft_film(film: Film) -> Outcome:
             shown.save(update_fields=["aspects"])
             return Outcome(result, shown, "kept")
         if result.status != "drafted":
-            if shown is not None:  # reviews were removed: a draft they no longer support goes
+            if shown is not None:  # reviews were removed, or no wording passes the check now
                 shown.delete()
             return Outcome(result, None, "none")
         clauses = [{"text": c.text, "review_ids": c.review_ids, "polarity": c.polarity, "aspects": c.aspects,

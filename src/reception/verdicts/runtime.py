@@ -22,13 +22,14 @@ def cache_dir() -> Path:
     return cache_root(setting("RECEPTION_CACHE"))
 
 
-def export(net, path: Path) -> None:
-    """Write the merged network (encoder, pooling, head) as int8 ONNX to `path`."""
+def export(net, path: Path, quantize: bool = True) -> None:
+    """Write a network taking (input_ids, attention_mask), here the merged verdict network
+    (encoder, pooling, head), as ONNX to `path`: int8 unless `quantize` is False."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    plain = path.with_suffix(".fp32.onnx")
+    # Names of this process's own: two processes exporting at once never share a half file.
+    plain = path.with_suffix(f".{os.getpid()}.fp32.onnx")
     ids = torch.ones((2, 8), dtype=torch.long)
     # The TorchScript exporter (dynamo=False) is deprecated but needs no extra package and
     # matches torch's output; its deprecation and tracer warnings say nothing about our model.
@@ -36,11 +37,16 @@ def export(net, path: Path) -> None:
         warnings.simplefilter("ignore")
         torch.onnx.export(
             net, (ids, torch.ones_like(ids)), str(plain), input_names=["input_ids", "attention_mask"],
-            output_names=["logit"], dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
-                                                   "attention_mask": {0: "batch", 1: "tokens"}, "logit": {0: "batch"}},
+            output_names=["output"], dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
+                                                    "attention_mask": {0: "batch", 1: "tokens"}, "output": {0: "batch"}},
             opset_version=17, dynamo=False,
         )
-    partial = path.with_suffix(".partial")
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    if not quantize:
+        plain.replace(path)
+        return
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
     logging.disable(logging.WARNING)  # its advice to pre-process applies to image models
     try:
         quantize_dynamic(str(plain), str(partial), per_channel=True, weight_type=QuantType.QInt8)

@@ -358,3 +358,22 @@ def test_a_film_whose_reviews_say_none_of_its_wordings_gets_no_draft():
     d = draft(reading, 3, 0, "Shelf Life", Grounding(quotes, "Shelf Life", shared_vectors(), polarity))
     assert (d.status, d.text, d.clauses) == ("ungrounded", "", []), d.text
     assert d.reason.startswith("no wording the reviews were found to say: “Shelf Life is a funny film”"), d.reason
+
+
+@pytest.mark.django_db
+def test_the_cli_tells_why_a_film_has_no_draft_and_what_was_dropped(tmp_path):
+    from reception.catalog.models import Film
+    from reception.cli import _consensus_text
+    from reception.consensus.serialize import consensus_json
+    from reception.consensus.store import draft_film
+
+    rows = [("Ann Lee", "Funny how the studio sat on this for years; the release date moved twice.", "fresh"),
+            ("Bo Park", "Funny thing: the premiere was in Toronto, the release in March.", "fresh"),
+            ("Cy Moss", "Funny, the distributor changed its name before the release.", "fresh")]
+    ingest(write_csv(tmp_path / "shelf.csv", "Shelf Life", rows), rejects_path=tmp_path / "r.tsv")
+    film = Film.objects.get(title="Shelf Life")
+    outcome = draft_film(film)
+    assert outcome.action == "none" and outcome.consensus is None and outcome.draft.status == "ungrounded"
+    text = _consensus_text(film, outcome, consensus_json(outcome.consensus))
+    assert "no consensus: no wording the reviews were found to say" in text
+    assert '  dropped "Shelf Life is a funny film": ' in text

@@ -99,6 +99,8 @@ def test_demo_consensus_and_training_without_the_model(bare_env, tmp_path):
     assert drafted.returncode == 0, drafted.stderr
     consensus = json.loads(drafted.stdout)["consensus"]
     assert consensus["text"] and all(clause["review_ids"] for clause in consensus["clauses"])
+    # Nothing could check it, and the editor is told so.
+    assert all("not checked against the reviews" in clause["why"] for clause in consensus["clauses"])
 
     trained = bare_cli(bare_env, "train", "--data", tmp_path, "--out", tmp_path / "m.safetensors", db=db)
     assert trained.returncode == 1

@@ -22,15 +22,15 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 from .aspects import Polarity, Quote, segments, title_pattern
 
 SIMILAR = 0.3  # cosine at which a segment speaks of what a clause says (MiniLM's scale)
 
-# Texts → unit-length sentence vectors, one row per text.
-Vectors = Callable[[list[str]], np.ndarray]
+# Texts → unit-length sentence vectors (a numpy array), one row per text. numpy is imported
+# where it is used: an install without the model's parts has none, and drafts there unchecked.
+Vectors = Callable[[list[str]], Any]
 
 
 @dataclass
@@ -53,6 +53,8 @@ class Grounding:
     _signs: dict[str, int] = field(default_factory=dict, init=False)
 
     def __post_init__(self):
+        import numpy as np
+
         for quote in self.quotes:
             for text in segments(quote.text, self.title):
                 self._texts.append(text)
@@ -71,6 +73,8 @@ class Grounding:
         """Is `text` (meant as praise, sign +1, or fault, -1) said by the reviews `evidence`
         (those whose words it uses, most telling first), by at least half of them or `need`,
         and not contradicted by the rest?"""
+        import numpy as np
+
         plain = _neutral(text, self.title)
         if self.sign([plain])[0] != sign:
             return Verdict(False, [], "its wording does not read as " + ("praise" if sign > 0 else "a fault"))
@@ -139,7 +143,9 @@ class SentenceVectors:
         except ImportError:
             self._run = _torch_runner(_pooled())
 
-    def __call__(self, texts: list[str]) -> np.ndarray:
+    def __call__(self, texts: list[str]):
+        import numpy as np
+
         from ..verdicts.text import length_sorted_batches
 
         out = np.empty((len(texts), 384), dtype=np.float32)

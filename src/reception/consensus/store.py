@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ..catalog.models import Consensus, Film, Verdict
-from ..verdicts.model import ModelMissing, shared_text_model
+from ..verdicts.model import ModelMissing, model_parts, shared_text_model
 from .aspects import Quote, read_film
 from .draft import MIN_QUOTES, Draft, draft
 from .grounding import Grounding, shared_vectors
@@ -71,7 +71,8 @@ def draft_film(film: Film) -> Outcome:
     grounding = None
     if len(quotes) >= MIN_QUOTES and film.title_known:
         try:
-            grounding = Grounding(quotes, film.title, shared_vectors(), polarity)
+            with model_parts():
+                grounding = Grounding(quotes, film.title, shared_vectors(), polarity)
         except ModelMissing:
             pass  # no clause can be checked: each says so in its why
     result = draft(reading, positive, negative, film.title if film.title_known else None, grounding)

@@ -234,8 +234,7 @@ class _Writer:
         if actors:
             names = _join([n for n, _ in actors])
             ids = set().union(*(i for _, i in actors))
-            acting = aspects.get("acting")
-            adjective = acting.text.split()[0] if acting and acting.text != acting.noun else None
+            acting, adjective = _judged(aspects.get("acting"))
             if adjective and len(actors) > 1:
                 text = f"{adjective} performances from {names}"
             elif adjective:
@@ -248,8 +247,7 @@ class _Writer:
                                named=True, plural=len(actors) > 1))
         if named["director"]:
             name, ids = named["director"][0]
-            direction = aspects.get("direction")
-            adjective = direction.text.split()[0] if direction and direction.text != direction.noun else None
+            direction, adjective = _judged(aspects.get("direction"))
             text = f"{name}'s {adjective} direction" if adjective else f"{name}'s direction"
             out.append(_Phrase(text, "np", ids | (direction.ids if adjective else set()), "direction", "direction",
                                named=True, plural=False))
@@ -273,16 +271,15 @@ class _Writer:
                 break
         return picked
 
-    def clause(self, text: str, phrases: list[_Phrase], sign: int) -> "Clause":
-        ids = self.evidence(phrases, sign)
+    def clause(self, text: str, phrases: list[_Phrase], sign: int, evidence: list[int]) -> "Clause":
+        """`evidence`: ranked(), the reviews it rests on, most telling first."""
         side = "praise" if sign > 0 else "fault"
         if phrases:
             why = f"{side}: " + "; ".join(
                 f"“{p.text}” from {len(p.ids)} review{'s' if len(p.ids) != 1 else ''}" for p in phrases)
         else:
-            why = f"{side}: no aspect or word shared by {self.need} reviews; the verdicts themselves ({len(ids)})"
-        cited = sorted(self.ranked(ids, phrases, sign)[:MAX_CITED])
-        return Clause(text, cited, "positive" if sign > 0 else "negative",
+            why = f"{side}: no aspect or word shared by {self.need} reviews; the verdicts themselves ({len(evidence)})"
+        return Clause(text, sorted(evidence[:MAX_CITED]), "positive" if sign > 0 else "negative",
                       sorted({p.aspect for p in phrases if p.aspect}), why)
 
     def evidence(self, phrases: list[_Phrase], sign: int) -> set[int]:
@@ -367,10 +364,10 @@ class _Writer:
             if text in tried:  # the same words from a looser bar: already weighed
                 continue
             tried.add(text)
-            clause = self.clause(text, phrases, sign)
+            evidence = self.ranked(self.evidence(phrases, sign), phrases, sign)
+            clause = self.clause(text, phrases, sign, evidence)
             if self.grounding is None:
                 return clause
-            evidence = self.ranked(self.evidence(phrases, sign), phrases, sign)
             found = self.grounding.check(text, sign, evidence, self.need)
             if found.grounded:
                 clause.review_ids = sorted(found.supporting[:MAX_CITED])
@@ -454,6 +451,11 @@ class _Writer:
         """A counterpoint is worth a clause when at least 15% of the quoted reviews make it."""
         ids = set().union(*(p.ids for p in phrases))
         return len(ids) >= max(self.need, 0.15 * self.reading.quotes)
+
+
+def _judged(phrase: _Phrase | None) -> tuple[_Phrase | None, str | None]:
+    """An aspect's phrase and the adjective it carries ("fierce" of "fierce performances"), if any."""
+    return phrase, (phrase.text.split()[0] if phrase and phrase.text != phrase.noun else None)
 
 
 def _options(full: list[_Phrase], singles: list[_Phrase]) -> list[list[_Phrase]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .aspects import Polarity, Quote, segments, title_pattern
@@ -88,7 +87,7 @@ class Grounding:
         weighed = [r for r in evidence if r in best]
         if not weighed:
             return Verdict(False, [], "none of the reviews it rests on has text")
-        close = [best[r] for r in best if near[best[r]] >= SIMILAR]
+        close = [best[r] for r in weighed if near[best[r]] >= SIMILAR]  # only these are asked
         signs = dict(zip(close, self.sign([self._texts[k] for k in close])))
 
         def supports(review: int) -> bool:
@@ -126,13 +125,9 @@ class SentenceVectors:
     at SIMILAR; float32 ONNX gives torch's vectors (within 1e-6) at 1.4× its speed."""
 
     def __init__(self, threads: int | None = None):
-        from tokenizers import Tokenizer
+        from ..verdicts.text import base_tokenizer
 
-        from ..verdicts.modelfile import base_path
-
-        self.tokenizer = Tokenizer.from_file(str(Path(base_path()) / "tokenizer.json"))
-        self.tokenizer.enable_truncation(128)
-        self.tokenizer.enable_padding()
+        self.tokenizer = base_tokenizer(128)
         try:
             from ..verdicts.runtime import OnnxRunner, cache_dir, export
 
@@ -146,14 +141,9 @@ class SentenceVectors:
     def __call__(self, texts: list[str]):
         import numpy as np
 
-        from ..verdicts.text import length_sorted_batches
+        from ..verdicts.text import run_in_batches
 
-        out = np.empty((len(texts), 384), dtype=np.float32)
-        for chosen in length_sorted_batches(texts, 32):
-            encoded = self.tokenizer.encode_batch([texts[i] for i in chosen])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            out[chosen] = self._run(ids, mask)
+        out = run_in_batches(self.tokenizer, texts, 32, self._run, 384)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
         return out
 

@@ -33,6 +33,31 @@ def length_sorted_batches(texts: list[str], size: int):
         yield order[start:start + size]
 
 
+def base_tokenizer(max_tokens: int):
+    """The packaged encoder's tokenizer, cutting at `max_tokens` and padding each batch to its
+    longest text."""
+    from tokenizers import Tokenizer
+
+    from .modelfile import base_path
+
+    tokenizer = Tokenizer.from_file(str(Path(base_path()) / "tokenizer.json"))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.enable_padding()
+    return tokenizer
+
+
+def run_in_batches(tokenizer, texts: list[str], batch_size: int, run, width: int | None = None) -> np.ndarray:
+    """`run(input_ids, attention_mask)` over `texts` in length-sorted batches, each text's
+    output (a scalar, or a row of `width`) in its own place."""
+    out = np.empty((len(texts), width) if width else len(texts), dtype=np.float32)
+    for chosen in length_sorted_batches(texts, batch_size):
+        encoded = tokenizer.encode_batch([texts[i] for i in chosen])
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        out[chosen] = run(ids, mask)
+    return out
+
+
 def prepare(quote: str | None) -> str:
     """The text the model reads: markup and entities removed, spaces collapsed, long quotes cut
     to their opening and ending."""
@@ -63,18 +88,12 @@ class TextModel:
     """
 
     def __init__(self, path: Path | None = None, runtime: str | None = None, threads: int | None = None):
-        from tokenizers import Tokenizer
-
-        from .modelfile import base_path
-
         self.path = Path(path or model_path())
         self.config = model_config(self.path)
         self.id = self.config["id"]
         self.max_tokens = self.config["max_tokens"]
         self.threads = threads
-        self.tokenizer = Tokenizer.from_file(str(Path(base_path()) / "tokenizer.json"))
-        self.tokenizer.enable_truncation(self.max_tokens)
-        self.tokenizer.enable_padding()  # to the longest in each batch
+        self.tokenizer = base_tokenizer(self.max_tokens)
         self.runtime = runtime or setting("RECEPTION_RUNTIME") or ("onnx" if _has_onnxruntime() else "torch")
         self._net = None
         self.ngrams = None
@@ -116,13 +135,7 @@ class TextModel:
         return run
 
     def _run(self, texts: list[str], batch_size: int, run, width: int | None = None) -> np.ndarray:
-        out = np.empty((len(texts), width) if width else len(texts), dtype=np.float32)
-        for chosen in length_sorted_batches(texts, batch_size):
-            encoded = self.tokenizer.encode_batch([texts[i] for i in chosen])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            out[chosen] = run(ids, mask)
-        return out
+        return run_in_batches(self.tokenizer, texts, batch_size, run, width)
 
     def logits(self, texts: list[str], batch_size: int = 1) -> np.ndarray:
         """The network's logit per text. One text at a time by default: the int8 runtime scales

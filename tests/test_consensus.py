@@ -311,11 +311,43 @@ def test_a_draft_names_a_credited_lead_the_critics_speak_of_and_no_one_else():
     assert "Zemeckis" not in carol.text, carol.text
 
 
+def test_a_mostly_positive_film_names_the_fault_its_dissenters_share():
+    """28 of 40 positive: a quarter of the twelve who dissent find it slow, so the draft says
+    so, though they are fewer than 15% of all the reviews; the story the lead praises is never
+    also "faulted", though the same critics fault it."""
+    praise = [("A gripping thriller with a clever story.", "positive")] * 28
+    dissent = [("The pacing is sluggish and the story thin.", "negative")] * 3 + [("Not for me.", "negative")] * 9
+    d = draft(read_film(_quotes(praise + dissent), None, "Night Train"), 28, 12, "Night Train")
+    assert d.text == ("Night Train is a gripping thriller with a clever story, "
+                      "though some critics fault its sluggish pacing."), d.text
+    assert d.clauses[-1].polarity == "negative" and d.clauses[-1].review_ids == [29, 30, 31]
+
+    # What they fault is what the lead praises: it comes back only in their own word.
+    thin = [("The story is thin.", "negative")] * 3 + [("Not for me.", "negative")] * 9
+    again = draft(read_film(_quotes(praise + thin), None, "Night Train"), 28, 12, "Night Train")
+    assert again.text.endswith("with a clever story, though some critics find its story thin."), again.text
+
+    # Dissenters who agree on nothing leave the praise to stand alone.
+    scattered = [("The pacing is sluggish.", "negative"), ("Thin characters.", "negative"),
+                 ("The music grates.", "negative")] + [("Not for me.", "negative")] * 9
+    alone = draft(read_film(_quotes(praise + scattered), None, "Night Train"), 28, 12, "Night Train")
+    assert alone.text == "Night Train is a gripping thriller with a clever story.", alone.text
+
+
+def test_a_director_who_stars_is_named_once():
+    quotes = _quotes([("Reilly's direction is assured and Reilly gives a fine performance.", "positive")] * 4)
+    people = [("Mike Reilly", "director"), ("Mike Reilly", "actor")]
+    d = draft(read_film(quotes, None, "Road to Victory", people), 4, 0, "Road to Victory")
+    assert d.text.count("Mike Reilly") == 1 and "Mike Reilly's performance and direction" in d.text, d.text
+
+
 def test_a_credited_name_never_takes_its_and_a_horror_is_a_horror_film():
     quotes = _quotes([("A silly horror with a thin plot; Fisher's direction is flat.", "negative")] * 4)
     d = draft(read_film(quotes, None, "Dirty", [("Chris Fisher", "director")]), 0, 4, "Dirty")
     assert d.text == "Dirty is a silly horror film undone by its thin plot and Chris Fisher's flat direction.", d.text
     assert d.text.startswith("Dirty is a silly horror film"), d.text
+    cgi = draft(read_film(_quotes([("Gorgeous CGI throughout.", "positive")] * 4), None, "Avatar"), 4, 0, "Avatar")
+    assert cgi.text == "Avatar impresses with gorgeous CGI.", cgi.text  # an acronym as written, no "a"
 
 
 def _lacking_suspense():
@@ -342,6 +374,21 @@ def test_the_check_drops_a_clause_whose_wording_reads_the_wrong_way():
     assert "checked: said by" in clause.why and "in place of “Cold Case is undone by its suspense”" in clause.why
     # Each cited review, weighed alone, says it.
     assert clause.review_ids and all(grounding.check(clause.text, -1, [r]).grounded for r in clause.review_ids)
+
+
+def test_the_ceiling_bench_sees_the_wordings_the_check_passes():
+    """bench.consensus --ceiling scores every checked sentence: its writer notes each wording
+    that passes, in the product's order, and still writes what the product writes."""
+    from bench.consensus import _Candidates
+    from reception.consensus.grounding import Grounding, shared_vectors
+    from reception.consensus.store import polarity
+
+    quotes = _lacking_suspense()
+    writer = _Candidates(read_film(quotes, polarity, "Cold Case"), "Cold Case",
+                         Grounding(quotes, "Cold Case", shared_vectors(), polarity))
+    clauses = writer.write("negative")
+    assert [c.text for c in clauses] == ["Cold Case falls short on suspense"]
+    assert writer.places == [["Cold Case falls short on suspense"]]  # "undone by its suspense" failed
 
 
 def test_a_film_whose_reviews_say_none_of_its_wordings_gets_no_draft():

@@ -144,6 +144,9 @@ WORK_OF = {"director": "direction", "directors": "direction", "directing": "dire
            "actor": "acting", "actors": "acting", "actress": "acting", "actresses": "acting",
            "performance": "performances", "portrayal": "portrayals", "character": "characters", "joke": "jokes", "gag": "gags", "song": "songs"}
 
+# Terms matched in lower case but written otherwise.
+SPELLED = {"cgi": "CGI"}
+
 # Nouns that take no "a": "with witty dialogue", not "with a witty dialogue".
 MASS = frozenset("""
 acting humor humour wit dialogue dialog music action cinematography photography animation direction writing

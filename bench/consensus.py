@@ -3,6 +3,8 @@
     python -m bench.consensus [--data ../shared/data] [--films N] [--reference CSV]
     python -m bench.consensus --pairs N [--seed S]
 
+With --ceiling, prints instead how far planned wording can go on ROUGE-L (see ceiling()).
+
 With --pairs, prints instead a blind comparison anyone can rerun: N films of rt-kaggle with a
 staff-written consensus, each with the staff text and our draft as "A" and "B" in an order
 shuffled by the seed, unlabelled, and after them the key.
@@ -42,15 +44,15 @@ import json
 import os
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from reception.consensus.aspects import Quote, read, read_film, segments  # noqa: E402
-from reception.consensus.draft import Clause, draft  # noqa: E402
+from reception.consensus.aspects import Quote, read, read_film, segments, title_pattern  # noqa: E402
+from reception.consensus.draft import Clause, _sentence, _Writer, draft  # noqa: E402
 from reception.consensus.grounding import Grounding, SentenceVectors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -269,6 +271,87 @@ def rouge(data: Path, judge: Judge, reference: Path | None) -> dict:
     return out
 
 
+class _Candidates(_Writer):
+    """The writer, noting at each place in the sentence every wording the check passes (the
+    product takes the first)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.places: list[list[str]] = []
+
+    def first(self, candidates):
+        candidates = list(candidates)
+        passed = [text for text, phrases, sign in candidates
+                  if self.grounding.check(text, sign, self.ranked(self.evidence(phrases, sign), phrases, sign),
+                                          self.need).grounded]
+        if passed:
+            self.places.append(list(dict.fromkeys(passed))[:12])
+        return super().first(candidates)
+
+
+def staff_words(data: Path, tokenize) -> tuple[Counter, int, float]:
+    """How many staff texts hold each word and word pair, over the rt-kaggle films that have a
+    staff consensus and no reviews here (none of the 66 scored); the title is one token."""
+    folder = data / "rt-kaggle"
+    with open(folder / "rotten_tomatoes_critic_reviews.csv", encoding="utf-8", newline="") as handle:
+        reviewed = {r["rotten_tomatoes_link"] for r in csv.DictReader(handle)}
+    with open(folder / "rotten_tomatoes_movies.csv", encoding="utf-8", newline="") as handle:
+        texts = [(r["critics_consensus"], r["movie_title"]) for r in csv.DictReader(handle)
+                 if r["critics_consensus"].strip() and r["rotten_tomatoes_link"] not in reviewed]
+    held, words = Counter(), 0
+    for text, title in texts:
+        toks = tokenize(text, title)
+        held.update(set(toks) | set(zip(toks, toks[1:])))
+        words += len(toks)
+    return held, len(texts), words / max(1, len(texts))
+
+
+def ceiling(data: Path, judge: "Judge") -> dict:
+    """How far planned wording can go on ROUGE-L: for each of the 66 films, every sentence made
+    of one wording per place (the lead's, then any of the rest) that the check passes, scored
+    three ways: the first (as shipped), the one a model of staff texts' words prefers (learned
+    from the 362 staff texts outside the 66: expected shared words and word pairs per length),
+    and the best against the film's own staff text (hindsight: the ceiling, not a method)."""
+    import itertools
+
+    from rouge_score import rouge_scorer, tokenizers
+
+    stem = tokenizers.DefaultTokenizer(use_stemmer=True)
+
+    def tokenize(text, title):
+        return stem.tokenize(title_pattern(title).sub(" zztitle ", text) if title else text)
+
+    held, texts, length = staff_words(data, tokenize)
+
+    def staff_like(text, title):
+        toks = tokenize(text, title)
+        shared = sum(held[t] for t in toks) + sum(held[b] for b in zip(toks, toks[1:]))
+        return 2 * shared / texts / (len(toks) + length)
+
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    films, people = load_kaggle(data, None), kaggle_people(data)
+    sums, sentences = defaultdict(float), []
+    for title, ref, quotes in films:
+        positive = sum(q.verdict == "positive" for q in quotes)
+        reading = read_film(quotes, judge.polarity, title, people.get(title, ()))
+        writer = _Candidates(reading, title, Grounding(quotes, title, judge.gate_vectors, judge.polarity))
+        share = positive / len(quotes)
+        clauses = writer.write("positive" if share >= 0.6 else "negative" if share < 0.4 else "mixed")
+        shipped = _sentence([c.text for c in clauses]) if clauses else ""
+        made = [_sentence([c for c in combo if c]) for combo in itertools.product(
+            *writer.places[:1], *([None, *place] for place in writer.places[1:4]))] if writer.places else [""]
+        sentences.append(len(made))
+        f = {text: scorer.score(ref, text)["rougeL"].fmeasure if text else 0.0 for text in made + [shipped]}
+        sums["shipped"] += f[shipped]
+        sums["staff_like"] += f[max(made, key=lambda t: staff_like(t, title))]
+        sums["hindsight"] += max(f.values())
+        sums["lexrank"] += scorer.score(ref, lexrank(quotes).text)["rougeL"].fmeasure
+    out = {k: round(v / len(films), 4) for k, v in sums.items()}
+    out |= {f"{k}_ratio": round(out[k] / out["lexrank"], 3) for k in ("shipped", "staff_like", "hindsight")}
+    return out | {"films": len(films), "sentences_per_film": round(float(np.mean(sentences)), 1),
+                  "staff_texts_learned_from": texts}
+
+
 def pairs(data: Path, judge: "Judge", n: int, seed: int) -> str:
     import random
 
@@ -294,10 +377,15 @@ def main():
     parser.add_argument("--reference", type=Path, default=None, help="CSV of (film title, reference consensus).")
     parser.add_argument("--pairs", type=int, default=None, help="Print N films' staff text and ours, blind.")
     parser.add_argument("--seed", type=int, default=1, help="The order --pairs shuffles films and texts in.")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="ROUGE-L of every checked sentence planned wording makes for the 66 films.")
     args = parser.parse_args()
     judge = Judge()
     if args.pairs:
         print(pairs(args.data, judge, args.pairs, args.seed))
+        return
+    if args.ceiling:
+        print(json.dumps({"ceiling": ceiling(args.data, judge)}, indent=1))
         return
     result = {"rouge": rouge(args.data, judge, args.reference), "rt_reviews": rt_reviews(args.data, judge, args.films)}
     print(json.dumps(result, indent=1, ensure_ascii=False))

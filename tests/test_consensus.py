@@ -312,9 +312,9 @@ def test_a_draft_names_a_credited_lead_the_critics_speak_of_and_no_one_else():
 
 
 def test_a_mostly_positive_film_names_the_fault_its_dissenters_share():
-    """28 of 40 positive: a quarter of the twelve who dissent find it slow, so the draft says
-    so, though they are fewer than 15% of all the reviews; the story the lead praises is never
-    also "faulted", though the same critics fault it."""
+    """28 of 40 positive: a quarter of the twelve who dissent fault the pacing, so the draft
+    says so, though they are fewer than 15% of all the reviews; the story the lead praises is
+    never also "faulted", only told in the dissenters' own word."""
     praise = [("A gripping thriller with a clever story.", "positive")] * 28
     dissent = [("The pacing is sluggish and the story thin.", "negative")] * 3 + [("Not for me.", "negative")] * 9
     d = draft(read_film(_quotes(praise + dissent), None, "Night Train"), 28, 12, "Night Train")
@@ -322,10 +322,13 @@ def test_a_mostly_positive_film_names_the_fault_its_dissenters_share():
                       "though some critics fault its sluggish pacing."), d.text
     assert d.clauses[-1].polarity == "negative" and d.clauses[-1].review_ids == [29, 30, 31]
 
-    # What they fault is what the lead praises: it comes back only in their own word.
     thin = [("The story is thin.", "negative")] * 3 + [("Not for me.", "negative")] * 9
     again = draft(read_film(_quotes(praise + thin), None, "Night Train"), 28, 12, "Night Train")
     assert again.text.endswith("with a clever story, though some critics find its story thin."), again.text
+    # "bad" is no word of their own: "some critics find its plot bad" would say nothing.
+    bad = [("A bad plot.", "negative")] * 3 + [("Not for me.", "negative")] * 9
+    plain = draft(read_film(_quotes(praise + bad), None, "Night Train"), 28, 12, "Night Train")
+    assert plain.text == "Night Train is a gripping thriller with a clever story.", plain.text
 
     # Dissenters who agree on nothing leave the praise to stand alone.
     scattered = [("The pacing is sluggish.", "negative"), ("Thin characters.", "negative"),
@@ -334,11 +337,37 @@ def test_a_mostly_positive_film_names_the_fault_its_dissenters_share():
     assert alone.text == "Night Train is a gripping thriller with a clever story.", alone.text
 
 
-def test_a_director_who_stars_is_named_once():
-    quotes = _quotes([("Reilly's direction is assured and Reilly gives a fine performance.", "positive")] * 4)
+def test_a_few_dissenters_are_heard_only_when_half_of_them_agree():
+    """36 of 40 positive: four dissent, under a fifth, so two of them must say the same."""
+    praise = [("A gripping thriller with a clever story.", "positive")] * 36
+    for agreeing, said in ((2, True), (1, False)):
+        quotes = _quotes(praise + [("The pacing is sluggish.", "negative")] * agreeing
+                         + [("Not for me.", "negative")] * (4 - agreeing))
+        d = draft(read_film(quotes, None, "Night Train"), 36, 4, "Night Train")
+        assert ("though some critics fault its sluggish pacing" in d.text) is said, d.text
+
+
+def test_a_mostly_negative_film_names_what_its_admirers_praise():
+    pan = [("A dull thriller with cheap special effects.", "negative")] * 20
+    fans = [("Gorgeous special effects.", "positive")] * 3 + [("I liked it.", "positive")] * 3
+    d = draft(read_film(_quotes(pan + fans), None, "Night Train"), 6, 20, "Night Train")
+    assert d.text == ("Night Train is a dull thriller undone by its cheap special effects, "
+                      "though some critics find its special effects gorgeous."), d.text
+    assert d.clauses[-1].polarity == "positive" and d.clauses[-1].review_ids == [21, 22, 23]
+
+
+def test_a_director_who_stars_is_named_once_for_the_direction():
+    """A quote's "Reilly" may mean his acting or his direction: he is named once, as director,
+    and the performance critics praise is told without a name."""
     people = [("Mike Reilly", "director"), ("Mike Reilly", "actor")]
+    quotes = _quotes([("Reilly's direction is assured and Reilly gives a fine performance.", "positive")] * 4)
     d = draft(read_film(quotes, None, "Road to Victory", people), 4, 0, "Road to Victory")
-    assert d.text.count("Mike Reilly") == 1 and "Mike Reilly's performance and direction" in d.text, d.text
+    assert d.text == "Road to Victory impresses with fine performances and Mike Reilly's assured direction.", d.text
+    # Another lead is still named for the acting.
+    quotes = _quotes([("Reilly's direction is assured; Doe gives a fine performance.", "positive")] * 4)
+    both = draft(read_film(quotes, None, "Road to Victory", people + [("Jane Doe", "actor")]), 4, 0, "Road to Victory")
+    assert both.text == ("Road to Victory impresses with a fine performance from Jane Doe "
+                         "and Mike Reilly's assured direction."), both.text
 
 
 def test_a_credited_name_never_takes_its_and_a_horror_is_a_horror_film():
@@ -388,7 +417,7 @@ def test_the_ceiling_bench_sees_the_wordings_the_check_passes():
                          Grounding(quotes, "Cold Case", shared_vectors(), polarity))
     clauses = writer.write("negative")
     assert [c.text for c in clauses] == ["Cold Case falls short on suspense"]
-    assert writer.places == [["Cold Case falls short on suspense"]]  # "undone by its suspense" failed
+    assert writer.places(clauses) == [["Cold Case falls short on suspense"]]  # "undone by its suspense" failed
 
 
 def test_a_film_whose_reviews_say_none_of_its_wordings_gets_no_draft():

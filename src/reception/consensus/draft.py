@@ -235,12 +235,9 @@ class _Writer:
         aspects = {p.aspect: p for p in self.phrases[sign] if p.kind == "np"}
         out = []
         director = named["director"][0] if named["director"] else None
-        actors = named["actor"][:2]
-        if director and [n for n, _ in actors] == [director[0]]:
-            # One who directs and stars: "Mike Reilly's performance and direction", named once.
-            name, ids = director
-            return [_Phrase(f"{name}'s performance and direction", "np", ids | actors[0][1], "direction",
-                            "direction", named=True, plural=False)]
+        # One who directs and stars is named once, for the direction: a quote's surname does
+        # not say which of the two works it speaks of.
+        actors = [a for a in named["actor"] if not director or a[0] != director[0]][:2]
         if actors:
             names = _join([n for n, _ in actors])
             ids = set().union(*(i for _, i in actors))
@@ -412,19 +409,21 @@ class _Writer:
     def other_side(self, tone: str, sign: int, said: frozenset[str] = frozenset()) -> Clause | None:
         """What the rest of the critics say: in a split film always; in a one-sided film when
         enough of them say it (_some), even of an aspect more critics judge the other way
-        ("though some critics fault its pacing"), but never of one the lead has named."""
+        ("though some critics fault its pacing"). An aspect the lead has named comes back only
+        in the dissenters' own word ("with a gripping story, though some critics find its plot
+        convoluted"), never as "… fault its story". People are named as the lead would name
+        them (person()), and only when as many reviews name them."""
         if tone == "mixed":
             options, again, words = self.nouns(sign), [], []
         else:
             bar = self._some(sign)
-            found = [p for p in self._aspect_phrases(sign, bar=bar, outweigh=False) if p.kind == "np"]
             people = [p for p in self.person(sign) if len(p.ids) >= bar and p.aspect not in said]
             covered = said | {p.aspect for p in people}  # a named lead says "acting" better
-            fresh = [p for p in found if p.aspect not in covered][:2] + people
-            # An aspect the lead has named comes back only with its own word: "with a gripping
-            # story, though some critics find its plot convoluted", never "… fault its story".
-            named = [p for p in found if p.aspect in said and p.noun != p.text][:2]
-            options, again = _options(fresh, fresh), _options(named, named)
+            fresh = [_plainly(p) for p in self._aspect_phrases(sign, limit=2, bar=bar, outweigh=False, skip=covered)
+                     if p.kind == "np"] + people
+            again = [p for p in self._aspect_phrases(sign, limit=2, bar=bar, outweigh=False, skip=_ALL - said)
+                     if p.kind == "np" and p.noun != p.text and p.text.split()[0] not in GENERIC]
+            options, again = _options(fresh, fresh), _options(again, again)
             adjs = self.judgements(sign, limit=2, bar=bar)
             words = _options(adjs, adjs)
         found_so = [(f"though some critics find {_join([_predicated(p) for p in n])}", n, sign) for n in again]
@@ -483,6 +482,16 @@ class _Writer:
         judged = minority + len(self.reading.verdicts[-sign])
         share = 1 / 8 if judged and minority >= 0.2 * judged else 1 / 2
         return max(2, math.ceil(share * minority))
+
+
+_ALL = frozenset(BY_NAME)
+
+
+def _plainly(phrase: _Phrase) -> _Phrase:
+    """"its plot" for "its bad plot": "some critics fault" says "bad" already."""
+    if phrase.noun and phrase.text != phrase.noun and phrase.text.split()[0] in GENERIC:
+        return _Phrase(phrase.noun, phrase.kind, phrase.ids, phrase.aspect, phrase.noun)
+    return phrase
 
 
 def _predicated(phrase: _Phrase) -> str:

@@ -277,16 +277,21 @@ class _Candidates(_Writer):
 
     def __init__(self, *args):
         super().__init__(*args)
-        self.places: list[list[str]] = []
+        self.tried: list[tuple[Clause | None, list[str]]] = []
 
     def first(self, candidates):
         candidates = list(candidates)
         passed = [text for text, phrases, sign in candidates
                   if self.grounding.check(text, sign, self.ranked(self.evidence(phrases, sign), phrases, sign),
                                           self.need).grounded]
-        if passed:
-            self.places.append(list(dict.fromkeys(passed))[:12])
-        return super().first(candidates)
+        taken = super().first(candidates)
+        self.tried.append((taken, list(dict.fromkeys(passed))))
+        return taken
+
+    def places(self, clauses: list[Clause]) -> list[list[str]]:
+        """For each clause the product wrote, every wording that passed in its place: the
+        sentence keeps the product's shape (a split film keeps both sides), only the words vary."""
+        return [passed for taken, passed in self.tried if any(taken is c for c in clauses)]
 
 
 def staff_words(data: Path, tokenize) -> tuple[Counter, int, float]:
@@ -307,8 +312,8 @@ def staff_words(data: Path, tokenize) -> tuple[Counter, int, float]:
 
 
 def ceiling(data: Path, judge: "Judge") -> dict:
-    """How far planned wording can go on ROUGE-L: for each of the 66 films, every sentence made
-    of one wording per place (the lead's, then any of the rest) that the check passes, scored
+    """How far planned wording can go on ROUGE-L: for each of the 66 films, every sentence of
+    the shipped draft's shape made of one wording per place that the check passes, scored
     three ways: the first (as shipped), the one a model of staff texts' words prefers (learned
     from the 362 staff texts outside the 66: expected shared words and word pairs per length),
     and the best against the film's own staff text (hindsight: the ceiling, not a method)."""
@@ -338,8 +343,7 @@ def ceiling(data: Path, judge: "Judge") -> dict:
         share = positive / len(quotes)
         clauses = writer.write("positive" if share >= 0.6 else "negative" if share < 0.4 else "mixed")
         shipped = _sentence([c.text for c in clauses]) if clauses else ""
-        made = [_sentence([c for c in combo if c]) for combo in itertools.product(
-            *writer.places[:1], *([None, *place] for place in writer.places[1:4]))] if writer.places else [""]
+        made = [_sentence(list(combo)) for combo in itertools.product(*writer.places(clauses))] if clauses else [""]
         sentences.append(len(made))
         f = {text: scorer.score(ref, text)["rougeL"].fmeasure if text else 0.0 for text in made + [shipped]}
         sums["shipped"] += f[shipped]

@@ -249,6 +249,12 @@ def _quotes(rows) -> list[Quote]:
     return [Quote(i, text, verdict) for i, (text, verdict) in enumerate(rows, 1)]
 
 
+def _drafted(rows, title, people=()):
+    """The draft of a film whose quotes are `rows`, its verdicts counted from them (no model)."""
+    positive = sum(verdict == "positive" for _, verdict in rows)
+    return draft(read_film(_quotes(rows), None, title, people), positive, len(rows) - positive, title)
+
+
 def test_drafts_say_an_honest_comedy_never_a_funny_comedy():
     quotes = _quotes([("A funny, honest comedy.", "positive")] * 6 + [("An honest and funny comedy.", "positive")] * 2)
     d = draft(read_film(quotes, None, "Kind Hearts"), 8, 0, "Kind Hearts")
@@ -317,23 +323,23 @@ def test_a_mostly_positive_film_names_the_fault_its_dissenters_share():
     never also "faulted", only told in the dissenters' own word."""
     praise = [("A gripping thriller with a clever story.", "positive")] * 28
     dissent = [("The pacing is sluggish and the story thin.", "negative")] * 3 + [("Not for me.", "negative")] * 9
-    d = draft(read_film(_quotes(praise + dissent), None, "Night Train"), 28, 12, "Night Train")
+    d = _drafted(praise + dissent, "Night Train")
     assert d.text == ("Night Train is a gripping thriller with a clever story, "
                       "though some critics fault its sluggish pacing."), d.text
     assert d.clauses[-1].polarity == "negative" and d.clauses[-1].review_ids == [29, 30, 31]
 
     thin = [("The story is thin.", "negative")] * 3 + [("Not for me.", "negative")] * 9
-    again = draft(read_film(_quotes(praise + thin), None, "Night Train"), 28, 12, "Night Train")
+    again = _drafted(praise + thin, "Night Train")
     assert again.text.endswith("with a clever story, though some critics find its story thin."), again.text
     # "bad" is no word of their own: "some critics find its plot bad" would say nothing.
     bad = [("A bad plot.", "negative")] * 3 + [("Not for me.", "negative")] * 9
-    plain = draft(read_film(_quotes(praise + bad), None, "Night Train"), 28, 12, "Night Train")
+    plain = _drafted(praise + bad, "Night Train")
     assert plain.text == "Night Train is a gripping thriller with a clever story.", plain.text
 
     # Dissenters who agree on nothing leave the praise to stand alone.
     scattered = [("The pacing is sluggish.", "negative"), ("Thin characters.", "negative"),
                  ("The music grates.", "negative")] + [("Not for me.", "negative")] * 9
-    alone = draft(read_film(_quotes(praise + scattered), None, "Night Train"), 28, 12, "Night Train")
+    alone = _drafted(praise + scattered, "Night Train")
     assert alone.text == "Night Train is a gripping thriller with a clever story.", alone.text
 
 
@@ -341,16 +347,15 @@ def test_a_few_dissenters_are_heard_only_when_half_of_them_agree():
     """36 of 40 positive: four dissent, under a fifth, so two of them must say the same."""
     praise = [("A gripping thriller with a clever story.", "positive")] * 36
     for agreeing, said in ((2, True), (1, False)):
-        quotes = _quotes(praise + [("The pacing is sluggish.", "negative")] * agreeing
-                         + [("Not for me.", "negative")] * (4 - agreeing))
-        d = draft(read_film(quotes, None, "Night Train"), 36, 4, "Night Train")
+        d = _drafted(praise + [("The pacing is sluggish.", "negative")] * agreeing
+                     + [("Not for me.", "negative")] * (4 - agreeing), "Night Train")
         assert ("though some critics fault its sluggish pacing" in d.text) is said, d.text
 
 
 def test_a_mostly_negative_film_names_what_its_admirers_praise():
     pan = [("A dull thriller with cheap special effects.", "negative")] * 20
     fans = [("Gorgeous special effects.", "positive")] * 3 + [("I liked it.", "positive")] * 3
-    d = draft(read_film(_quotes(pan + fans), None, "Night Train"), 6, 20, "Night Train")
+    d = _drafted(pan + fans, "Night Train")
     assert d.text == ("Night Train is a dull thriller undone by its cheap special effects, "
                       "though some critics find its special effects gorgeous."), d.text
     assert d.clauses[-1].polarity == "positive" and d.clauses[-1].review_ids == [21, 22, 23]
@@ -360,12 +365,12 @@ def test_a_director_who_stars_is_named_once_for_the_direction():
     """A quote's "Reilly" may mean his acting or his direction: he is named once, as director,
     and the performance critics praise is told without a name."""
     people = [("Mike Reilly", "director"), ("Mike Reilly", "actor")]
-    quotes = _quotes([("Reilly's direction is assured and Reilly gives a fine performance.", "positive")] * 4)
-    d = draft(read_film(quotes, None, "Road to Victory", people), 4, 0, "Road to Victory")
+    d = _drafted([("Reilly's direction is assured and Reilly gives a fine performance.", "positive")] * 4,
+                 "Road to Victory", people)
     assert d.text == "Road to Victory impresses with fine performances and Mike Reilly's assured direction.", d.text
     # Another lead is still named for the acting.
-    quotes = _quotes([("Reilly's direction is assured; Doe gives a fine performance.", "positive")] * 4)
-    both = draft(read_film(quotes, None, "Road to Victory", people + [("Jane Doe", "actor")]), 4, 0, "Road to Victory")
+    both = _drafted([("Reilly's direction is assured; Doe gives a fine performance.", "positive")] * 4,
+                    "Road to Victory", people + [("Jane Doe", "actor")])
     assert both.text == ("Road to Victory impresses with a fine performance from Jane Doe "
                          "and Mike Reilly's assured direction."), both.text
 
@@ -375,7 +380,7 @@ def test_a_credited_name_never_takes_its_and_a_horror_is_a_horror_film():
     d = draft(read_film(quotes, None, "Dirty", [("Chris Fisher", "director")]), 0, 4, "Dirty")
     assert d.text == "Dirty is a silly horror film undone by its thin plot and Chris Fisher's flat direction.", d.text
     assert d.text.startswith("Dirty is a silly horror film"), d.text
-    cgi = draft(read_film(_quotes([("Gorgeous CGI throughout.", "positive")] * 4), None, "Avatar"), 4, 0, "Avatar")
+    cgi = _drafted([("Gorgeous CGI throughout.", "positive")] * 4, "Avatar")
     assert cgi.text == "Avatar impresses with gorgeous CGI.", cgi.text  # an acronym as written, no "a"
 
 

@@ -169,6 +169,13 @@ class _Phrase:
     named: bool = False  # names a credited person: takes no "its"
     plural: bool | None = None  # where the words alone do not tell ("performances from A and B")
 
+    @property
+    def adjective(self) -> str | None:
+        """"convoluted" of "convoluted plot"; None for a bare noun, a name or an adjective phrase."""
+        if self.noun and self.text != self.noun and self.text.endswith(" " + self.noun):
+            return self.text[:-len(self.noun)].strip()
+        return None
+
     def with_determiner(self) -> str:
         """"a clever script", "dazzling effects", "its story", "Frances McDormand's performance"."""
         if self.named:
@@ -422,7 +429,7 @@ class _Writer:
             fresh = [_plainly(p) for p in self._aspect_phrases(sign, limit=2, bar=bar, outweigh=False, skip=covered)
                      if p.kind == "np"] + people
             again = [p for p in self._aspect_phrases(sign, limit=2, bar=bar, outweigh=False, skip=_ALL - said)
-                     if p.kind == "np" and p.noun != p.text and p.text.split()[0] not in GENERIC]
+                     if p.kind == "np" and p.adjective and p.adjective not in GENERIC]
             options, again = _options(fresh, fresh), _options(again, again)
             adjs = self.judgements(sign, limit=2, bar=bar)
             words = _options(adjs, adjs)
@@ -489,19 +496,19 @@ _ALL = frozenset(BY_NAME)
 
 def _plainly(phrase: _Phrase) -> _Phrase:
     """"its plot" for "its bad plot": "some critics fault" says "bad" already."""
-    if phrase.noun and phrase.text != phrase.noun and phrase.text.split()[0] in GENERIC:
+    if phrase.adjective in GENERIC:
         return _Phrase(phrase.noun, phrase.kind, phrase.ids, phrase.aspect, phrase.noun)
     return phrase
 
 
 def _predicated(phrase: _Phrase) -> str:
     """"its plot convoluted" of "convoluted plot"."""
-    return f"its {phrase.noun} {phrase.text[:-len(phrase.noun)].strip()}"
+    return f"its {phrase.noun} {phrase.adjective}"
 
 
 def _judged(phrase: _Phrase | None) -> tuple[_Phrase | None, str | None]:
     """An aspect's phrase and the adjective it carries ("fierce" of "fierce performances"), if any."""
-    return phrase, (phrase.text.split()[0] if phrase and phrase.text != phrase.noun else None)
+    return phrase, (phrase.adjective if phrase else None)
 
 
 def _options(full: list[_Phrase], singles: list[_Phrase]) -> list[list[_Phrase]]:
